@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The userspace side of the dispatch core's environment (see ucb_env.h).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ucb_env.h"
+#include "ucb_test_breakage.h"
+
+bool ucb_env_warn(const char *cond, const char *file, int line)
+{
+	fprintf(stderr, "ucbridge mock: WARNING: %s at %s:%d\n",
+		cond, file, line);
+	return true;
+}
+
+/*
+ * process_vm_readv() on our own pid copies between two ranges of this
+ * process and reports a fault as EFAULT instead of raising SIGSEGV.  Like
+ * the kernel, a short copy zero-fills the rest of a read destination.
+ */
+static unsigned long ucb_copy_self(void *to, const void *from,
+				   unsigned long n, bool to_user)
+{
+	struct iovec local, remote;
+	unsigned long done = 0;
+
+	while (done < n) {
+		ssize_t got;
+
+		local.iov_base = to_user ? (void *)((const char *)from + done)
+					 : (char *)to + done;
+		remote.iov_base = to_user ? (char *)to + done
+					  : (void *)((const char *)from + done);
+		local.iov_len = remote.iov_len = n - done;
+		got = to_user ?
+		      process_vm_writev(getpid(), &local, 1, &remote, 1, 0) :
+		      process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		done += (unsigned long)got;
+	}
+	if (!to_user && done < n)
+		memset((char *)to + done, 0, n - done);
+	return n - done;
+}
+
+unsigned long copy_from_user(void *to, const void __user *from,
+			     unsigned long n)
+{
+	return n ? ucb_copy_self(to, from, n, false) : 0;
+}
+
+unsigned long copy_to_user(void __user *to, const void *from,
+			   unsigned long n)
+{
+	return n ? ucb_copy_self(to, from, n, true) : 0;
+}
+
+void *ucb_env_alloc(size_t size)
+{
+	return malloc(size ? size : 1);
+}
+
+void *ucb_env_zalloc(size_t size)
+{
+	return calloc(1, size ? size : 1);
+}
+
+void ucb_env_free(void *p)
+{
+	free(p);
+}
+
+struct ucb_stat {
+	atomic_uint_least64_t calls;
+	atomic_uint_least64_t errors;
+};
+
+struct ucb_stats {
+	u32 count;
+	struct ucb_stat stat[];
+};
+
+struct ucb_stats *ucb_env_stats_alloc(u32 count)
+{
+	struct ucb_stats *stats;
+
+	stats = calloc(1, sizeof(*stats) + (size_t)count * sizeof(stats->stat[0]));
+	if (stats)
+		stats->count = count;
+	return stats;
+}
+
+void ucb_env_stats_free(struct ucb_stats *stats)
+{
+	free(stats);
+}
+
+void ucb_env_stats_count(struct ucb_stats *stats, u32 index, bool error)
+{
+	atomic_fetch_add_explicit(&stats->stat[index].calls, 1,
+				  memory_order_relaxed);
+	if (error)
+		atomic_fetch_add_explicit(&stats->stat[index].errors, 1,
+					  memory_order_relaxed);
+}
+
+void ucb_env_stats_read(struct ucb_stats *stats, u32 index,
+			u64 *calls, u64 *errors)
+{
+	*calls = atomic_load_explicit(&stats->stat[index].calls,
+				      memory_order_relaxed);
+	*errors = atomic_load_explicit(&stats->stat[index].errors,
+				       memory_order_relaxed);
+}
+
+void ucb_env_stats_reset(struct ucb_stats *stats)
+{
+	u32 i;
+
+	for (i = 0; i < stats->count; i++) {
+		atomic_store(&stats->stat[i].calls, 0);
+		atomic_store(&stats->stat[i].errors, 0);
+	}
+}
+
+#define CRC32C_POLY_REFLECTED	0x82f63b78U
+
+static u32 crc32c_table[8][256];
+
+static void crc32c_init_table(void)
+{
+	u32 i, j, crc;
+
+	for (i = 0; i < 256; i++) {
+		crc = i;
+		for (j = 0; j < 8; j++)
+			crc = (crc >> 1) ^ (CRC32C_POLY_REFLECTED & -(crc & 1));
+		crc32c_table[0][i] = crc;
+	}
+	for (i = 0; i < 256; i++)
+		for (j = 1; j < 8; j++)
+			crc32c_table[j][i] = (crc32c_table[j - 1][i] >> 8) ^
+				crc32c_table[0][crc32c_table[j - 1][i] & 0xff];
+}
+
+/* Slicing-by-8: eight table lookups per 64-bit word. */
+static u32 crc32c_sw(u32 crc, const u8 *p, size_t len)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, crc32c_init_table);
+	while (len >= 8) {
+		u64 w;
+
+		memcpy(&w, p, 8);
+		w ^= crc;
+		crc = crc32c_table[7][w & 0xff] ^
+		      crc32c_table[6][(w >> 8) & 0xff] ^
+		      crc32c_table[5][(w >> 16) & 0xff] ^
+		      crc32c_table[4][(w >> 24) & 0xff] ^
+		      crc32c_table[3][(w >> 32) & 0xff] ^
+		      crc32c_table[2][(w >> 40) & 0xff] ^
+		      crc32c_table[1][(w >> 48) & 0xff] ^
+		      crc32c_table[0][w >> 56];
+		p += 8;
+		len -= 8;
+	}
+	while (len--)
+		crc = (crc >> 8) ^ crc32c_table[0][(crc ^ *p++) & 0xff];
+	return crc;
+}
+
+#if defined(__x86_64__)
+/* The SSE4.2 crc32 instruction computes exactly CRC32C. */
+__attribute__((target("sse4.2")))
+static u32 crc32c_sse42(u32 crc, const u8 *p, size_t len)
+{
+	u64 crc64 = crc;
+
+	while (len >= 8) {
+		u64 w;
+
+		memcpy(&w, p, 8);
+		crc64 = __builtin_ia32_crc32di(crc64, w);
+		p += 8;
+		len -= 8;
+	}
+	crc = (u32)crc64;
+	while (len--)
+		crc = __builtin_ia32_crc32qi(crc, *p++);
+	return crc;
+}
+
+u32 ucb_env_crc32c(u32 crc, const void *data, size_t len)
+{
+	if (__builtin_cpu_supports("sse4.2"))
+		return crc32c_sse42(crc, data, len);
+	return crc32c_sw(crc, data, len);
+}
+#else
+u32 ucb_env_crc32c(u32 crc, const void *data, size_t len)
+{
+	return crc32c_sw(crc, data, len);
+}
+#endif
+
+int ucb_env_path_stat(const char *path, u64 *ino, u32 *mode, u64 *size)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	*ino = st.st_ino;
+	*mode = st.st_mode;
+	*size = (u64)st.st_size;
+	return 0;
+}
+
+void ucb_env_delay_us(unsigned int us)
+{
+	struct timespec ts = {
+		.tv_sec = us / 1000000,
+		.tv_nsec = (long)(us % 1000000) * 1000,
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+#ifdef UCB_TEST_BREAK_COPY_ONCE
+/*
+ * Test-only broken variant (see ucb_test_breakage.h): hand the method the
+ * caller's own memory instead of a copy.  Like pinning the pages in the
+ * kernel, this fails with EFAULT where the range is not all mapped.
+ */
+int ucb_env_map_user_live(struct ucb_buffer *buf, const void __user *src,
+			  size_t size)
+{
+	u8 probe[4096];
+	size_t done, n;
+
+	for (done = 0; done < size; done += n) {
+		n = min(size - done, sizeof(probe));
+		if (copy_from_user(probe, (const u8 *)src + done, n))
+			return -EFAULT;
+	}
+	buf->data = (void *)src;
+	buf->size = size;
+	return 0;
+}
+
+void ucb_env_unmap_user_live(struct ucb_buffer *buf)
+{
+}
+#endif

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The dispatch core's environment in userspace, for the in-process mock
+ * (see kmod/core/ucb_env.h for the contract).
+ *
+ * "User" pointers are ordinary pointers of this process.  They are read and
+ * written with process_vm_readv()/process_vm_writev() on ourselves, so a bad
+ * pointer yields EFAULT exactly like the kernel's copy_from_user() instead
+ * of crashing the process.
+ */
+#ifndef _UCB_ENV_USER_H
+#define _UCB_ENV_USER_H
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <linux/types.h>
+
+typedef __u8 u8;
+typedef __u32 u32;
+typedef __u64 u64;
+
+#define __user
+#define __percpu
+
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
+#define BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
+#define min(a, b)		((a) < (b) ? (a) : (b))
+#define min_t(type, a, b)	min((type)(a), (type)(b))
+#define u64_to_user_ptr(x)	((void __user *)(uintptr_t)(x))
+
+bool ucb_env_warn(const char *cond, const char *file, int line);
+
+/* Reports once per call site, like the kernel's, and never aborts. */
+#define WARN_ON_ONCE(cond) ({						\
+	static atomic_bool __warned;					\
+	bool __c = !!(cond);						\
+	if (unlikely(__c) && !atomic_exchange(&__warned, true))		\
+		ucb_env_warn(#cond, __FILE__, __LINE__);		\
+	__c;								\
+})
+
+/* The kernel's generic array_index_mask_nospec(). */
+static inline unsigned long ucb_index_mask_nospec(unsigned long index,
+						  unsigned long size)
+{
+	return ~(long)(index | (size - 1UL - index)) >>
+	       (sizeof(long) * 8 - 1);
+}
+
+#define array_index_nospec(index, size)					\
+	((__typeof__(index))((index) &					\
+			     ucb_index_mask_nospec((index), (size))))
+
+unsigned long copy_from_user(void *to, const void __user *from,
+			     unsigned long n);
+unsigned long copy_to_user(void __user *to, const void *from,
+			   unsigned long n);
+
+void *ucb_env_alloc(size_t size);
+void *ucb_env_zalloc(size_t size);
+void ucb_env_free(void *p);
+
+/* A mock connection says for itself whether it is privileged. */
+struct ucb_env_client {
+	bool admin;
+};
+
+static inline bool ucb_env_client_is_admin(const struct ucb_env_client *env)
+{
+	return env->admin;
+}
+
+typedef atomic_long ucb_counter_t;
+#define ucb_counter_inc(c)	atomic_fetch_add((c), 1)
+#define ucb_counter_dec(c)	atomic_fetch_sub((c), 1)
+#define ucb_counter_read(c)	atomic_load(c)
+
+struct ucb_stats;
+struct ucb_stats *ucb_env_stats_alloc(u32 count);
+void ucb_env_stats_free(struct ucb_stats *stats);
+void ucb_env_stats_count(struct ucb_stats *stats, u32 index, bool error);
+void ucb_env_stats_read(struct ucb_stats *stats, u32 index,
+			u64 *calls, u64 *errors);
+void ucb_env_stats_reset(struct ucb_stats *stats);
+
+u32 ucb_env_crc32c(u32 crc, const void *data, size_t len);
+int ucb_env_path_stat(const char *path, u64 *ino, u32 *mode, u64 *size);
+void ucb_env_delay_us(unsigned int us);
+
+#endif /* _UCB_ENV_USER_H */

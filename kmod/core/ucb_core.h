@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ucbridge dispatch core: the portable part of a ucbridge driver.
+ *
+ * The same sources build into the kernel module and, through the userspace
+ * environment shim, into the in-process mock.  Everything they need from
+ * their surroundings comes from ucb_env.h.
+ */
+#ifndef _UCB_CORE_H
+#define _UCB_CORE_H
+
+#include "ucb_env.h"
+#include <uapi/linux/ucbridge.h>
+
+struct ucb_method;
+struct ucb_client;
+
+/**
+ * struct ucb_args - what a method sees of a call: kernel memory only
+ * @client: The connection the call came through.
+ * @method: The table entry being run (its @context is the method's own).
+ * @scalar_in: Copied input scalars.
+ * @scalar_in_count: How many, already checked against the table.
+ * @scalar_out: Zeroed room for output scalars.
+ * @scalar_out_count: In: room at @scalar_out.  The method sets it to how
+ *	many it wrote; it may not grow it.
+ * @struct_in: Copied input struct.  struct_in[struct_in_size] is always a
+ *	NUL byte that is not part of the input, so a method can treat a
+ *	NUL-free input as a C string without a second copy.
+ * @struct_in_size: Bytes at @struct_in, already checked against the table.
+ * @struct_out: Zeroed room for the output struct.
+ * @struct_out_size: In: room at @struct_out.  The method sets it to how
+ *	many bytes it wrote; it may not grow it.
+ */
+struct ucb_args {
+	struct ucb_client *client;
+	const struct ucb_method *method;
+	const u64 *scalar_in;
+	u32 scalar_in_count;
+	u64 *scalar_out;
+	u32 scalar_out_count;
+	const void *struct_in;
+	u32 struct_in_size;
+	void *struct_out;
+	u32 struct_out_size;
+};
+
+/**
+ * typedef ucb_method_fn - a method implementation
+ * @args: The call, with every input checked and copied.
+ *
+ * Return: an IOReturn.  Outputs are delivered only on %UCB_IORETURN_SUCCESS.
+ */
+typedef u32 ucb_method_fn(struct ucb_args *args);
+
+/**
+ * struct ucb_method - one entry of a driver's method table, indexed by
+ *	selector (IOKit's IOExternalMethodDispatch2022)
+ * @handler: The implementation.
+ * @name: Short name shown by introspection, under %UCB_NAME_SIZE bytes.
+ * @scalar_in_count: Exact input scalar count, or %UCB_VARIABLE_SIZE.
+ * @struct_in_size: Exact input struct size, or %UCB_VARIABLE_SIZE.
+ * @scalar_out_count: Exact output scalar room, or %UCB_VARIABLE_SIZE.
+ * @struct_out_size: Exact output struct room, or %UCB_VARIABLE_SIZE.
+ * @struct_in_max: Largest variable input struct (ignored when fixed); the
+ *	driver's max_struct_size bounds it further.
+ * @struct_out_max: Largest variable output struct, likewise.
+ * @flags: UCB_METHOD_FLAG_*.
+ * @context: Private to the handler.
+ */
+struct ucb_method {
+	ucb_method_fn *handler;
+	const char *name;
+	u32 scalar_in_count;
+	u32 struct_in_size;
+	u32 scalar_out_count;
+	u32 struct_out_size;
+	u32 struct_in_max;
+	u32 struct_out_max;
+	u32 flags;
+	void *context;
+};
+
+/**
+ * struct ucb_driver - one ucbridge driver instance
+ * @name: Reported by %UCB_IOC_DRIVER_INFO.
+ * @version: (major << 16 | minor << 8 | patch).
+ * @methods: The method table, indexed by selector.
+ * @method_count: Entries in @methods.
+ * @max_struct_size: Driver-wide bound on variable struct sizes; may change
+ *	at any time (a module parameter), so the core reads it once per call.
+ * @stats: Per-method counters, owned by the core.
+ * @live_buffers: Heap buffers the core holds right now.
+ */
+struct ucb_driver {
+	const char *name;
+	u32 version;
+	const struct ucb_method *methods;
+	u32 method_count;
+	u32 max_struct_size;
+	struct ucb_stats *stats;
+	ucb_counter_t live_buffers;
+};
+
+/**
+ * struct ucb_client - one open connection to a driver
+ * @driver: The driver it talks to.
+ * @env: What the environment keeps per connection.
+ */
+struct ucb_client {
+	struct ucb_driver *driver;
+	struct ucb_env_client env;
+};
+
+int ucb_driver_init(struct ucb_driver *driver);
+void ucb_driver_destroy(struct ucb_driver *driver);
+void ucb_driver_reset_stats(struct ucb_driver *driver);
+long ucb_ioctl(struct ucb_client *client, unsigned int cmd,
+	       void __user *arg);
+
+#endif /* _UCB_CORE_H */

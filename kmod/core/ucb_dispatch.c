@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucbridge dispatch core: parse a call, check it against the method table,
+ * copy its inputs once, run the method, copy back what it wrote.
+ *
+ * Every byte of user memory is read at most once.  Methods see kernel
+ * copies only, so nothing a racing user thread does after the copy can
+ * change what a method checked (the IOKit double-fetch trap).
+ */
+#include "ucb_core.h"
+#include "ucb_test_breakage.h"
+
+/* Struct buffers up to this size live on the stack, larger on the heap. */
+#define UCB_STACK_STRUCT_SIZE	256
+
+/* Longest argument header accepted, as copy_struct_from_user() callers. */
+#define UCB_ARGS_SIZE_MAX	4096
+
+/* The three fields written back to the caller are adjacent. */
+#define UCB_CALL_RESULT_OFFSET	offsetof(struct ucb_call, result)
+#define UCB_CALL_RESULT_SIZE	(3 * sizeof(u32))
+
+static int ucb_check_zeroed_user(const u8 __user *from, size_t size)
+{
+	u8 chunk[64];
+	size_t i, n;
+
+	while (size) {
+		n = min(size, sizeof(chunk));
+		if (copy_from_user(chunk, from, n))
+			return -EFAULT;
+		for (i = 0; i < n; i++)
+			if (chunk[i])
+				return -E2BIG;
+		from += n;
+		size -= n;
+	}
+	return 0;
+}
+
+/*
+ * Copy an extensible argument struct whose first member is its own __u32
+ * size, like copy_struct_from_user(), but reading the size only once: the
+ * size word first, then the bytes after it.  A shorter struct is zero
+ * extended, a longer one must have an all-zero tail.
+ */
+static int ucb_copy_args_in(void *dst, size_t ksize, size_t min_size,
+			    const void __user *src)
+{
+	const u8 __user *usrc = src;
+	u32 usize;
+
+	if (copy_from_user(&usize, usrc, sizeof(usize)))
+		return -EFAULT;
+	if (usize < min_size)
+		return -EINVAL;
+	if (usize > UCB_ARGS_SIZE_MAX)
+		return -E2BIG;
+
+	memset(dst, 0, ksize);
+	memcpy(dst, &usize, sizeof(usize));
+	if (copy_from_user((u8 *)dst + sizeof(usize), usrc + sizeof(usize),
+			   min_t(size_t, usize, ksize) - sizeof(usize)))
+		return -EFAULT;
+	if (usize > ksize)
+		return ucb_check_zeroed_user(usrc + ksize, usize - ksize);
+	return 0;
+}
+
+/* Copy an extensible result struct back: as much as the caller knows. */
+static int ucb_copy_args_out(void __user *dst, const void *src, size_t ksize,
+			     u32 usize)
+{
+	if (copy_to_user(dst, src, min_t(size_t, usize, ksize)))
+		return -EFAULT;
+	return 0;
+}
+
+static int ucb_buffer_get(struct ucb_driver *driver, struct ucb_buffer *buf,
+			  void *stack, size_t stack_size, size_t size,
+			  bool zeroed)
+{
+	if (size <= stack_size) {
+		buf->data = stack;
+		buf->size = size;
+		buf->kind = UCB_BUFFER_STACK;
+		if (zeroed)
+			memset(stack, 0, size);
+		return 0;
+	}
+	buf->data = zeroed ? ucb_env_zalloc(size) : ucb_env_alloc(size);
+	if (!buf->data)
+		return -ENOMEM;
+	buf->size = size;
+	buf->kind = UCB_BUFFER_HEAP;
+	ucb_counter_inc(&driver->live_buffers);
+	return 0;
+}
+
+static void ucb_buffer_put(struct ucb_driver *driver, struct ucb_buffer *buf)
+{
+	switch (buf->kind) {
+	case UCB_BUFFER_NONE:
+	case UCB_BUFFER_STACK:
+		break;
+	case UCB_BUFFER_HEAP:
+		ucb_env_free(buf->data);
+		ucb_counter_dec(&driver->live_buffers);
+		break;
+	case UCB_BUFFER_LIVE_USER:
+		ucb_env_unmap_user_live(buf);
+		ucb_counter_dec(&driver->live_buffers);
+		break;
+	}
+	buf->kind = UCB_BUFFER_NONE;
+}
+
+static bool ucb_count_matches(u32 want, u32 got)
+{
+	/* Variable scalar counts are bounded by UCB_MAX_SCALARS already. */
+	return want == UCB_VARIABLE_SIZE || want == got;
+}
+
+static u32 ucb_effective_max(u32 size, u32 method_max, u32 driver_max)
+{
+	return size == UCB_VARIABLE_SIZE ? min(method_max, driver_max) : size;
+}
+
+/*
+ * Check a call against its method table entry, as IOKit checks against
+ * IOExternalMethodDispatch: fixed counts and sizes must match exactly,
+ * variable sizes must stay within their maxima.  Returns an IOReturn and,
+ * on success, the struct output room the method gets.
+ */
+static u32 ucb_check_call(const struct ucb_client *client,
+			  const struct ucb_method *method,
+			  const struct ucb_call *call, u32 max_struct_size,
+			  u32 *struct_out_room)
+{
+	u32 in_max = ucb_effective_max(method->struct_in_size,
+				       method->struct_in_max, max_struct_size);
+	u32 out_max = ucb_effective_max(method->struct_out_size,
+					method->struct_out_max,
+					max_struct_size);
+
+	if ((method->flags & UCB_METHOD_FLAG_ADMIN) &&
+	    !ucb_env_client_is_admin(&client->env))
+		return UCB_IORETURN_NOT_PRIVILEGED;
+	if (!ucb_count_matches(method->scalar_in_count, call->scalar_in_count) ||
+	    !ucb_count_matches(method->scalar_out_count,
+			       call->scalar_out_count))
+		return UCB_IORETURN_BAD_ARGUMENT;
+
+	if (method->struct_in_size == UCB_VARIABLE_SIZE ?
+	    call->struct_in_size > in_max :
+	    call->struct_in_size != method->struct_in_size)
+		return UCB_IORETURN_BAD_ARGUMENT;
+
+	if (method->struct_out_size == UCB_VARIABLE_SIZE)
+		*struct_out_room = min(call->struct_out_size, out_max);
+	else if (call->struct_out_size != method->struct_out_size)
+		return UCB_IORETURN_BAD_ARGUMENT;
+	else
+		*struct_out_room = method->struct_out_size;
+	return UCB_IORETURN_SUCCESS;
+}
+
+/* Everything one call holds in kernel memory. */
+struct ucb_call_buffers {
+	u64 scalar_in[UCB_MAX_SCALARS];
+	u64 scalar_out[UCB_MAX_SCALARS];
+	/* +1: struct_in is always NUL-terminated (see struct ucb_args). */
+	u8 struct_in_stack[UCB_STACK_STRUCT_SIZE + 1];
+	u8 struct_out_stack[UCB_STACK_STRUCT_SIZE];
+	struct ucb_buffer struct_in;
+	struct ucb_buffer struct_out;
+};
+
+/* Copy scalars and struct input in, once each, and make output room. */
+static int ucb_copy_inputs(struct ucb_driver *driver,
+			   const struct ucb_call *call,
+			   struct ucb_call_buffers *bufs, struct ucb_args *args)
+{
+	u8 *struct_in;
+	int err;
+
+	if (copy_from_user(bufs->scalar_in, u64_to_user_ptr(call->scalar_in),
+			   call->scalar_in_count * sizeof(u64)))
+		return -EFAULT;
+	memset(bufs->scalar_out, 0, sizeof(bufs->scalar_out));
+
+	if (ucb_test_break_copy_once(call->struct_in_size)) {
+		err = ucb_env_map_user_live(&bufs->struct_in,
+					    u64_to_user_ptr(call->struct_in),
+					    call->struct_in_size);
+		if (err)
+			return err;
+		bufs->struct_in.kind = UCB_BUFFER_LIVE_USER;
+		ucb_counter_inc(&driver->live_buffers);
+	} else {
+		/* Sizes are bounded by UCB_STRUCT_SIZE_LIMIT: + 1 is safe. */
+		err = ucb_buffer_get(driver, &bufs->struct_in,
+				     bufs->struct_in_stack,
+				     sizeof(bufs->struct_in_stack),
+				     (size_t)call->struct_in_size + 1, false);
+		if (err)
+			return err;
+		struct_in = bufs->struct_in.data;
+		if (copy_from_user(struct_in, u64_to_user_ptr(call->struct_in),
+				   call->struct_in_size))
+			return -EFAULT;
+		struct_in[call->struct_in_size] = '\0';
+	}
+
+	err = ucb_buffer_get(driver, &bufs->struct_out,
+			     bufs->struct_out_stack,
+			     sizeof(bufs->struct_out_stack),
+			     args->struct_out_size,
+			     !ucb_test_break_zeroing());
+	if (err)
+		return err;
+
+	args->scalar_in = bufs->scalar_in;
+	args->scalar_out = bufs->scalar_out;
+	args->struct_in = bufs->struct_in.data;
+	args->struct_out = bufs->struct_out.data;
+	return 0;
+}
+
+/*
+ * Copy back exactly what the method wrote: struct first, scalars second.
+ * The header follows in ucb_call().
+ */
+static int ucb_copy_outputs(const struct ucb_call *call,
+			    const struct ucb_args *args, u32 struct_out_room)
+{
+	u32 struct_bytes = ucb_test_break_zeroing() ? struct_out_room :
+						      args->struct_out_size;
+
+	if (copy_to_user(u64_to_user_ptr(call->struct_out), args->struct_out,
+			 struct_bytes))
+		return -EFAULT;
+	if (copy_to_user(u64_to_user_ptr(call->scalar_out), args->scalar_out,
+			 args->scalar_out_count * sizeof(u64)))
+		return -EFAULT;
+	return 0;
+}
+
+static void ucb_release_buffers(struct ucb_driver *driver,
+				struct ucb_call_buffers *bufs, u32 result)
+{
+	ucb_buffer_put(driver, &bufs->struct_out);
+	if (!ucb_test_break_free(result))
+		ucb_buffer_put(driver, &bufs->struct_in);
+}
+
+static u32 ucb_run_method(const struct ucb_method *method,
+			  struct ucb_args *args)
+{
+	u32 scalar_room = args->scalar_out_count;
+	u32 struct_room = args->struct_out_size;
+	u32 result;
+
+	result = method->handler(args);
+	/* A method that claims more than it was given is a driver bug. */
+	if (WARN_ON_ONCE(args->scalar_out_count > scalar_room ||
+			 args->struct_out_size > struct_room))
+		return UCB_IORETURN_INTERNAL_ERROR;
+	return result;
+}
+
+static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
+{
+	struct ucb_driver *driver = client->driver;
+	struct ucb_call_buffers bufs;
+	const struct ucb_method *method;
+	struct ucb_args args = {};
+	struct ucb_call call;
+	u32 struct_out_room = 0;
+	u32 selector;
+	long err;
+
+	err = ucb_copy_args_in(&call, sizeof(call), UCB_CALL_SIZE_VER0, ucall);
+	if (err)
+		return err;
+	if (call.flags || call.scalar_in_count > UCB_MAX_SCALARS ||
+	    call.scalar_out_count > UCB_MAX_SCALARS)
+		return -EINVAL;
+
+	if (call.selector >= driver->method_count) {
+		call.result = UCB_IORETURN_UNSUPPORTED;
+		goto write_back;
+	}
+	selector = array_index_nospec(call.selector, driver->method_count);
+	method = &driver->methods[selector];
+
+	call.result = ucb_check_call(client, method, &call,
+				     READ_ONCE(driver->max_struct_size),
+				     &struct_out_room);
+	if (call.result != UCB_IORETURN_SUCCESS)
+		goto count;
+
+	bufs.struct_in.kind = UCB_BUFFER_NONE;
+	bufs.struct_out.kind = UCB_BUFFER_NONE;
+	args.client = client;
+	args.method = method;
+	args.scalar_in_count = call.scalar_in_count;
+	args.scalar_out_count = call.scalar_out_count;
+	args.struct_in_size = call.struct_in_size;
+	args.struct_out_size = struct_out_room;
+	err = ucb_copy_inputs(driver, &call, &bufs, &args);
+	if (err)
+		goto release_buffers;
+
+	call.result = ucb_run_method(method, &args);
+	if (call.result == UCB_IORETURN_SUCCESS)
+		err = ucb_copy_outputs(&call, &args, struct_out_room);
+
+release_buffers:
+	ucb_release_buffers(driver, &bufs, call.result);
+count:
+	ucb_env_stats_count(driver->stats, selector,
+			    err || call.result != UCB_IORETURN_SUCCESS);
+	if (err)
+		return err;
+write_back:
+	if (call.result == UCB_IORETURN_SUCCESS) {
+		call.scalar_out_count = args.scalar_out_count;
+		call.struct_out_size = args.struct_out_size;
+	} else {
+		call.scalar_out_count = 0;
+		call.struct_out_size = 0;
+	}
+	BUILD_BUG_ON(offsetof(struct ucb_call, scalar_out_count) !=
+		     UCB_CALL_RESULT_OFFSET + sizeof(u32) ||
+		     offsetof(struct ucb_call, struct_out_size) !=
+		     UCB_CALL_RESULT_OFFSET + 2 * sizeof(u32));
+	if (copy_to_user((u8 __user *)ucall + UCB_CALL_RESULT_OFFSET,
+			 &call.result, UCB_CALL_RESULT_SIZE))
+		return -EFAULT;
+	return 0;
+}
+
+/* Copy a name into a fixed, NUL-padded field, truncating if it must. */
+static void ucb_copy_name(char *dst, const char *src)
+{
+	size_t len = strnlen(src, UCB_NAME_SIZE - 1);
+
+	memcpy(dst, src, len);
+	memset(dst + len, 0, UCB_NAME_SIZE - len);
+}
+
+static long ucb_driver_info(struct ucb_client *client, void __user *uinfo)
+{
+	struct ucb_driver *driver = client->driver;
+	struct ucb_driver_info in, out = {};
+	int err;
+
+	err = ucb_copy_args_in(&in, sizeof(in), UCB_DRIVER_INFO_SIZE_VER0,
+			       uinfo);
+	if (err)
+		return err;
+	if (in.flags)
+		return -EINVAL;
+
+	out.size = in.size;
+	out.abi_version = UCB_ABI_VERSION;
+	out.driver_version = driver->version;
+	out.method_count = driver->method_count;
+	out.max_scalars = UCB_MAX_SCALARS;
+	out.max_struct_size = READ_ONCE(driver->max_struct_size);
+	out.struct_size_limit = UCB_STRUCT_SIZE_LIMIT;
+	out.live_buffers = ucb_counter_read(&driver->live_buffers);
+	ucb_copy_name(out.name, driver->name);
+	return ucb_copy_args_out(uinfo, &out, sizeof(out), in.size);
+}
+
+static long ucb_method_info(struct ucb_client *client, void __user *uinfo)
+{
+	struct ucb_driver *driver = client->driver;
+	struct ucb_method_info in, out = {};
+	const struct ucb_method *method;
+	u32 max_struct_size;
+	u32 selector;
+	int err;
+
+	err = ucb_copy_args_in(&in, sizeof(in), UCB_METHOD_INFO_SIZE_VER0,
+			       uinfo);
+	if (err)
+		return err;
+	if (in.flags)
+		return -EINVAL;
+	if (in.selector >= driver->method_count)
+		return -ENOENT;
+	selector = array_index_nospec(in.selector, driver->method_count);
+	method = &driver->methods[selector];
+	max_struct_size = READ_ONCE(driver->max_struct_size);
+
+	out.size = in.size;
+	out.selector = selector;
+	out.method_flags = method->flags;
+	out.scalar_in_count = method->scalar_in_count;
+	out.struct_in_size = method->struct_in_size;
+	out.scalar_out_count = method->scalar_out_count;
+	out.struct_out_size = method->struct_out_size;
+	out.struct_in_max = ucb_effective_max(method->struct_in_size,
+					      method->struct_in_max,
+					      max_struct_size);
+	out.struct_out_max = ucb_effective_max(method->struct_out_size,
+					       method->struct_out_max,
+					       max_struct_size);
+	ucb_env_stats_read(driver->stats, selector, &out.calls, &out.errors);
+	ucb_copy_name(out.name, method->name);
+	return ucb_copy_args_out(uinfo, &out, sizeof(out), in.size);
+}
+
+/**
+ * ucb_ioctl() - handle one ioctl on a ucbridge connection
+ * @client: The connection.
+ * @cmd: The ioctl command.
+ * @arg: Its user pointer argument.
+ *
+ * Return: 0, or a negative errno; -ENOTTY for a command we do not know.
+ */
+long ucb_ioctl(struct ucb_client *client, unsigned int cmd,
+	       void __user *arg)
+{
+	switch (cmd) {
+	case UCB_IOC_CALL:
+		return ucb_call(client, arg);
+	case UCB_IOC_DRIVER_INFO:
+		return ucb_driver_info(client, arg);
+	case UCB_IOC_METHOD_INFO:
+		return ucb_method_info(client, arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static bool ucb_size_valid(u32 size, u32 max)
+{
+	return size == UCB_VARIABLE_SIZE ? max <= UCB_STRUCT_SIZE_LIMIT :
+					   size <= UCB_STRUCT_SIZE_LIMIT;
+}
+
+static bool ucb_method_valid(const struct ucb_method *method)
+{
+	return method->handler && method->name &&
+	       strnlen(method->name, UCB_NAME_SIZE) < UCB_NAME_SIZE &&
+	       (method->scalar_in_count <= UCB_MAX_SCALARS ||
+		method->scalar_in_count == UCB_VARIABLE_SIZE) &&
+	       (method->scalar_out_count <= UCB_MAX_SCALARS ||
+		method->scalar_out_count == UCB_VARIABLE_SIZE) &&
+	       ucb_size_valid(method->struct_in_size, method->struct_in_max) &&
+	       ucb_size_valid(method->struct_out_size,
+			      method->struct_out_max) &&
+	       !(method->flags & ~UCB_METHOD_FLAG_ADMIN);
+}
+
+/**
+ * ucb_driver_init() - validate a driver's method table and set it up
+ * @driver: The driver; its name, version, methods, method_count and
+ *	max_struct_size must be filled in.
+ *
+ * Return: 0, -EINVAL for a malformed table, or -ENOMEM.
+ */
+int ucb_driver_init(struct ucb_driver *driver)
+{
+	u32 i;
+
+	if (!driver->name || !driver->method_count ||
+	    driver->max_struct_size > UCB_STRUCT_SIZE_LIMIT)
+		return -EINVAL;
+	for (i = 0; i < driver->method_count; i++)
+		if (!ucb_method_valid(&driver->methods[i]))
+			return -EINVAL;
+
+	driver->stats = ucb_env_stats_alloc(driver->method_count);
+	if (!driver->stats)
+		return -ENOMEM;
+	return 0;
+}
+
+void ucb_driver_destroy(struct ucb_driver *driver)
+{
+	ucb_env_stats_free(driver->stats);
+	driver->stats = NULL;
+}
+
+void ucb_driver_reset_stats(struct ucb_driver *driver)
+{
+	ucb_env_stats_reset(driver->stats);
+}

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reference driver's methods.  Their selectors are fixed by the ABI
+ * (enum ucb_reference_selector); each one shows one shape of call.
+ */
+#include <linux/limits.h>
+
+#include "ucb_core.h"
+#include "ucb_reference.h"
+
+static u32 ucb_noop(struct ucb_args *args)
+{
+	return UCB_IORETURN_SUCCESS;
+}
+
+static u32 ucb_add(struct ucb_args *args)
+{
+	args->scalar_out[0] = args->scalar_in[0] + args->scalar_in[1];
+	return UCB_IORETURN_SUCCESS;
+}
+
+static u32 ucb_echo(struct ucb_args *args)
+{
+	if (args->struct_out_size < args->struct_in_size)
+		return UCB_IORETURN_OVERRUN;
+	memcpy(args->struct_out, args->struct_in, args->struct_in_size);
+	args->struct_out_size = args->struct_in_size;
+	return UCB_IORETURN_SUCCESS;
+}
+
+/* Standard CRC-32C: "123456789" gives 0xe3069283. */
+static u32 ucb_crc32c(const void *data, size_t len)
+{
+	return ~ucb_env_crc32c(~0U, data, len);
+}
+
+static u32 ucb_checksum(struct ucb_args *args)
+{
+	args->scalar_out[0] = ucb_crc32c(args->struct_in,
+					 args->struct_in_size);
+	args->scalar_out[1] = args->struct_in_size;
+	return UCB_IORETURN_SUCCESS;
+}
+
+static u32 ucb_errno_to_ioreturn(int err)
+{
+	switch (err) {
+	case -EACCES:
+	case -EPERM:
+		return UCB_IORETURN_NOT_PERMITTED;
+	case -ENOMEM:
+		return UCB_IORETURN_NO_MEMORY;
+	case -ENAMETOOLONG:
+	case -ELOOP:
+		return UCB_IORETURN_BAD_ARGUMENT;
+	default:
+		return UCB_IORETURN_ERROR;
+	}
+}
+
+/*
+ * The use case ucbridge grew from: a variable-length path in, what the
+ * kernel finds there out.  The path is 1 to PATH_MAX - 1 bytes with no NUL
+ * inside, optionally followed by one terminating NUL.  The core guarantees
+ * a NUL after the input, so the copy is used in place.
+ */
+static u32 ucb_path_info(struct ucb_args *args)
+{
+	const char *path = args->struct_in;
+	size_t len = args->struct_in_size;
+	u64 ino, size;
+	u32 mode;
+	int err;
+
+	if (len && path[len - 1] == '\0')
+		len--;
+	if (len == 0 || len > PATH_MAX - 1 || memchr(path, '\0', len))
+		return UCB_IORETURN_BAD_ARGUMENT;
+
+	err = ucb_env_path_stat(path, &ino, &mode, &size);
+	if (err == -ENOENT || err == -ENOTDIR) {
+		args->scalar_out[0] = 0;	/* not found; the rest stay 0 */
+		return UCB_IORETURN_SUCCESS;
+	}
+	if (err)
+		return ucb_errno_to_ioreturn(err);
+	args->scalar_out[0] = 1;
+	args->scalar_out[1] = ino;
+	args->scalar_out[2] = mode;
+	args->scalar_out[3] = size;
+	return UCB_IORETURN_SUCCESS;
+}
+
+static u32 ucb_fixed_transform(struct ucb_args *args)
+{
+	struct ucb_transform in, out;
+
+	/* Copy: the byte buffers carry no alignment guarantee. */
+	memcpy(&in, args->struct_in, sizeof(in));
+	out.a = in.b;
+	out.b = in.a;
+	out.c = in.c + in.d;
+	out.d = in.c ^ in.d;
+	memcpy(args->struct_out, &out, sizeof(out));
+	return UCB_IORETURN_SUCCESS;
+}
+
+/*
+ * Read the whole input twice, some time apart, and report whether both
+ * reads agree.  With copy-once they always do, however hard another thread
+ * rewrites the caller's buffer meanwhile.  An optional scalar sets the
+ * delay in microseconds.
+ */
+static u32 ucb_consistency(struct ucb_args *args)
+{
+	u64 delay_us = UCB_CONSISTENCY_DEFAULT_DELAY_US;
+	u32 first, second;
+
+	if (args->scalar_in_count > 1)
+		return UCB_IORETURN_BAD_ARGUMENT;
+	if (args->scalar_in_count == 1)
+		delay_us = args->scalar_in[0];
+	if (delay_us > UCB_CONSISTENCY_MAX_DELAY_US)
+		return UCB_IORETURN_BAD_ARGUMENT;
+
+	first = ucb_crc32c(args->struct_in, args->struct_in_size);
+	ucb_env_delay_us(delay_us);
+	second = ucb_crc32c(args->struct_in, args->struct_in_size);
+	args->scalar_out[0] = first == second;
+	return UCB_IORETURN_SUCCESS;
+}
+
+static u32 ucb_reset_stats(struct ucb_args *args)
+{
+	ucb_driver_reset_stats(args->client->driver);
+	return UCB_IORETURN_SUCCESS;
+}
+
+static u32 ucb_generate(struct ucb_args *args)
+{
+	u64 n = args->scalar_in[0];
+	u8 *out = args->struct_out;
+	u32 i;
+
+	if (n > UCB_STRUCT_SIZE_LIMIT)
+		return UCB_IORETURN_BAD_ARGUMENT;
+	if (n > args->struct_out_size)
+		return UCB_IORETURN_OVERRUN;
+	for (i = 0; i < n; i++)
+		out[i] = UCB_GENERATE_BYTE(i);
+	args->struct_out_size = (u32)n;
+	return UCB_IORETURN_SUCCESS;
+}
+
+/* Takes a struct and does nothing with it: the cost of the copy alone. */
+static u32 ucb_sink(struct ucb_args *args)
+{
+	return UCB_IORETURN_SUCCESS;
+}
+
+#define UCB_VAR		UCB_VARIABLE_SIZE
+#define UCB_LIMIT	UCB_STRUCT_SIZE_LIMIT
+
+const struct ucb_method ucb_reference_methods[UCB_REFERENCE_METHOD_COUNT] = {
+	[UCB_SEL_NOOP] = {
+		.handler = ucb_noop, .name = "noop",
+	},
+	[UCB_SEL_ADD] = {
+		.handler = ucb_add, .name = "add",
+		.scalar_in_count = 2, .scalar_out_count = 1,
+	},
+	[UCB_SEL_ECHO] = {
+		.handler = ucb_echo, .name = "echo",
+		.struct_in_size = UCB_VAR, .struct_in_max = UCB_LIMIT,
+		.struct_out_size = UCB_VAR, .struct_out_max = UCB_LIMIT,
+	},
+	[UCB_SEL_CHECKSUM] = {
+		.handler = ucb_checksum, .name = "checksum",
+		.struct_in_size = UCB_VAR, .struct_in_max = UCB_LIMIT,
+		.scalar_out_count = 2,
+	},
+	[UCB_SEL_PATH_INFO] = {
+		.handler = ucb_path_info, .name = "pathInfo",
+		.struct_in_size = UCB_VAR, .struct_in_max = PATH_MAX,
+		.scalar_out_count = 4,
+	},
+	[UCB_SEL_FIXED_TRANSFORM] = {
+		.handler = ucb_fixed_transform, .name = "fixedTransform",
+		.struct_in_size = sizeof(struct ucb_transform),
+		.struct_out_size = sizeof(struct ucb_transform),
+	},
+	[UCB_SEL_CONSISTENCY] = {
+		.handler = ucb_consistency, .name = "consistency",
+		.scalar_in_count = UCB_VAR,
+		.struct_in_size = UCB_VAR, .struct_in_max = UCB_LIMIT,
+		.scalar_out_count = 1,
+	},
+	[UCB_SEL_RESET_STATS] = {
+		.handler = ucb_reset_stats, .name = "resetStats",
+		.flags = UCB_METHOD_FLAG_ADMIN,
+	},
+	[UCB_SEL_GENERATE] = {
+		.handler = ucb_generate, .name = "generate",
+		.scalar_in_count = 1,
+		.struct_out_size = UCB_VAR, .struct_out_max = UCB_LIMIT,
+	},
+	[UCB_SEL_SINK] = {
+		.handler = ucb_sink, .name = "sink",
+		.struct_in_size = UCB_VAR, .struct_in_max = UCB_LIMIT,
+	},
+};
+
+/**
+ * ucb_reference_driver_init() - set up an instance of the reference driver
+ * @driver: Zeroed storage for it.
+ * @max_struct_size: Initial driver-wide bound on variable struct sizes.
+ *
+ * Return: as ucb_driver_init().
+ */
+int ucb_reference_driver_init(struct ucb_driver *driver, u32 max_struct_size)
+{
+	driver->name = "ucbridge";
+	driver->version = UCB_REFERENCE_VERSION;
+	driver->methods = ucb_reference_methods;
+	driver->method_count = UCB_REFERENCE_METHOD_COUNT;
+	driver->max_struct_size = max_struct_size;
+	return ucb_driver_init(driver);
+}

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * ucbridge: IOKit-style user-client method calls over one ioctl.
+ *
+ * This header is the whole contract between a ucbridge driver and its
+ * callers.  The kernel module, the shared dispatch core, the in-process mock
+ * and the Swift library all include it; nothing re-declares its structures
+ * or constants.
+ *
+ * A call names a method by selector and carries up to UCB_MAX_SCALARS 64-bit
+ * scalars in and out, one input struct and one output struct.  The driver
+ * checks the counts and sizes against its method table (like IOKit's
+ * IOExternalMethodDispatch), copies every input exactly once into kernel
+ * memory, runs the method on those copies and copies back only what the
+ * method wrote.
+ *
+ * Call semantics: ioctl(fd, UCB_IOC_CALL, &call) returns 0 once a well-formed
+ * call was dispatched; the dispatch outcome is an IOReturn in call.result:
+ *
+ *  - unknown selector             -> UCB_IORETURN_UNSUPPORTED
+ *  - admin-only method, no
+ *    CAP_SYS_ADMIN                -> UCB_IORETURN_NOT_PRIVILEGED
+ *  - a count or size check failed -> UCB_IORETURN_BAD_ARGUMENT
+ *  - otherwise                    -> the method's own result
+ *
+ * On a non-success result no output bytes are written and both output counts
+ * come back 0.  The ioctl fails with an errno, and writes nothing back at
+ * all, only when the call itself is malformed (EINVAL, E2BIG), a user pointer
+ * faults (EFAULT) or kernel memory runs out (ENOMEM).  Once a method has
+ * succeeded its outputs are copied out struct first, scalars second, header
+ * last; an output pointer that faults part-way fails the call with EFAULT
+ * and may leave that one buffer partly written.
+ */
+#ifndef _UAPI_LINUX_UCBRIDGE_H
+#define _UAPI_LINUX_UCBRIDGE_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Version of this interface; bumped only on incompatible change. */
+#define UCB_ABI_VERSION		1
+
+/* Most scalars a call carries in each direction (as IOKit). */
+#define UCB_MAX_SCALARS		16
+
+/*
+ * A method table entry with this count or size accepts any value up to its
+ * maximum (IOKit's kIOUCVariableStructureSize).
+ */
+#define UCB_VARIABLE_SIZE	0xffffffffU
+
+/* No ucbridge driver accepts a struct buffer larger than this: 64 MiB. */
+#define UCB_STRUCT_SIZE_LIMIT	(64U << 20)
+
+/* Longest method or driver name, including the terminating NUL. */
+#define UCB_NAME_SIZE		32
+
+/*
+ * IOReturn values, identical to IOKit's <IOKit/IOReturn.h>:
+ * sys_iokit (0xE0000000) | sub_iokit_common (0) | code.
+ */
+#define UCB_IORETURN(code)		(0xE0000000U | (code))
+#define UCB_IORETURN_SUCCESS		0x00000000U
+#define UCB_IORETURN_ERROR		UCB_IORETURN(0x2bc)
+#define UCB_IORETURN_NO_MEMORY		UCB_IORETURN(0x2bd)
+#define UCB_IORETURN_NO_RESOURCES	UCB_IORETURN(0x2be)
+#define UCB_IORETURN_IPC_ERROR		UCB_IORETURN(0x2bf)
+#define UCB_IORETURN_NO_DEVICE		UCB_IORETURN(0x2c0)
+#define UCB_IORETURN_NOT_PRIVILEGED	UCB_IORETURN(0x2c1)
+#define UCB_IORETURN_BAD_ARGUMENT	UCB_IORETURN(0x2c2)
+#define UCB_IORETURN_LOCKED_READ	UCB_IORETURN(0x2c3)
+#define UCB_IORETURN_LOCKED_WRITE	UCB_IORETURN(0x2c4)
+#define UCB_IORETURN_EXCLUSIVE_ACCESS	UCB_IORETURN(0x2c5)
+#define UCB_IORETURN_BAD_MESSAGE_ID	UCB_IORETURN(0x2c6)
+#define UCB_IORETURN_UNSUPPORTED	UCB_IORETURN(0x2c7)
+#define UCB_IORETURN_VM_ERROR		UCB_IORETURN(0x2c8)
+#define UCB_IORETURN_INTERNAL_ERROR	UCB_IORETURN(0x2c9)
+#define UCB_IORETURN_IO_ERROR		UCB_IORETURN(0x2ca)
+#define UCB_IORETURN_CANNOT_LOCK	UCB_IORETURN(0x2cc)
+#define UCB_IORETURN_NOT_OPEN		UCB_IORETURN(0x2cd)
+#define UCB_IORETURN_NOT_READABLE	UCB_IORETURN(0x2ce)
+#define UCB_IORETURN_NOT_WRITABLE	UCB_IORETURN(0x2cf)
+#define UCB_IORETURN_NOT_ALIGNED	UCB_IORETURN(0x2d0)
+#define UCB_IORETURN_BAD_MEDIA		UCB_IORETURN(0x2d1)
+#define UCB_IORETURN_STILL_OPEN		UCB_IORETURN(0x2d2)
+#define UCB_IORETURN_RLD_ERROR		UCB_IORETURN(0x2d3)
+#define UCB_IORETURN_DMA_ERROR		UCB_IORETURN(0x2d4)
+#define UCB_IORETURN_BUSY		UCB_IORETURN(0x2d5)
+#define UCB_IORETURN_TIMEOUT		UCB_IORETURN(0x2d6)
+#define UCB_IORETURN_OFFLINE		UCB_IORETURN(0x2d7)
+#define UCB_IORETURN_NOT_READY		UCB_IORETURN(0x2d8)
+#define UCB_IORETURN_NOT_ATTACHED	UCB_IORETURN(0x2d9)
+#define UCB_IORETURN_NO_CHANNELS	UCB_IORETURN(0x2da)
+#define UCB_IORETURN_NO_SPACE		UCB_IORETURN(0x2db)
+#define UCB_IORETURN_PORT_EXISTS	UCB_IORETURN(0x2dd)
+#define UCB_IORETURN_CANNOT_WIRE	UCB_IORETURN(0x2de)
+#define UCB_IORETURN_NO_INTERRUPT	UCB_IORETURN(0x2df)
+#define UCB_IORETURN_NO_FRAMES		UCB_IORETURN(0x2e0)
+#define UCB_IORETURN_MESSAGE_TOO_LARGE	UCB_IORETURN(0x2e1)
+#define UCB_IORETURN_NOT_PERMITTED	UCB_IORETURN(0x2e2)
+#define UCB_IORETURN_NO_POWER		UCB_IORETURN(0x2e3)
+#define UCB_IORETURN_NO_MEDIA		UCB_IORETURN(0x2e4)
+#define UCB_IORETURN_UNFORMATTED_MEDIA	UCB_IORETURN(0x2e5)
+#define UCB_IORETURN_UNSUPPORTED_MODE	UCB_IORETURN(0x2e6)
+#define UCB_IORETURN_UNDERRUN		UCB_IORETURN(0x2e7)
+#define UCB_IORETURN_OVERRUN		UCB_IORETURN(0x2e8)
+#define UCB_IORETURN_DEVICE_ERROR	UCB_IORETURN(0x2e9)
+#define UCB_IORETURN_NO_COMPLETION	UCB_IORETURN(0x2ea)
+#define UCB_IORETURN_ABORTED		UCB_IORETURN(0x2eb)
+#define UCB_IORETURN_NO_BANDWIDTH	UCB_IORETURN(0x2ec)
+#define UCB_IORETURN_NOT_RESPONDING	UCB_IORETURN(0x2ed)
+#define UCB_IORETURN_ISO_TOO_OLD	UCB_IORETURN(0x2ee)
+#define UCB_IORETURN_ISO_TOO_NEW	UCB_IORETURN(0x2ef)
+#define UCB_IORETURN_NOT_FOUND		UCB_IORETURN(0x2f0)
+#define UCB_IORETURN_INVALID		UCB_IORETURN(0x001)
+
+/**
+ * struct ucb_call - one method call, argument of %UCB_IOC_CALL
+ * @size: Size of this structure as the caller knows it.  Older callers pass
+ *	a shorter one (at least %UCB_CALL_SIZE_VER0) and the driver treats the
+ *	missing tail as zero; newer callers may pass a longer one whose extra
+ *	tail must be all zero, else the ioctl fails with E2BIG.  Above 4096:
+ *	E2BIG; below %UCB_CALL_SIZE_VER0: EINVAL.
+ * @selector: Index of the method in the driver's table.
+ * @flags: Call flags; none are defined, must be 0 (else EINVAL).
+ * @scalar_in_count: Number of __u64 at @scalar_in, at most %UCB_MAX_SCALARS
+ *	(else EINVAL).
+ * @struct_in_size: Number of bytes at @struct_in.
+ * @result: Out: the IOReturn of the dispatch (see the top of this header).
+ * @scalar_out_count: In: room for __u64 at @scalar_out, at most
+ *	%UCB_MAX_SCALARS (else EINVAL).  Out: how many the method wrote.
+ * @struct_out_size: In: room in bytes at @struct_out.  Out: how many bytes
+ *	the method wrote.
+ * @scalar_in: User pointer to the input scalars.
+ * @struct_in: User pointer to the input struct.
+ * @scalar_out: User pointer to room for the output scalars.
+ * @struct_out: User pointer to room for the output struct.
+ *
+ * A pointer whose count or size is 0 is never dereferenced and may be 0.
+ * The three fields the driver writes back (@result, @scalar_out_count,
+ * @struct_out_size) are adjacent so that write-back is one copy.
+ */
+struct ucb_call {
+	__u32 size;
+	__u32 selector;
+	__u32 flags;
+	__u32 scalar_in_count;
+	__u32 struct_in_size;
+	__u32 result;
+	__u32 scalar_out_count;
+	__u32 struct_out_size;
+	__aligned_u64 scalar_in;
+	__aligned_u64 struct_in;
+	__aligned_u64 scalar_out;
+	__aligned_u64 struct_out;
+};
+
+#define UCB_CALL_SIZE_VER0	64	/* sizeof first published struct */
+
+/**
+ * struct ucb_driver_info - driver description, argument of
+ *	%UCB_IOC_DRIVER_INFO
+ * @size: In: size of this structure as the caller knows it, with the same
+ *	rules as &struct ucb_call.size (%UCB_DRIVER_INFO_SIZE_VER0 at least).
+ *	The driver fills in as much as fits.
+ * @flags: In: none defined, must be 0.
+ * @abi_version: %UCB_ABI_VERSION of the driver.
+ * @driver_version: Driver version as (major << 16 | minor << 8 | patch).
+ * @method_count: Number of entries in the method table; valid selectors are
+ *	0 to @method_count - 1.
+ * @max_scalars: %UCB_MAX_SCALARS.
+ * @max_struct_size: Current driver-wide bound on every variable struct
+ *	size, in bytes (a module parameter for the reference driver).
+ * @struct_size_limit: Highest value @max_struct_size can be set to.
+ * @live_buffers: Kernel buffers the dispatch core holds right now; 0 when
+ *	no call is in flight, so a test can prove that none leak.
+ * @name: NUL-terminated, NUL-padded driver name.
+ */
+struct ucb_driver_info {
+	__u32 size;
+	__u32 flags;
+	__u32 abi_version;
+	__u32 driver_version;
+	__u32 method_count;
+	__u32 max_scalars;
+	__u32 max_struct_size;
+	__u32 struct_size_limit;
+	__aligned_u64 live_buffers;
+	char name[UCB_NAME_SIZE];
+};
+
+#define UCB_DRIVER_INFO_SIZE_VER0	72
+
+/* The method may be called only by a caller with CAP_SYS_ADMIN. */
+#define UCB_METHOD_FLAG_ADMIN	(1U << 0)
+
+/**
+ * struct ucb_method_info - one method table entry, argument of
+ *	%UCB_IOC_METHOD_INFO
+ * @size: In: size of this structure as the caller knows it, with the same
+ *	rules as &struct ucb_driver_info.size (%UCB_METHOD_INFO_SIZE_VER0).
+ * @flags: In: none defined, must be 0.
+ * @selector: In: which method, 0 to method_count - 1 (else ENOENT).
+ * @method_flags: UCB_METHOD_FLAG_* of the method.
+ * @scalar_in_count: Required scalar input count, or %UCB_VARIABLE_SIZE.
+ * @struct_in_size: Required struct input size, or %UCB_VARIABLE_SIZE.
+ * @scalar_out_count: Required scalar output room, or %UCB_VARIABLE_SIZE.
+ * @struct_out_size: Required struct output room, or %UCB_VARIABLE_SIZE.
+ * @struct_in_max: Largest struct input accepted right now: the fixed size,
+ *	or for a variable size the smaller of the method's own maximum and the
+ *	driver's max_struct_size.
+ * @struct_out_max: Likewise for the struct output.  A variable output with
+ *	more room than this is given exactly this much.
+ * @calls: Calls dispatched to this method since load or the last reset.
+ * @errors: Those of @calls that did not end in success.
+ * @name: NUL-terminated, NUL-padded method name.
+ */
+struct ucb_method_info {
+	__u32 size;
+	__u32 flags;
+	__u32 selector;
+	__u32 method_flags;
+	__u32 scalar_in_count;
+	__u32 struct_in_size;
+	__u32 scalar_out_count;
+	__u32 struct_out_size;
+	__u32 struct_in_max;
+	__u32 struct_out_max;
+	__aligned_u64 calls;
+	__aligned_u64 errors;
+	char name[UCB_NAME_SIZE];
+};
+
+#define UCB_METHOD_INFO_SIZE_VER0	88
+
+/*
+ * The ioctl numbers carry no size (_IO, as iommufd): the structures grow by
+ * their @size field, so the numbers never change.
+ */
+#define UCB_IOC_MAGIC		0xBC
+#define UCB_IOC_CALL		_IO(UCB_IOC_MAGIC, 0x00)
+#define UCB_IOC_DRIVER_INFO	_IO(UCB_IOC_MAGIC, 0x01)
+#define UCB_IOC_METHOD_INFO	_IO(UCB_IOC_MAGIC, 0x02)
+
+/*
+ * Selectors of the reference driver (ucbridge.ko), fixed forever: tests
+ * outside this project rely on them.
+ */
+enum ucb_reference_selector {
+	UCB_SEL_NOOP		= 0,	/* nothing in, nothing out */
+	UCB_SEL_ADD		= 1,	/* 2 scalars in, 1 out: wrapping sum */
+	UCB_SEL_ECHO		= 2,	/* variable struct in, same bytes out */
+	UCB_SEL_CHECKSUM	= 3,	/* variable struct in, CRC32C + length */
+	UCB_SEL_PATH_INFO	= 4,	/* path in, found/ino/mode/size out */
+	UCB_SEL_FIXED_TRANSFORM	= 5,	/* struct ucb_transform in and out */
+	UCB_SEL_CONSISTENCY	= 6,	/* variable struct in, 1 if stable */
+	UCB_SEL_RESET_STATS	= 7,	/* admin only: zero the counters */
+	UCB_SEL_GENERATE	= 8,	/* n in, n pattern bytes out */
+	UCB_SEL_SINK		= 9,	/* variable struct in, nothing out */
+	UCB_REFERENCE_METHOD_COUNT
+};
+
+/**
+ * struct ucb_transform - input and output of the fixedTransform method
+ * @a: Out: the input's @b.
+ * @b: Out: the input's @a.
+ * @c: Out: input @c + @d, modulo 2^64.
+ * @d: Out: input @c XOR @d.
+ */
+struct ucb_transform {
+	__u32 a;
+	__u32 b;
+	__u64 c;
+	__u64 d;
+};
+
+/* Longest input of the consistency method's optional delay scalar. */
+#define UCB_CONSISTENCY_MAX_DELAY_US	10000
+#define UCB_CONSISTENCY_DEFAULT_DELAY_US	100
+
+/* Byte i of the generate method's output. */
+#define UCB_GENERATE_BYTE(i)	((__u8)((i) % 251))
+
+#endif /* _UAPI_LINUX_UCBRIDGE_H */

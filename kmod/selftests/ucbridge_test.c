@@ -1,0 +1,1210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucbridge selftest: every reference method and every check of the dispatch
+ * core, against the real /dev/ucbridge or the in-process core (see
+ * ucbt_transport.h).  Output is TAP (kselftest style); the exit status is 0
+ * only when every check passed.
+ *
+ * Three checks guard safety properties and have positive controls: built
+ * against a deliberately broken core (kmod/core/ucb_test_breakage.h) they
+ * must fail:
+ *   "copy-once ..."        against UCB_TEST_BREAK_COPY_ONCE
+ *   "no infoleak ..."      against UCB_TEST_BREAK_ZEROING
+ *   "no live buffers ..."  against UCB_TEST_BREAK_FREE
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <uapi/linux/ucbridge.h>
+
+#include "ucbt_transport.h"
+
+#define KIB		1024u
+#define MIB		(1024u * KIB)
+#define PAGE		4096u
+#define KERNEL_ADDRESS	((void *)0xffffffff81000000ul)
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* TAP counters live in shared memory so a forked child can add to them. */
+struct tap_counts {
+	atomic_int tests;
+	atomic_int failures;
+};
+
+static struct tap_counts *tap;
+
+static bool check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+	int n = atomic_fetch_add(&tap->tests, 1) + 1;
+
+	if (!ok)
+		atomic_fetch_add(&tap->failures, 1);
+	printf("%sok %d - ", ok ? "" : "not ", n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	return ok;
+}
+
+static void skip(const char *why, const char *fmt, ...)
+{
+	va_list ap;
+	int n = atomic_fetch_add(&tap->tests, 1) + 1;
+
+	printf("ok %d - ", n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" # SKIP %s\n", why);
+	fflush(stdout);
+}
+
+static void *xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p) {
+		printf("Bail out! out of memory for %zu bytes\n", size);
+		exit(1);
+	}
+	return p;
+}
+
+/* An independent bitwise CRC-32C to check the driver's against. */
+static uint32_t reference_crc32c(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t crc = ~0u;
+	int k;
+
+	while (len--) {
+		crc ^= *p++;
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0x82f63b78u & -(crc & 1));
+	}
+	return ~crc;
+}
+
+static void fill_pattern(void *buf, size_t size, uint32_t seed)
+{
+	uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		seed = seed * 1103515245u + 12345u;
+		p[i] = (uint8_t)(seed >> 16);
+	}
+}
+
+static bool all_bytes(const void *buf, size_t size, uint8_t value)
+{
+	const uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (p[i] != value)
+			return false;
+	return true;
+}
+
+/* One call, IOConnectCallMethod-shaped.  Returns 0 or -errno. */
+struct call {
+	__u32 selector;
+	const __u64 *scalar_in;
+	__u32 scalar_in_count;
+	const void *struct_in;
+	__u32 struct_in_size;
+	__u64 *scalar_out;
+	__u32 scalar_out_count;		/* in: room, out: written */
+	void *struct_out;
+	__u32 struct_out_size;		/* in: room, out: written */
+	__u32 result;
+};
+
+static int do_call(int h, struct call *c)
+{
+	struct ucb_call uc = {
+		.size = sizeof(uc),
+		.selector = c->selector,
+		.scalar_in_count = c->scalar_in_count,
+		.struct_in_size = c->struct_in_size,
+		.scalar_out_count = c->scalar_out_count,
+		.struct_out_size = c->struct_out_size,
+		.scalar_in = (uintptr_t)c->scalar_in,
+		.struct_in = (uintptr_t)c->struct_in,
+		.scalar_out = (uintptr_t)c->scalar_out,
+		.struct_out = (uintptr_t)c->struct_out,
+		.result = 0xdeadbeef,
+	};
+	int err = ucbt_ioctl(h, UCB_IOC_CALL, &uc);
+
+	if (!err) {
+		c->result = uc.result;
+		c->scalar_out_count = uc.scalar_out_count;
+		c->struct_out_size = uc.struct_out_size;
+	}
+	return err;
+}
+
+/* A call that must be dispatched; returns its IOReturn. */
+static __u32 call_result(int h, struct call *c)
+{
+	int err = do_call(h, c);
+
+	return err ? (__u32)err : c->result;
+}
+
+static int get_driver_info(int h, struct ucb_driver_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return ucbt_ioctl(h, UCB_IOC_DRIVER_INFO, info);
+}
+
+static int get_method_info(int h, __u32 selector, struct ucb_method_info *mi)
+{
+	memset(mi, 0, sizeof(*mi));
+	mi->size = sizeof(*mi);
+	mi->selector = selector;
+	return ucbt_ioctl(h, UCB_IOC_METHOD_INFO, mi);
+}
+
+static __u64 live_buffers(int h)
+{
+	struct ucb_driver_info info;
+
+	return get_driver_info(h, &info) ? ~0ull : info.live_buffers;
+}
+
+static __u32 max_struct_size(int h)
+{
+	struct ucb_driver_info info;
+
+	return get_driver_info(h, &info) ? 0 : info.max_struct_size;
+}
+
+/* Two mapped pages followed by an unmapped one, for faults mid-buffer. */
+static uint8_t *guarded_pages(void)
+{
+	uint8_t *p = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || munmap(p + 2 * PAGE, PAGE)) {
+		printf("Bail out! mmap failed\n");
+		exit(1);
+	}
+	return p;
+}
+
+/* ---- ioctl framing ------------------------------------------------ */
+
+static void test_unknown_ioctl(int h)
+{
+	int dummy = 0;
+
+	check(ucbt_ioctl(h, _IO(UCB_IOC_MAGIC, 0x7f), &dummy) == -ENOTTY,
+	      "unknown ucbridge ioctl number -> ENOTTY");
+	check(ucbt_ioctl(h, _IOWR('T', 0x01, int), &dummy) == -ENOTTY,
+	      "foreign ioctl -> ENOTTY");
+}
+
+static void test_driver_info(int h)
+{
+	struct ucb_driver_info info;
+	uint8_t big[sizeof(info) + 64];
+	size_t len;
+
+	check(get_driver_info(h, &info) == 0, "driver info succeeds");
+	check(info.size == sizeof(info) && info.abi_version == UCB_ABI_VERSION,
+	      "driver info: abi_version %u", info.abi_version);
+	check(info.method_count == UCB_REFERENCE_METHOD_COUNT,
+	      "driver info: method_count %u", info.method_count);
+	check(info.max_scalars == UCB_MAX_SCALARS,
+	      "driver info: max_scalars %u", info.max_scalars);
+	check(info.struct_size_limit == UCB_STRUCT_SIZE_LIMIT &&
+	      info.max_struct_size >= PAGE &&
+	      info.max_struct_size <= UCB_STRUCT_SIZE_LIMIT,
+	      "driver info: max_struct_size %u, limit %u",
+	      info.max_struct_size, info.struct_size_limit);
+	len = strnlen(info.name, sizeof(info.name));
+	check(strcmp(info.name, "ucbridge") == 0 &&
+	      all_bytes(info.name + len, sizeof(info.name) - len, 0),
+	      "driver info: name \"%s\", NUL padded", info.name);
+	check(info.driver_version != 0, "driver info: version %#x",
+	      info.driver_version);
+
+	memset(&info, 0, sizeof(info));
+	info.size = UCB_DRIVER_INFO_SIZE_VER0 - 1;
+	check(ucbt_ioctl(h, UCB_IOC_DRIVER_INFO, &info) == -EINVAL,
+	      "driver info: size below VER0 -> EINVAL");
+	info.size = UCB_DRIVER_INFO_SIZE_VER0;
+	info.flags = 1;
+	check(ucbt_ioctl(h, UCB_IOC_DRIVER_INFO, &info) == -EINVAL,
+	      "driver info: non-zero flags -> EINVAL");
+
+	memset(big, 0, sizeof(big));
+	((struct ucb_driver_info *)big)->size = sizeof(big);
+	check(ucbt_ioctl(h, UCB_IOC_DRIVER_INFO, big) == 0 &&
+	      all_bytes(big + sizeof(info), 64, 0),
+	      "driver info: longer struct with zero tail accepted, tail untouched");
+	big[sizeof(big) - 1] = 1;
+	check(ucbt_ioctl(h, UCB_IOC_DRIVER_INFO, big) == -E2BIG,
+	      "driver info: longer struct with non-zero tail -> E2BIG");
+	check(ucbt_ioctl(h, UCB_IOC_DRIVER_INFO, NULL) == -EFAULT,
+	      "driver info: NULL argument -> EFAULT");
+}
+
+struct expected_method {
+	const char *name;
+	__u32 scalar_in_count, struct_in_size;
+	__u32 scalar_out_count, struct_out_size;
+	__u32 flags;
+};
+
+#define VAR UCB_VARIABLE_SIZE
+
+static const struct expected_method expected_methods[] = {
+	[UCB_SEL_NOOP] = { "noop", 0, 0, 0, 0, 0 },
+	[UCB_SEL_ADD] = { "add", 2, 0, 1, 0, 0 },
+	[UCB_SEL_ECHO] = { "echo", 0, VAR, 0, VAR, 0 },
+	[UCB_SEL_CHECKSUM] = { "checksum", 0, VAR, 2, 0, 0 },
+	[UCB_SEL_PATH_INFO] = { "pathInfo", 0, VAR, 4, 0, 0 },
+	[UCB_SEL_FIXED_TRANSFORM] = { "fixedTransform", 0, 24, 0, 24, 0 },
+	[UCB_SEL_CONSISTENCY] = { "consistency", VAR, VAR, 1, 0, 0 },
+	[UCB_SEL_RESET_STATS] = { "resetStats", 0, 0, 0, 0,
+				  UCB_METHOD_FLAG_ADMIN },
+	[UCB_SEL_GENERATE] = { "generate", 1, 0, 0, VAR, 0 },
+	[UCB_SEL_SINK] = { "sink", 0, VAR, 0, 0, 0 },
+};
+
+static void test_method_info(int h)
+{
+	__u32 max = max_struct_size(h);
+	struct ucb_method_info mi;
+	__u32 sel;
+
+	for (sel = 0; sel < ARRAY_SIZE(expected_methods); sel++) {
+		const struct expected_method *e = &expected_methods[sel];
+		__u32 in_max, out_max;
+
+		in_max = e->struct_in_size != VAR ? e->struct_in_size :
+			 sel == UCB_SEL_PATH_INFO ? PATH_MAX : max;
+		out_max = e->struct_out_size != VAR ? e->struct_out_size : max;
+		check(get_method_info(h, sel, &mi) == 0 &&
+		      mi.selector == sel && strcmp(mi.name, e->name) == 0 &&
+		      mi.scalar_in_count == e->scalar_in_count &&
+		      mi.struct_in_size == e->struct_in_size &&
+		      mi.scalar_out_count == e->scalar_out_count &&
+		      mi.struct_out_size == e->struct_out_size &&
+		      mi.method_flags == e->flags &&
+		      mi.struct_in_max == in_max &&
+		      mi.struct_out_max == out_max,
+		      "method info %u: %s (%#x %#x %#x %#x, max %u/%u, flags %u)",
+		      sel, mi.name, mi.scalar_in_count, mi.struct_in_size,
+		      mi.scalar_out_count, mi.struct_out_size,
+		      mi.struct_in_max, mi.struct_out_max, mi.method_flags);
+	}
+	check(get_method_info(h, UCB_REFERENCE_METHOD_COUNT, &mi) == -ENOENT,
+	      "method info: selector == method_count -> ENOENT");
+	check(get_method_info(h, 0xffffffff, &mi) == -ENOENT,
+	      "method info: selector 0xffffffff -> ENOENT");
+	memset(&mi, 0, sizeof(mi));
+	mi.size = sizeof(mi);
+	mi.flags = 0x80000000;
+	check(ucbt_ioctl(h, UCB_IOC_METHOD_INFO, &mi) == -EINVAL,
+	      "method info: non-zero flags -> EINVAL");
+	mi.flags = 0;
+	mi.size = UCB_METHOD_INFO_SIZE_VER0 - 4;
+	check(ucbt_ioctl(h, UCB_IOC_METHOD_INFO, &mi) == -EINVAL,
+	      "method info: size below VER0 -> EINVAL");
+}
+
+static void test_call_header(int h)
+{
+	uint8_t raw[sizeof(struct ucb_call) + 64];
+	struct ucb_call *uc = (struct ucb_call *)raw;
+	uint8_t *pages = guarded_pages();
+	struct ucb_call before;
+
+	memset(raw, 0, sizeof(raw));
+	uc->size = sizeof(*uc);
+	uc->selector = UCB_SEL_NOOP;
+	uc->result = 0x12345678;
+	before = *uc;
+	check(ucbt_ioctl(h, UCB_IOC_CALL, uc) == 0 &&
+	      uc->result == UCB_IORETURN_SUCCESS,
+	      "call: noop with exact size succeeds");
+	before.result = UCB_IORETURN_SUCCESS;
+	check(memcmp(&before, uc, sizeof(before)) == 0,
+	      "call: only result and the output counts are written back");
+
+	uc->size = 0;
+	check(ucbt_ioctl(h, UCB_IOC_CALL, uc) == -EINVAL, "call: size 0 -> EINVAL");
+	uc->size = UCB_CALL_SIZE_VER0 - 1;
+	check(ucbt_ioctl(h, UCB_IOC_CALL, uc) == -EINVAL,
+	      "call: size VER0-1 -> EINVAL");
+	uc->size = sizeof(raw);
+	check(ucbt_ioctl(h, UCB_IOC_CALL, uc) == 0 &&
+	      uc->result == UCB_IORETURN_SUCCESS,
+	      "call: longer struct with zero tail accepted");
+	raw[sizeof(raw) - 1] = 0x01;
+	check(ucbt_ioctl(h, UCB_IOC_CALL, uc) == -E2BIG,
+	      "call: longer struct with non-zero tail -> E2BIG");
+	raw[sizeof(raw) - 1] = 0;
+	raw[sizeof(*uc)] = 0x80;
+	check(ucbt_ioctl(h, UCB_IOC_CALL, uc) == -E2BIG,
+	      "call: first byte past the struct non-zero -> E2BIG");
+	raw[sizeof(*uc)] = 0;
+	uc->size = 4097;
+	check(ucbt_ioctl(h, UCB_IOC_CALL, uc) == -E2BIG,
+	      "call: size 4097 -> E2BIG");
+	uc->size = 0xffffffff;
+	check(ucbt_ioctl(h, UCB_IOC_CALL, uc) == -E2BIG,
+	      "call: size 0xffffffff -> E2BIG");
+
+	uc->size = sizeof(*uc);
+	uc->flags = 1;
+	check(ucbt_ioctl(h, UCB_IOC_CALL, uc) == -EINVAL,
+	      "call: flags 1 -> EINVAL");
+	uc->flags = 0x80000000;
+	check(ucbt_ioctl(h, UCB_IOC_CALL, uc) == -EINVAL,
+	      "call: flags 0x80000000 -> EINVAL");
+	uc->flags = 0;
+	uc->scalar_in_count = UCB_MAX_SCALARS + 1;
+	check(ucbt_ioctl(h, UCB_IOC_CALL, uc) == -EINVAL,
+	      "call: scalar_in_count 17 -> EINVAL");
+	uc->scalar_in_count = 0;
+	uc->scalar_out_count = UCB_MAX_SCALARS + 1;
+	check(ucbt_ioctl(h, UCB_IOC_CALL, uc) == -EINVAL,
+	      "call: scalar_out_count 17 -> EINVAL");
+	uc->scalar_out_count = 0;
+
+	check(ucbt_ioctl(h, UCB_IOC_CALL, NULL) == -EFAULT,
+	      "call: NULL header -> EFAULT");
+	check(ucbt_ioctl(h, UCB_IOC_CALL, pages + 2 * PAGE) == -EFAULT,
+	      "call: unmapped header -> EFAULT");
+	memcpy(pages + 2 * PAGE - 32, uc, 32);
+	check(ucbt_ioctl(h, UCB_IOC_CALL, pages + 2 * PAGE - 32) == -EFAULT,
+	      "call: header straddling into an unmapped page -> EFAULT");
+	check(ucbt_ioctl(h, UCB_IOC_CALL, KERNEL_ADDRESS) == -EFAULT,
+	      "call: kernel-address header -> EFAULT");
+	memcpy(pages + 1, uc, sizeof(*uc));
+	check(ucbt_ioctl(h, UCB_IOC_CALL, pages + 1) == 0,
+	      "call: misaligned header works");
+	munmap(pages, 2 * PAGE);
+}
+
+static void test_selectors(int h)
+{
+	static const __u32 bad[] = { UCB_REFERENCE_METHOD_COUNT, 0x100,
+				     0x7fffffff, 0xffffffff };
+	__u64 out[1] = { 0x1111 };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct call c = { .selector = bad[i], .scalar_out = out,
+				  .scalar_out_count = 1 };
+
+		check(do_call(h, &c) == 0 &&
+		      c.result == UCB_IORETURN_UNSUPPORTED &&
+		      c.scalar_out_count == 0 && out[0] == 0x1111,
+		      "selector %#x -> kIOReturnUnsupported, counts 0", bad[i]);
+	}
+}
+
+/* ---- the four checks, per method ---------------------------------- */
+
+struct shape {
+	__u32 scalar_in_count, struct_in_size;
+	__u32 scalar_out_count, struct_out_size;
+};
+
+static __u32 call_shape(int h, __u32 sel, const struct shape *s)
+{
+	static __u64 scalars_in[UCB_MAX_SCALARS], scalars_out[UCB_MAX_SCALARS];
+	static uint8_t in[64], out[64];
+	struct call c = {
+		.selector = sel,
+		.scalar_in = scalars_in, .scalar_in_count = s->scalar_in_count,
+		.struct_in = in, .struct_in_size = s->struct_in_size,
+		.scalar_out = scalars_out,
+		.scalar_out_count = s->scalar_out_count,
+		.struct_out = out, .struct_out_size = s->struct_out_size,
+	};
+
+	memset(in, 'a', sizeof(in));
+	return call_result(h, &c);
+}
+
+/* Every fixed count or size off by one either way must be refused. */
+static void test_fixed_checks(int h)
+{
+	static const struct { __u32 sel; struct shape ok; } methods[] = {
+		{ UCB_SEL_NOOP, { 0, 0, 0, 0 } },
+		{ UCB_SEL_ADD, { 2, 0, 1, 0 } },
+		{ UCB_SEL_CHECKSUM, { 0, 8, 2, 0 } },
+		{ UCB_SEL_PATH_INFO, { 0, 1, 4, 0 } },
+		{ UCB_SEL_FIXED_TRANSFORM, { 0, 24, 0, 24 } },
+		{ UCB_SEL_CONSISTENCY, { 0, 8, 1, 0 } },
+		{ UCB_SEL_RESET_STATS, { 0, 0, 0, 0 } },
+		{ UCB_SEL_GENERATE, { 1, 0, 0, 8 } },
+		{ UCB_SEL_SINK, { 0, 8, 0, 0 } },
+		{ UCB_SEL_ECHO, { 0, 8, 0, 8 } },
+	};
+	size_t i, field;
+
+	for (i = 0; i < ARRAY_SIZE(methods); i++) {
+		const struct expected_method *e = &expected_methods[methods[i].sel];
+		__u32 want[4] = { e->scalar_in_count, e->struct_in_size,
+				  e->scalar_out_count, e->struct_out_size };
+		static const char *const names[4] = {
+			"scalar_in_count", "struct_in_size",
+			"scalar_out_count", "struct_out_size" };
+
+		check(call_shape(h, methods[i].sel, &methods[i].ok) ==
+		      UCB_IORETURN_SUCCESS, "%s: valid shape succeeds", e->name);
+		for (field = 0; field < 4; field++) {
+			struct shape s = methods[i].ok;
+			__u32 *value = (__u32 *)&s + field;
+			int delta;
+
+			if (want[field] == VAR)
+				continue;
+			for (delta = -1; delta <= 1; delta += 2) {
+				if (want[field] == 0 && delta < 0)
+					continue;
+				*value = want[field] + (__u32)delta;
+				check(call_shape(h, methods[i].sel, &s) ==
+				      UCB_IORETURN_BAD_ARGUMENT,
+				      "%s: %s %u (want %u) -> kIOReturnBadArgument",
+				      e->name, names[field], *value,
+				      want[field]);
+			}
+		}
+	}
+}
+
+/* ---- methods ------------------------------------------------------ */
+
+static void test_noop_add(int h)
+{
+	__u64 in[2] = { 40, 2 }, out[1] = { 0 };
+	struct call c = { .selector = UCB_SEL_NOOP };
+
+	check(call_result(h, &c) == UCB_IORETURN_SUCCESS &&
+	      c.scalar_out_count == 0 && c.struct_out_size == 0,
+	      "noop succeeds with nothing out");
+
+	c = (struct call){ .selector = UCB_SEL_ADD, .scalar_in = in,
+			   .scalar_in_count = 2, .scalar_out = out,
+			   .scalar_out_count = 1 };
+	check(call_result(h, &c) == UCB_IORETURN_SUCCESS && out[0] == 42 &&
+	      c.scalar_out_count == 1, "add 40 + 2 = %llu",
+	      (unsigned long long)out[0]);
+	in[0] = UINT64_MAX;
+	in[1] = 3;
+	c.scalar_out_count = 1;
+	check(call_result(h, &c) == UCB_IORETURN_SUCCESS && out[0] == 2,
+	      "add wraps: UINT64_MAX + 3 = %llu", (unsigned long long)out[0]);
+}
+
+/* The sizes the issue calls out around page and crossover boundaries. */
+static const __u32 boundary_sizes[] = {
+	0, 1, 4095, 4096, 4097, 8191, 8192, 8193, 65536, MIB,
+};
+
+static void test_echo_size(int h, __u32 size, __u32 max)
+{
+	uint8_t *in = xmalloc(size + 1), *out = xmalloc(size + 16);
+	struct call c = { .selector = UCB_SEL_ECHO, .struct_in = in,
+			  .struct_in_size = size, .struct_out = out,
+			  .struct_out_size = size + 16 };
+	__u32 result;
+
+	fill_pattern(in, size + 1, size);
+	memset(out, 0xa5, size + 16);
+	result = call_result(h, &c);
+	if (size <= max)
+		check(result == UCB_IORETURN_SUCCESS &&
+		      c.struct_out_size == size &&
+		      memcmp(in, out, size) == 0 &&
+		      all_bytes(out + size, 16, 0xa5),
+		      "echo %u bytes: same bytes back, room past them untouched",
+		      size);
+	else
+		check(result == UCB_IORETURN_BAD_ARGUMENT &&
+		      c.struct_out_size == 0 && all_bytes(out, size + 16, 0xa5),
+		      "echo %u bytes (max %u) -> kIOReturnBadArgument, nothing written",
+		      size, max);
+	free(in);
+	free(out);
+}
+
+static void test_echo(int h)
+{
+	__u32 max = max_struct_size(h);
+	uint8_t in[5000], out[5000];
+	struct call c;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(boundary_sizes); i++)
+		test_echo_size(h, boundary_sizes[i], max);
+	test_echo_size(h, max, max);
+	test_echo_size(h, max + 1, max);
+
+	fill_pattern(in, sizeof(in), 7);
+	memset(out, 0x5a, sizeof(out));
+	c = (struct call){ .selector = UCB_SEL_ECHO, .struct_in = in,
+			   .struct_in_size = sizeof(in), .struct_out = out,
+			   .struct_out_size = sizeof(in) - 1 };
+	check(call_result(h, &c) == UCB_IORETURN_OVERRUN &&
+	      c.struct_out_size == 0 && all_bytes(out, sizeof(out), 0x5a),
+	      "echo: room one byte short -> kIOReturnOverrun, nothing written");
+}
+
+static void test_checksum(int h)
+{
+	__u32 max = max_struct_size(h);
+	__u64 out[2];
+	struct call c;
+	size_t i;
+
+	c = (struct call){ .selector = UCB_SEL_CHECKSUM,
+			   .struct_in = "123456789", .struct_in_size = 9,
+			   .scalar_out = out, .scalar_out_count = 2 };
+	check(call_result(h, &c) == UCB_IORETURN_SUCCESS &&
+	      out[0] == 0xe3069283 && out[1] == 9,
+	      "checksum(\"123456789\") = %#llx (CRC-32C check value)",
+	      (unsigned long long)out[0]);
+
+	for (i = 0; i < ARRAY_SIZE(boundary_sizes); i++) {
+		__u32 size = boundary_sizes[i];
+		uint8_t *in = xmalloc(size);
+
+		fill_pattern(in, size, ~size);
+		c = (struct call){ .selector = UCB_SEL_CHECKSUM,
+				   .struct_in = in, .struct_in_size = size,
+				   .scalar_out = out, .scalar_out_count = 2 };
+		check(call_result(h, &c) == UCB_IORETURN_SUCCESS &&
+		      out[0] == reference_crc32c(in, size) && out[1] == size,
+		      "checksum of %u bytes matches the reference CRC-32C",
+		      size);
+		free(in);
+	}
+	c.struct_in_size = max + 1;
+	c.struct_in = NULL;
+	check(call_result(h, &c) == UCB_IORETURN_BAD_ARGUMENT,
+	      "checksum of max+1 bytes -> kIOReturnBadArgument before any copy");
+}
+
+static __u32 path_info(int h, const void *path, __u32 len, __u64 out[4])
+{
+	struct call c = { .selector = UCB_SEL_PATH_INFO, .struct_in = path,
+			  .struct_in_size = len, .scalar_out = out,
+			  .scalar_out_count = 4 };
+
+	memset(out, 0xff, 4 * sizeof(__u64));
+	return call_result(h, &c);
+}
+
+static void test_path_info(int h)
+{
+	char file[] = "/tmp/ucbridge-test-XXXXXX";
+	char *long_path = xmalloc(PATH_MAX + 1);
+	struct stat st;
+	__u64 out[4];
+	int fd;
+
+	fd = mkstemp(file);
+	if (fd < 0 || write(fd, "0123456789abcdef", 16) != 16 ||
+	    stat(file, &st)) {
+		check(false, "pathInfo: temporary file");
+		return;
+	}
+	close(fd);
+
+	check(path_info(h, file, strlen(file), out) == UCB_IORETURN_SUCCESS &&
+	      out[0] == 1 && out[1] == st.st_ino && out[2] == st.st_mode &&
+	      out[3] == 16,
+	      "pathInfo(%s): found, inode, mode %#llo, size 16", file,
+	      (unsigned long long)out[2]);
+	check(path_info(h, file, strlen(file) + 1, out) == UCB_IORETURN_SUCCESS &&
+	      out[0] == 1 && out[1] == st.st_ino,
+	      "pathInfo: a terminating NUL is accepted");
+	check(path_info(h, "/", 1, out) == UCB_IORETURN_SUCCESS &&
+	      out[0] == 1 && S_ISDIR(out[2]), "pathInfo(\"/\"): a directory");
+	unlink(file);
+	check(path_info(h, file, strlen(file), out) == UCB_IORETURN_SUCCESS &&
+	      out[0] == 0 && out[1] == 0 && out[2] == 0 && out[3] == 0,
+	      "pathInfo of a removed file: found 0, zeros");
+	check(path_info(h, "/etc/passwd/x", 13, out) == UCB_IORETURN_SUCCESS &&
+	      out[0] == 0, "pathInfo through a non-directory: found 0");
+	check(path_info(h, "/tmp\0/x", 7, out) == UCB_IORETURN_BAD_ARGUMENT,
+	      "pathInfo: embedded NUL -> kIOReturnBadArgument");
+	check(path_info(h, "", 0, out) == UCB_IORETURN_BAD_ARGUMENT,
+	      "pathInfo: empty -> kIOReturnBadArgument");
+	check(path_info(h, "\0", 1, out) == UCB_IORETURN_BAD_ARGUMENT,
+	      "pathInfo: only a NUL -> kIOReturnBadArgument");
+
+	/* PATH_MAX - 1 slashes still name "/". */
+	memset(long_path, '/', PATH_MAX + 1);
+	long_path[PATH_MAX - 1] = '\0';
+	check(path_info(h, long_path, PATH_MAX - 1, out) ==
+	      UCB_IORETURN_SUCCESS && out[0] == 1 && S_ISDIR(out[2]),
+	      "pathInfo: PATH_MAX-1 bytes accepted");
+	check(path_info(h, long_path, PATH_MAX, out) == UCB_IORETURN_SUCCESS &&
+	      out[0] == 1, "pathInfo: PATH_MAX-1 bytes + NUL accepted");
+	long_path[PATH_MAX - 1] = '/';
+	check(path_info(h, long_path, PATH_MAX, out) ==
+	      UCB_IORETURN_BAD_ARGUMENT,
+	      "pathInfo: PATH_MAX bytes without NUL -> kIOReturnBadArgument");
+	check(path_info(h, long_path, PATH_MAX + 1, out) ==
+	      UCB_IORETURN_BAD_ARGUMENT && out[0] == ~0ull,
+	      "pathInfo: PATH_MAX+1 bytes -> kIOReturnBadArgument (over max)");
+	memset(long_path, 'a', 300);
+	long_path[0] = '/';
+	check(path_info(h, long_path, 300, out) == UCB_IORETURN_BAD_ARGUMENT,
+	      "pathInfo: 299-byte name -> kIOReturnBadArgument (ENAMETOOLONG)");
+	free(long_path);
+}
+
+static void test_fixed_transform(int h)
+{
+	struct ucb_transform in = { .a = 1, .b = 2, .c = UINT64_MAX, .d = 5 };
+	struct ucb_transform out;
+	struct call c = { .selector = UCB_SEL_FIXED_TRANSFORM,
+			  .struct_in = &in, .struct_in_size = sizeof(in),
+			  .struct_out = &out, .struct_out_size = sizeof(out) };
+
+	memset(&out, 0xcc, sizeof(out));
+	check(sizeof(struct ucb_transform) == 24,
+	      "struct ucb_transform is 24 bytes");
+	check(call_result(h, &c) == UCB_IORETURN_SUCCESS &&
+	      c.struct_out_size == 24 && out.a == 2 && out.b == 1 &&
+	      out.c == 4 && out.d == (UINT64_MAX ^ 5),
+	      "fixedTransform: swap a/b, c+d, c^d");
+}
+
+static void test_consistency(int h)
+{
+	uint8_t buf[10000];
+	__u64 delay[2] = { 0, 0 }, out[1];
+	struct call c = { .selector = UCB_SEL_CONSISTENCY, .struct_in = buf,
+			  .struct_in_size = sizeof(buf), .scalar_out = out,
+			  .scalar_out_count = 1 };
+
+	fill_pattern(buf, sizeof(buf), 3);
+	check(call_result(h, &c) == UCB_IORETURN_SUCCESS && out[0] == 1,
+	      "consistency: default delay, stable input -> 1");
+	c.scalar_in = delay;
+	c.scalar_in_count = 1;
+	check(call_result(h, &c) == UCB_IORETURN_SUCCESS && out[0] == 1,
+	      "consistency: delay 0 -> 1");
+	delay[0] = UCB_CONSISTENCY_MAX_DELAY_US + 1;
+	check(call_result(h, &c) == UCB_IORETURN_BAD_ARGUMENT,
+	      "consistency: delay over the maximum -> kIOReturnBadArgument");
+	delay[0] = 0;
+	c.scalar_in_count = 2;
+	check(call_result(h, &c) == UCB_IORETURN_BAD_ARGUMENT,
+	      "consistency: 2 scalars -> kIOReturnBadArgument");
+}
+
+static void test_generate(int h)
+{
+	static const __u32 sizes[] = { 0, 1, 4097, 65536 };
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		__u64 n = sizes[i];
+		uint8_t *out = xmalloc(n + 8);
+		struct call c = { .selector = UCB_SEL_GENERATE,
+				  .scalar_in = &n, .scalar_in_count = 1,
+				  .struct_out = out,
+				  .struct_out_size = (__u32)n + 8 };
+		bool ok;
+
+		memset(out, 0xa5, n + 8);
+		ok = call_result(h, &c) == UCB_IORETURN_SUCCESS &&
+		     c.struct_out_size == n && all_bytes(out + n, 8, 0xa5);
+		for (j = 0; ok && j < n; j++)
+			ok = out[j] == UCB_GENERATE_BYTE(j);
+		check(ok, "generate %llu bytes: pattern i %% 251",
+		      (unsigned long long)n);
+
+		c.struct_out_size = (__u32)n - 1;
+		if (n)
+			check(call_result(h, &c) == UCB_IORETURN_OVERRUN,
+			      "generate %llu into one byte less -> kIOReturnOverrun",
+			      (unsigned long long)n);
+		free(out);
+	}
+	{
+		__u64 n = (__u64)UCB_STRUCT_SIZE_LIMIT + 1;
+		uint8_t out[16];
+		struct call c = { .selector = UCB_SEL_GENERATE,
+				  .scalar_in = &n, .scalar_in_count = 1,
+				  .struct_out = out, .struct_out_size = 16 };
+
+		check(call_result(h, &c) == UCB_IORETURN_BAD_ARGUMENT,
+		      "generate over the struct size limit -> kIOReturnBadArgument");
+	}
+}
+
+static void test_sink(int h)
+{
+	__u32 max = max_struct_size(h);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(boundary_sizes); i++) {
+		__u32 size = boundary_sizes[i];
+		uint8_t *in = xmalloc(size);
+		struct call c = { .selector = UCB_SEL_SINK, .struct_in = in,
+				  .struct_in_size = size };
+
+		memset(in, 1, size);
+		check(call_result(h, &c) == (size <= max ?
+		      UCB_IORETURN_SUCCESS : UCB_IORETURN_BAD_ARGUMENT),
+		      "sink %u bytes", size);
+		free(in);
+	}
+}
+
+/* ---- faults ------------------------------------------------------- */
+
+static void test_faults(int h)
+{
+	uint8_t *pages = guarded_pages();
+	uint8_t *end = pages + 2 * PAGE;
+	__u64 scalars[2] = { 1, 2 }, out[2];
+	struct call c;
+
+	c = (struct call){ .selector = UCB_SEL_ADD, .scalar_in = NULL,
+			   .scalar_in_count = 2, .scalar_out = out,
+			   .scalar_out_count = 1 };
+	check(do_call(h, &c) == -EFAULT, "add: NULL scalar_in -> EFAULT");
+	c.scalar_in = (const __u64 *)(end - 8);
+	check(do_call(h, &c) == -EFAULT,
+	      "add: scalar_in straddling an unmapped page -> EFAULT");
+	c.scalar_in = scalars;
+	c.scalar_out = (__u64 *)end;
+	check(do_call(h, &c) == -EFAULT, "add: unmapped scalar_out -> EFAULT");
+	c.scalar_out = KERNEL_ADDRESS;
+	check(do_call(h, &c) == -EFAULT,
+	      "add: kernel-address scalar_out -> EFAULT");
+
+	c = (struct call){ .selector = UCB_SEL_ECHO, .struct_in = end - 100,
+			   .struct_in_size = 200, .struct_out = pages,
+			   .struct_out_size = 200 };
+	check(do_call(h, &c) == -EFAULT,
+	      "echo: struct_in straddling an unmapped page -> EFAULT");
+	c.struct_in = KERNEL_ADDRESS;
+	check(do_call(h, &c) == -EFAULT,
+	      "echo: kernel-address struct_in -> EFAULT");
+	c.struct_in = NULL;
+	check(do_call(h, &c) == -EFAULT, "echo: NULL struct_in -> EFAULT");
+	c.struct_in = pages + 3;		/* misaligned is fine */
+	c.struct_out = end - 100;
+	check(do_call(h, &c) == -EFAULT,
+	      "echo: struct_out straddling an unmapped page -> EFAULT");
+	c.struct_in = pages;
+	c.struct_in_size = 20000;
+	c.struct_out = pages;
+	c.struct_out_size = 20000;
+	check(do_call(h, &c) == -EFAULT,
+	      "echo: 20000-byte struct_in running off the mapping -> EFAULT");
+
+	c = (struct call){ .selector = UCB_SEL_NOOP, .scalar_in = KERNEL_ADDRESS,
+			   .struct_in = KERNEL_ADDRESS,
+			   .scalar_out = KERNEL_ADDRESS,
+			   .struct_out = KERNEL_ADDRESS };
+	check(call_result(h, &c) == UCB_IORETURN_SUCCESS,
+	      "noop: pointers with zero counts are never touched");
+	check(live_buffers(h) == 0, "no live buffers after faulting calls");
+	munmap(pages, 2 * PAGE);
+}
+
+/* ---- safety properties, with positive controls -------------------- */
+
+struct racer {
+	uint8_t *buf;
+	size_t size;
+	atomic_bool stop;
+};
+
+static void *flip_bytes(void *arg)
+{
+	struct racer *r = arg;
+	uint8_t v = 0;
+
+	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
+		v ^= 0xff;
+		memset(r->buf, v, r->size);
+	}
+	return NULL;
+}
+
+/*
+ * copy-once: while another thread rewrites the input as fast as it can,
+ * the method's two reads of it, 200 us apart, must always agree.  Against
+ * the live-mapping variant they do not.
+ */
+static void test_copy_once(int h)
+{
+	static const __u32 sizes[] = { 4096, 16384, 262144 };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct racer r = { .buf = xmalloc(sizes[i]), .size = sizes[i] };
+		__u64 delay = 200, out[1];
+		unsigned int calls = 300, torn = 0, failed = 0, n;
+		pthread_t writer;
+
+		memset(r.buf, 0, r.size);
+		if (pthread_create(&writer, NULL, flip_bytes, &r)) {
+			check(false, "copy-once: writer thread");
+			return;
+		}
+		for (n = 0; n < calls; n++) {
+			struct call c = { .selector = UCB_SEL_CONSISTENCY,
+					  .scalar_in = &delay,
+					  .scalar_in_count = 1,
+					  .struct_in = r.buf,
+					  .struct_in_size = sizes[i],
+					  .scalar_out = out,
+					  .scalar_out_count = 1 };
+
+			if (call_result(h, &c) != UCB_IORETURN_SUCCESS)
+				failed++;
+			else if (out[0] != 1)
+				torn++;
+		}
+		atomic_store(&r.stop, true);
+		pthread_join(writer, NULL);
+		free(r.buf);
+		check(torn == 0 && failed == 0,
+		      "copy-once: %u-byte input under a racing writer, %u calls: %u saw two versions, %u failed",
+		      sizes[i], calls, torn, failed);
+	}
+}
+
+/*
+ * no infoleak: output buffers are pre-filled with a pattern; only the bytes
+ * a method reports may change, on the stack path and the heap path.
+ */
+static void test_no_infoleak(int h)
+{
+	static const __u32 cases[][2] = {	/* bytes written, room */
+		{ 0, 64 }, { 100, 256 }, { 100, 4096 }, { 5000, 100000 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		__u64 n = cases[i][0];
+		__u32 room = cases[i][1];
+		uint8_t *out = xmalloc(room);
+		struct call c = { .selector = UCB_SEL_GENERATE,
+				  .scalar_in = &n, .scalar_in_count = 1,
+				  .struct_out = out, .struct_out_size = room };
+
+		memset(out, 0xa5, room);
+		check(call_result(h, &c) == UCB_IORETURN_SUCCESS &&
+		      c.struct_out_size == n &&
+		      all_bytes(out + n, room - n, 0xa5),
+		      "no infoleak: generate %llu bytes into %u of room leaves the rest untouched",
+		      (unsigned long long)n, room);
+		free(out);
+	}
+	{
+		uint8_t in[10] = "0123456789", out[2000];
+		struct call c = { .selector = UCB_SEL_ECHO, .struct_in = in,
+				  .struct_in_size = 10, .struct_out = out,
+				  .struct_out_size = sizeof(out) };
+
+		memset(out, 0xa5, sizeof(out));
+		check(call_result(h, &c) == UCB_IORETURN_SUCCESS &&
+		      memcmp(out, in, 10) == 0 &&
+		      all_bytes(out + 10, sizeof(out) - 10, 0xa5),
+		      "no infoleak: echo 10 bytes into 2000 of room");
+	}
+}
+
+/* Failing calls that held heap buffers, to give a leak a chance. */
+static void fail_with_heap_buffers(int h)
+{
+	uint8_t *in = xmalloc(20000), out[16];
+	struct call c = { .selector = UCB_SEL_ECHO, .struct_in = in,
+			  .struct_in_size = 20000, .struct_out = out,
+			  .struct_out_size = sizeof(out) };
+	int i;
+
+	memset(in, 7, 20000);
+	for (i = 0; i < 10; i++)
+		call_result(h, &c);		/* kIOReturnOverrun */
+	free(in);
+}
+
+static void test_no_live_buffers(int h, const char *when)
+{
+	__u64 live = live_buffers(h);
+
+	check(live == 0, "no live buffers %s: %llu", when,
+	      (unsigned long long)live);
+}
+
+/* ---- privilege and counters --------------------------------------- */
+
+static int unprivileged_calls(void)
+{
+	__u64 in[2] = { 2, 3 }, out[1];
+	struct call c = { .selector = UCB_SEL_RESET_STATS };
+	int h = ucbt_open(), bad = 0;
+
+	if (!check(h >= 0, "unprivileged: open succeeds (mode 0666)"))
+		return 1;
+	bad += !check(call_result(h, &c) == UCB_IORETURN_NOT_PRIVILEGED &&
+		      c.scalar_out_count == 0 && c.struct_out_size == 0,
+		      "unprivileged: resetStats -> kIOReturnNotPrivileged");
+	c = (struct call){ .selector = UCB_SEL_NOOP };
+	bad += !check(call_result(h, &c) == UCB_IORETURN_SUCCESS,
+		      "unprivileged: noop still succeeds");
+	c = (struct call){ .selector = UCB_SEL_ADD, .scalar_in = in,
+			   .scalar_in_count = 2, .scalar_out = out,
+			   .scalar_out_count = 1 };
+	bad += !check(call_result(h, &c) == UCB_IORETURN_SUCCESS &&
+		      out[0] == 5, "unprivileged: add still succeeds");
+	ucbt_close(h);
+	return bad;
+}
+
+static void method_counters(int h, __u32 sel, __u64 *calls, __u64 *errors)
+{
+	struct ucb_method_info mi;
+
+	if (get_method_info(h, sel, &mi)) {
+		*calls = *errors = ~0ull;
+		return;
+	}
+	*calls = mi.calls;
+	*errors = mi.errors;
+}
+
+static void test_privilege_and_counters(int h)
+{
+	struct call c = { .selector = UCB_SEL_RESET_STATS };
+	__u64 calls, errors;
+	int i, err;
+
+	check(call_result(h, &c) == UCB_IORETURN_SUCCESS,
+	      "privileged: resetStats succeeds");
+	method_counters(h, UCB_SEL_RESET_STATS, &calls, &errors);
+	check(calls == 1 && errors == 0,
+	      "resetStats counts itself after the reset: %llu calls",
+	      (unsigned long long)calls);
+	method_counters(h, UCB_SEL_NOOP, &calls, &errors);
+	check(calls == 0 && errors == 0, "counters reset: noop %llu/%llu",
+	      (unsigned long long)calls, (unsigned long long)errors);
+
+	for (i = 0; i < 5; i++) {
+		c = (struct call){ .selector = UCB_SEL_NOOP };
+		call_result(h, &c);
+	}
+	for (i = 0; i < 3; i++) {
+		__u64 junk = 1;
+
+		c = (struct call){ .selector = UCB_SEL_NOOP,
+				   .scalar_in = &junk, .scalar_in_count = 1 };
+		call_result(h, &c);
+	}
+	method_counters(h, UCB_SEL_NOOP, &calls, &errors);
+	check(calls == 8 && errors == 3,
+	      "counters: 5 good + 3 refused noops -> %llu calls, %llu errors",
+	      (unsigned long long)calls, (unsigned long long)errors);
+
+	err = ucbt_run_unprivileged(unprivileged_calls);
+	check(err == 0, "unprivileged caller: all checks passed (%d)", err);
+	method_counters(h, UCB_SEL_RESET_STATS, &calls, &errors);
+	check(calls == 2 && errors == 1,
+	      "refused resetStats counted as an error: %llu/%llu",
+	      (unsigned long long)calls, (unsigned long long)errors);
+}
+
+struct load {
+	int handle;		/* < 0: open a connection of its own */
+	unsigned int calls;
+	unsigned int wrong;
+};
+
+static void *add_in_loop(void *arg)
+{
+	struct load *l = arg;
+	int h = l->handle >= 0 ? l->handle : ucbt_open();
+	unsigned int i;
+
+	for (i = 0; i < l->calls; i++) {
+		__u64 in[2] = { i, 1 }, out[1] = { 0 };
+		struct call c = { .selector = UCB_SEL_ADD, .scalar_in = in,
+				  .scalar_in_count = 2, .scalar_out = out,
+				  .scalar_out_count = 1 };
+
+		if (call_result(h, &c) != UCB_IORETURN_SUCCESS ||
+		    out[0] != (__u64)i + 1)
+			l->wrong++;
+	}
+	if (l->handle < 0)
+		ucbt_close(h);
+	return NULL;
+}
+
+static void test_threads(int h)
+{
+	static const unsigned int calls = 5000;
+	__u64 before, after, errors;
+	int shared;
+
+	for (shared = 1; shared >= 0; shared--) {
+		struct load loads[2] = {
+			{ shared ? h : -1, calls, 0 },
+			{ shared ? h : -1, calls, 0 },
+		};
+		pthread_t threads[2];
+		int t;
+
+		method_counters(h, UCB_SEL_ADD, &before, &errors);
+		for (t = 0; t < 2; t++)
+			pthread_create(&threads[t], NULL, add_in_loop,
+				       &loads[t]);
+		for (t = 0; t < 2; t++)
+			pthread_join(threads[t], NULL);
+		method_counters(h, UCB_SEL_ADD, &after, &errors);
+		check(loads[0].wrong + loads[1].wrong == 0 &&
+		      after - before == 2 * calls,
+		      "2 threads x %u adds on %s: %u wrong, counter +%llu",
+		      calls, shared ? "one connection" : "two connections",
+		      loads[0].wrong + loads[1].wrong,
+		      (unsigned long long)(after - before));
+	}
+}
+
+/* ---- driver-wide maximum ------------------------------------------ */
+
+static void test_max_struct_size(int h)
+{
+	__u32 initial = max_struct_size(h);
+	struct ucb_method_info mi;
+	int err;
+
+	err = ucbt_set_max_struct_size(UCB_STRUCT_SIZE_LIMIT);
+	if (err) {
+		skip("cannot set max_struct_size", "echo at the 64 MiB limit (%d)",
+		     err);
+		return;
+	}
+	check(max_struct_size(h) == UCB_STRUCT_SIZE_LIMIT &&
+	      get_method_info(h, UCB_SEL_ECHO, &mi) == 0 &&
+	      mi.struct_in_max == UCB_STRUCT_SIZE_LIMIT,
+	      "max_struct_size raised to 64 MiB shows in introspection");
+	test_echo_size(h, UCB_STRUCT_SIZE_LIMIT, UCB_STRUCT_SIZE_LIMIT);
+	test_echo_size(h, UCB_STRUCT_SIZE_LIMIT + 1, UCB_STRUCT_SIZE_LIMIT);
+	check(get_method_info(h, UCB_SEL_PATH_INFO, &mi) == 0 &&
+	      mi.struct_in_max == PATH_MAX,
+	      "pathInfo keeps its own maximum of PATH_MAX");
+	check(ucbt_set_max_struct_size(UCB_STRUCT_SIZE_LIMIT + 1) == -EINVAL,
+	      "max_struct_size above the limit -> EINVAL");
+	check(ucbt_set_max_struct_size(4095) == -EINVAL,
+	      "max_struct_size below 4096 -> EINVAL");
+	check(ucbt_set_max_struct_size(initial) == 0 &&
+	      max_struct_size(h) == initial,
+	      "max_struct_size restored to %u", initial);
+	test_echo_size(h, initial + 1, initial);
+	test_no_live_buffers(h, "after 64 MiB calls");
+}
+
+/* ---- module lifetime (real kernel only) --------------------------- */
+
+static void test_module_lifetime(int h)
+{
+	int err = ucbt_unload();
+
+	if (err == -EOPNOTSUPP) {
+		skip("no kernel module", "rmmod refused while a client is open");
+		return;
+	}
+	check(err == -EWOULDBLOCK || err == -EBUSY,
+	      "rmmod refused while a client is open (%d)", err);
+	ucbt_close(h);
+	check(ucbt_unload() == 0, "rmmod succeeds after the last close");
+	check(ucbt_open() == -ENOENT, "device gone after rmmod");
+	err = ucbt_reload();
+	if (err == -EOPNOTSUPP) {
+		skip("UCBT_MODULE not set", "module reload");
+		return;
+	}
+	h = ucbt_open();
+	check(err == 0 && h >= 0, "module reloaded and opened (%d)", err);
+	if (h >= 0) {
+		test_no_live_buffers(h, "after reload");
+		ucbt_close(h);
+	}
+}
+
+int main(void)
+{
+	int h;
+
+	tap = mmap(NULL, sizeof(*tap), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (tap == MAP_FAILED)
+		return 1;
+	printf("TAP version 13\n# ucbridge selftest against %s\n",
+	       ucbt_transport_name);
+	h = ucbt_open();
+	if (h < 0) {
+		printf("Bail out! cannot open: %s\n", strerror(-h));
+		return 1;
+	}
+
+	test_unknown_ioctl(h);
+	test_driver_info(h);
+	test_method_info(h);
+	test_call_header(h);
+	test_selectors(h);
+	test_fixed_checks(h);
+	test_noop_add(h);
+	test_echo(h);
+	test_checksum(h);
+	test_path_info(h);
+	test_fixed_transform(h);
+	test_consistency(h);
+	test_generate(h);
+	test_sink(h);
+	test_faults(h);
+	test_copy_once(h);
+	test_no_infoleak(h);
+	fail_with_heap_buffers(h);
+	test_no_live_buffers(h, "after failed calls");
+	test_privilege_and_counters(h);
+	test_threads(h);
+	test_max_struct_size(h);
+	test_no_live_buffers(h, "at the end");
+	test_module_lifetime(h);
+
+	printf("1..%d\n# %d passed, %d failed\n", tap->tests,
+	       tap->tests - tap->failures, tap->failures);
+	return tap->failures ? 1 : 0;
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Selftest transport: the dispatch core linked into this process through the
+ * userspace environment shim, running the reference driver.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "ucb_core.h"
+#include "ucb_reference.h"
+#include "ucbt_transport.h"
+
+#define UCBT_MAX_HANDLES	64
+
+const char *const ucbt_transport_name = "in-process dispatch core";
+
+static pthread_mutex_t ucbt_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ucb_driver ucbt_driver;
+static bool ucbt_driver_ready;
+static struct ucb_client *ucbt_clients[UCBT_MAX_HANDLES];
+static bool ucbt_unprivileged;
+
+int ucbt_open(void)
+{
+	struct ucb_client *client;
+	int handle, err = -EMFILE;
+
+	pthread_mutex_lock(&ucbt_lock);
+	if (!ucbt_driver_ready) {
+		err = ucb_reference_driver_init(&ucbt_driver,
+				UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE);
+		if (err)
+			goto unlock;
+		ucbt_driver_ready = true;
+	}
+	for (handle = 0; handle < UCBT_MAX_HANDLES; handle++) {
+		if (ucbt_clients[handle])
+			continue;
+		client = calloc(1, sizeof(*client));
+		if (!client) {
+			err = -ENOMEM;
+			break;
+		}
+		client->driver = &ucbt_driver;
+		client->env.admin = !ucbt_unprivileged;
+		ucbt_clients[handle] = client;
+		err = handle;
+		break;
+	}
+unlock:
+	pthread_mutex_unlock(&ucbt_lock);
+	return err;
+}
+
+void ucbt_close(int handle)
+{
+	pthread_mutex_lock(&ucbt_lock);
+	free(ucbt_clients[handle]);
+	ucbt_clients[handle] = NULL;
+	pthread_mutex_unlock(&ucbt_lock);
+}
+
+int ucbt_ioctl(int handle, unsigned long cmd, void *arg)
+{
+	return (int)ucb_ioctl(ucbt_clients[handle], (unsigned int)cmd, arg);
+}
+
+int ucbt_run_unprivileged(int (*fn)(void))
+{
+	int ret;
+
+	ucbt_unprivileged = true;
+	ret = fn();
+	ucbt_unprivileged = false;
+	return ret;
+}
+
+/* Same range as the module parameter. */
+int ucbt_set_max_struct_size(__u32 size)
+{
+	if (size < 4096 || size > UCB_STRUCT_SIZE_LIMIT)
+		return -EINVAL;
+	ucbt_driver.max_struct_size = size;
+	return 0;
+}
+
+int ucbt_unload(void)
+{
+	return -EOPNOTSUPP;
+}
+
+int ucbt_reload(void)
+{
+	return -EOPNOTSUPP;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the selftest needs from the thing it tests: the real /dev/ucbridge
+ * (ucbt_device.c) or the dispatch core linked in-process (ucbt_mock.c).
+ * The tests themselves are the same source for both.
+ */
+#ifndef _UCBT_TRANSPORT_H
+#define _UCBT_TRANSPORT_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+/* Name shown in the TAP header. */
+extern const char *const ucbt_transport_name;
+
+/* Open a connection; a handle >= 0 or -errno. */
+int ucbt_open(void);
+void ucbt_close(int handle);
+
+/* One ioctl: 0 or -errno, never -1 with errno. */
+int ucbt_ioctl(int handle, unsigned long cmd, void *arg);
+
+/*
+ * Run @fn in the identity of an unprivileged user (uid/gid 65534, no
+ * capabilities).  Connections @fn opens are unprivileged.  Returns @fn's
+ * result, or -errno if it could not be run.
+ */
+int ucbt_run_unprivileged(int (*fn)(void));
+
+/* Set the driver-wide max_struct_size: 0 or -errno. */
+int ucbt_set_max_struct_size(__u32 size);
+
+/*
+ * Unload and reload the driver, as rmmod and insmod would: 0 or -errno;
+ * -EOPNOTSUPP where there is no module.
+ */
+int ucbt_unload(void);
+int ucbt_reload(void);
+
+#endif /* _UCBT_TRANSPORT_H */

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucbridge: IOKit-style user-client method calls for Linux.
+ *
+ * The kernel-only glue: module parameters, the /dev/ucbridge misc device and
+ * its file operations.  Everything a call does happens in the portable
+ * dispatch core (core/), which the in-process mock runs too.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+
+#include "ucb_core.h"
+#include "ucb_reference.h"
+
+/* Module parameters are parsed before ucbridge_init() runs. */
+static struct ucb_driver ucbridge_driver = {
+	.max_struct_size = UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE,
+};
+
+static int max_struct_size_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, PAGE_SIZE, UCB_STRUCT_SIZE_LIMIT);
+}
+
+static const struct kernel_param_ops max_struct_size_ops = {
+	.set = max_struct_size_set,
+	.get = param_get_uint,
+};
+
+/* The core reads it once per call with READ_ONCE(), so it may change live. */
+module_param_cb(max_struct_size, &max_struct_size_ops,
+		&ucbridge_driver.max_struct_size, 0644);
+MODULE_PARM_DESC(max_struct_size,
+		 "Largest variable struct input or output in bytes, 4096 to 67108864 (default 1048576)");
+
+static int ucbridge_open(struct inode *inode, struct file *file)
+{
+	struct ucb_client *client;
+
+	client = kzalloc(sizeof(*client), GFP_KERNEL);
+	if (!client)
+		return -ENOMEM;
+	client->driver = &ucbridge_driver;
+	file->private_data = client;
+	return nonseekable_open(inode, file);
+}
+
+static int ucbridge_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+static long ucbridge_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	return ucb_ioctl(file->private_data, cmd, (void __user *)arg);
+}
+
+static const struct file_operations ucbridge_fops = {
+	.owner = THIS_MODULE,
+	.open = ucbridge_open,
+	.release = ucbridge_release,
+	.unlocked_ioctl = ucbridge_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = no_llseek,
+};
+
+static struct miscdevice ucbridge_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "ucbridge",
+	.fops = &ucbridge_fops,
+	/* Unprivileged callers are welcome: privilege is checked per method. */
+	.mode = 0666,
+};
+
+static int __init ucbridge_init(void)
+{
+	int err;
+
+	err = ucb_reference_driver_init(&ucbridge_driver,
+					ucbridge_driver.max_struct_size);
+	if (err)
+		return err;
+	err = misc_register(&ucbridge_misc);
+	if (err)
+		goto destroy_driver;
+	return 0;
+
+destroy_driver:
+	ucb_driver_destroy(&ucbridge_driver);
+	return err;
+}
+
+static void __exit ucbridge_exit(void)
+{
+	misc_deregister(&ucbridge_misc);
+	ucb_driver_destroy(&ucbridge_driver);
+}
+
+module_init(ucbridge_init);
+module_exit(ucbridge_exit);
+
+MODULE_DESCRIPTION("IOKit-style user-client method calls over one ioctl");
+MODULE_AUTHOR("The ucbridge authors");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(UCB_REFERENCE_VERSION_STRING);
