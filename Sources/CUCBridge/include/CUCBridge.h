@@ -7,4 +7,12 @@
 
 #include "uapi/linux/ucbridge.h"
 
+/*
+ * Swift cannot import function-like macros such as _IO(); these constants
+ * carry the header's own values across.
+ */
+static const unsigned long ucb_ioc_call = UCB_IOC_CALL;
+static const unsigned long ucb_ioc_driver_info = UCB_IOC_DRIVER_INFO;
+static const unsigned long ucb_ioc_method_info = UCB_IOC_METHOD_INFO;
+
 #endif
