@@ -1,9 +1,14 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
     name: "ucbridge",
-    products: [],
+    products: [
+        .library(name: "UCBridge", targets: ["UCBridge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
     targets: [
         // The ABI header, kmod/include/uapi/linux/ucbridge.h, for Swift.
         .target(name: "CUCBridge"),
@@ -18,5 +23,15 @@ let package = Package(
                 .headerSearchPath("../CUCBridge/include"),
             ]
         ),
-    ]
+        // What apps import: connections, the raw call, typed methods and
+        // introspection.  It never links the dispatch core.
+        .target(
+            name: "UCBridge",
+            dependencies: [
+                "CUCBridge",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,189 @@
+import CUCBridge
+import SystemPackage
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+// The raw call: IOKit's IOConnectCallMethod, one UCB_IOC_CALL ioctl.
+
+extension Connection {
+  /// Calls a method with caller-provided buffers, making no heap
+  /// allocation.
+  ///
+  /// The driver checks the counts and sizes against its method table,
+  /// copies the inputs once, runs the method and copies back what it
+  /// wrote.  Nothing is written to the output buffers unless the call
+  /// succeeds; then only the counts returned were written.
+  ///
+  /// - Parameters:
+  ///   - selector: The method's index in the driver's table.
+  ///   - scalarInput: The input scalars, at most `UCB_MAX_SCALARS`.
+  ///   - structInput: The input struct bytes.
+  ///   - scalarOutput: Room for output scalars, at most `UCB_MAX_SCALARS`.
+  ///   - structOutput: Room for the output struct.
+  /// - Returns: How many scalars and struct bytes the method wrote.
+  /// - Throws: ``UCBridgeError/ioReturn(_:)`` when the driver answers
+  ///   anything but success (an unknown selector, a failed check, the
+  ///   method's own failure); ``UCBridgeError/errno(_:)`` when the ioctl
+  ///   fails (`EINVAL` for more than `UCB_MAX_SCALARS` scalars, `EFAULT`
+  ///   for a bad buffer address, `ENOMEM`); ``UCBridgeError/badArgument(_:)``
+  ///   for a buffer larger than the ABI's 32-bit sizes can describe.
+  ///
+  /// The corresponding C call is `ioctl(fd, UCB_IOC_CALL, &call)`; IOKit's
+  /// is `IOConnectCallMethod`.
+  @inlinable
+  public func callMethod(
+    _ selector: UInt32,
+    scalarInput: UnsafeBufferPointer<UInt64>,
+    structInput: UnsafeRawBufferPointer,
+    scalarOutput: UnsafeMutableBufferPointer<UInt64>,
+    structOutput: UnsafeMutableRawBufferPointer
+  ) throws(UCBridgeError) -> OutputCounts {
+    try _callMethod(
+      selector, scalarInput: scalarInput, structInput: structInput,
+      scalarOutput: scalarOutput, structOutput: structOutput
+    ).get()
+  }
+
+  @usableFromInline
+  internal func _callMethod(
+    _ selector: UInt32,
+    scalarInput: UnsafeBufferPointer<UInt64>,
+    structInput: UnsafeRawBufferPointer,
+    scalarOutput: UnsafeMutableBufferPointer<UInt64>,
+    structOutput: UnsafeMutableRawBufferPointer
+  ) -> Result<OutputCounts, UCBridgeError> {
+    guard let scalarInCount = UInt32(exactly: scalarInput.count),
+      let scalarOutRoom = UInt32(exactly: scalarOutput.count)
+    else {
+      return .failure(.badArgument(
+        "\(scalarInput.count) input and \(scalarOutput.count) output scalars: a call carries at most \(UCB_MAX_SCALARS)"))
+    }
+    guard let structInSize = UInt32(exactly: structInput.count),
+      let structOutRoom = UInt32(exactly: structOutput.count)
+    else {
+      return .failure(.badArgument(
+        "struct input of \(structInput.count) and output of \(structOutput.count) bytes: the ABI carries at most \(UInt32.max)"))
+    }
+
+    var call = ucb_call()
+    call.size = UInt32(MemoryLayout<ucb_call>.size)
+    call.selector = selector
+    call.scalar_in_count = scalarInCount
+    call.struct_in_size = structInSize
+    call.scalar_out_count = scalarOutRoom
+    call.struct_out_size = structOutRoom
+    call.scalar_in = UInt64(UInt(bitPattern: scalarInput.baseAddress))
+    call.struct_in = UInt64(UInt(bitPattern: structInput.baseAddress))
+    call.scalar_out = UInt64(UInt(bitPattern: scalarOutput.baseAddress))
+    call.struct_out = UInt64(UInt(bitPattern: structOutput.baseAddress))
+
+    if case .failure(let error) = ioctl(ucb_ioc_call, &call) {
+      return .failure(.errno(error))
+    }
+    guard call.result == UCB_IORETURN_SUCCESS else {
+      return .failure(.ioReturn(IOReturn(rawValue: call.result)))
+    }
+    // The driver never reports more than the room it was given; if one
+    // did, it has already written past the caller's buffers.
+    precondition(
+      call.scalar_out_count <= scalarOutRoom
+        && call.struct_out_size <= structOutRoom,
+      "ucbridge driver reported more output than the room it was given")
+    return .success(OutputCounts(
+      scalarCount: Int(call.scalar_out_count),
+      structSize: Int(call.struct_out_size)))
+  }
+
+  /// Calls a method, writing its struct output into a caller's buffer.
+  ///
+  /// - Parameters:
+  ///   - selector: The method's index in the driver's table.
+  ///   - scalarInput: The input scalars, at most `UCB_MAX_SCALARS`.
+  ///   - structInput: The input struct bytes, passed to the driver in
+  ///     place (an `Array`, `Data` or `UnsafeRawBufferPointer` is not
+  ///     copied).
+  ///   - scalarOutputCount: Room for output scalars, at most
+  ///     `UCB_MAX_SCALARS`.
+  ///   - structOutput: Room for the output struct; written only when the
+  ///     call succeeds, and then only its first `structSize` bytes.
+  /// - Returns: The scalars the method wrote and how many bytes of
+  ///   `structOutput` it wrote.
+  /// - Throws: As ``callMethod(_:scalarInput:structInput:scalarOutput:structOutput:)``.
+  ///   A `scalarOutputCount` above `UCB_MAX_SCALARS` fails with
+  ///   `.errno(.invalidArgument)`, as the driver would, before the ioctl.
+  ///
+  /// The corresponding C call is `ioctl(fd, UCB_IOC_CALL, &call)`; IOKit's
+  /// is `IOConnectCallMethod`.
+  public func callMethod(
+    _ selector: UInt32,
+    scalarInput: [UInt64] = [],
+    structInput: some ContiguousBytes = [UInt8](),
+    scalarOutputCount: Int = 0,
+    structOutput: UnsafeMutableRawBufferPointer
+  ) throws(UCBridgeError) -> (scalars: [UInt64], structSize: Int) {
+    guard (0...Int(UCB_MAX_SCALARS)).contains(scalarOutputCount) else {
+      throw .errno(.invalidArgument)
+    }
+    var scalars = [UInt64](repeating: 0, count: scalarOutputCount)
+    let outcome = scalars.withUnsafeMutableBufferPointer { scalarOutput in
+      scalarInput.withUnsafeBufferPointer { scalarInput in
+        structInput.withUnsafeBytes { structInput in
+          _callMethod(
+            selector, scalarInput: scalarInput, structInput: structInput,
+            scalarOutput: scalarOutput, structOutput: structOutput)
+        }
+      }
+    }
+    let counts = try outcome.get()
+    scalars.removeSubrange(counts.scalarCount...)
+    return (scalars, counts.structSize)
+  }
+
+  /// Calls a method, returning its outputs as arrays.
+  ///
+  /// - Parameters:
+  ///   - selector: The method's index in the driver's table.
+  ///   - scalarInput: The input scalars, at most `UCB_MAX_SCALARS`.
+  ///   - structInput: The input struct bytes, passed to the driver in
+  ///     place (an `Array`, `Data` or `UnsafeRawBufferPointer` is not
+  ///     copied).
+  ///   - scalarOutputCount: Room for output scalars, at most
+  ///     `UCB_MAX_SCALARS`.
+  ///   - structOutputSize: Room for the output struct, in bytes.
+  /// - Returns: The scalars and struct bytes the method wrote.
+  /// - Throws: As ``callMethod(_:scalarInput:structInput:scalarOutput:structOutput:)``.
+  ///   A `scalarOutputCount` above `UCB_MAX_SCALARS` fails with
+  ///   `.errno(.invalidArgument)`, as the driver would, before the ioctl.
+  ///
+  /// The corresponding C call is `ioctl(fd, UCB_IOC_CALL, &call)`; IOKit's
+  /// is `IOConnectCallMethod`.
+  public func callMethod(
+    _ selector: UInt32,
+    scalarInput: [UInt64] = [],
+    structInput: some ContiguousBytes = [UInt8](),
+    scalarOutputCount: Int = 0,
+    structOutputSize: Int = 0
+  ) throws(UCBridgeError) -> MethodOutput {
+    guard (0...Int(UInt32.max)).contains(structOutputSize) else {
+      throw .badArgument(
+        "struct output room of \(structOutputSize) bytes: the ABI carries 0 to \(UInt32.max)")
+    }
+    var outcome: Result<[UInt64], UCBridgeError> = .success([])
+    let structOutput = [UInt8](unsafeUninitializedCapacity: structOutputSize) {
+      buffer, initializedCount in
+      outcome = Result { () throws(UCBridgeError) in
+        let (scalars, structSize) = try callMethod(
+          selector, scalarInput: scalarInput, structInput: structInput,
+          scalarOutputCount: scalarOutputCount,
+          structOutput: UnsafeMutableRawBufferPointer(buffer))
+        initializedCount = structSize
+        return scalars
+      }
+    }
+    return MethodOutput(scalars: try outcome.get(), structOutput: structOutput)
+  }
+}

@@ -1,0 +1,114 @@
+import SystemPackage
+
+/// An open connection to a ucbridge driver: IOKit's `io_connect_t`, as a
+/// Swift object.
+///
+/// Open one with ``open(_:)`` and call its methods with ``call(_:)`` and
+/// friends (the typed layer), ``callMethod(_:scalarInput:structInput:scalarOutput:structOutput:)``
+/// (the raw call) or introspect the driver with ``driverInfo()`` and
+/// ``methods()``.
+///
+/// A connection is safe to use from many threads at once.  ``close()``
+/// (or the last reference going away) closes its descriptor exactly once,
+/// and only after every call in flight on it has returned; calls made
+/// after ``close()`` throw `UCBridgeError.errno(.badFileDescriptor)`.
+///
+/// ```swift
+/// let connection = try Connection.open()
+/// defer { try? connection.close() }
+/// print(try connection.call(.add, 40, 2))   // 42
+/// ```
+public final class Connection: Sendable {
+  /// Where the reference driver's device node lives: `/dev/ucbridge`.
+  public static var defaultDevicePath: FilePath { "/dev/ucbridge" }
+
+  private let backend: ConnectionBackend
+  private let useCount = UseCount()
+
+  private init(backend: ConnectionBackend) {
+    self.backend = backend
+  }
+
+  /// Creates a connection whose ioctls go to `transport` instead of a
+  /// device descriptor (UCBridgeMock's in-process device uses this).
+  ///
+  /// - Parameter transport: Receives every ioctl of the connection, and
+  ///   `close()` exactly once.
+  package convenience init(transport: any ConnectionTransport) {
+    self.init(backend: .custom(transport))
+  }
+
+  /// Opens a connection to a ucbridge device.
+  ///
+  /// The device is opened for reading and writing, close-on-exec.  An
+  /// interrupted open is retried.
+  ///
+  /// - Parameter path: The device node; `/dev/ucbridge` when omitted.
+  /// - Returns: The open connection.
+  /// - Throws: ``UCBridgeError/errno(_:)`` with open(2)'s error, such as
+  ///   `.noSuchFileOrDirectory` when the module is not loaded or
+  ///   `.permissionDenied`.
+  ///
+  /// The corresponding C call is `open(path, O_RDWR | O_CLOEXEC)`.
+  public static func open(
+    _ path: FilePath = Connection.defaultDevicePath
+  ) throws(UCBridgeError) -> Connection {
+    try _open(path).get()
+  }
+
+  internal static func _open(
+    _ path: FilePath
+  ) -> Result<Connection, UCBridgeError> {
+    openDevice(path)
+      .map { Connection(backend: .device($0)) }
+      .mapError(UCBridgeError.errno)
+  }
+
+  /// Closes the connection.
+  ///
+  /// Returns at once.  When calls are in flight on other threads the
+  /// descriptor is closed as the last of them returns (and an error from
+  /// that deferred close(2) is not reported); calls that start after
+  /// `close()` fail with `EBADF`.
+  ///
+  /// - Throws: ``UCBridgeError/errno(_:)`` with `.badFileDescriptor` when
+  ///   the connection was already closed, or close(2)'s error.
+  ///
+  /// The corresponding C call is `close(fd)`.
+  public func close() throws(UCBridgeError) {
+    try _close().get()
+  }
+
+  internal func _close() -> Result<Void, UCBridgeError> {
+    switch useCount.close() {
+    case .releaseNow: return backend.close().mapError(UCBridgeError.errno)
+    case .releaseWhenIdle: return .success(())
+    case .alreadyClosed: return .failure(.errno(.badFileDescriptor))
+    }
+  }
+
+  deinit {
+    // Nothing can be in flight without a reference, so this releases the
+    // descriptor now unless close() already did.
+    if case .releaseNow = useCount.close() { _ = backend.close() }
+  }
+
+  /// Performs one ioctl on the connection, unless it is closed.  Every
+  /// call of every layer goes through here.
+  ///
+  /// - Parameters:
+  ///   - request: The command: `ucb_ioc_call`, `ucb_ioc_driver_info` or
+  ///     `ucb_ioc_method_info`.
+  ///   - argument: The command's argument structure.
+  /// - Returns: Success or the ioctl's error number; `.badFileDescriptor`
+  ///   once the connection is closed.
+  internal func ioctl(
+    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer
+  ) -> Result<Void, Errno> {
+    guard useCount.enter() else { return .failure(.badFileDescriptor) }
+    defer {
+      if useCount.leave() { _ = backend.close() }
+    }
+    return backend.ioctl(request, argument)
+  }
+}
