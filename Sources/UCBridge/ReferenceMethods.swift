@@ -1,0 +1,190 @@
+import CUCBridge
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+// The reference driver's methods (ucbridge.ko and the mock), with the
+// selectors of `enum ucb_reference_selector` and the checks of the
+// driver's table.  A variable struct size here carries the method's own
+// maximum; the driver also bounds it by its max_struct_size, so a call the
+// checks let through can still be refused by a driver set lower.
+
+private func referenceSelector(_ selector: ucb_reference_selector) -> UInt32 {
+  selector.rawValue
+}
+
+private var anySize: MethodChecks.StructSize {
+  .variable(max: Int(UCB_STRUCT_SIZE_LIMIT))
+}
+
+/// The pathInfo method's own maximum input: `PATH_MAX`.
+private var pathMax: Int { Int(PATH_MAX) }
+
+extension Method where Input == Void, Output == Void {
+  /// `noop`: nothing in, nothing out.
+  public static var noop: Self {
+    Method(
+      selector: referenceSelector(UCB_SEL_NOOP), name: "noop",
+      checks: MethodChecks()
+    ) { _, invoke throws(UCBridgeError) in
+      _ = try invoke()
+    }
+  }
+
+  /// `resetStats`: zero every method's call and error counters.  Admin
+  /// only: without `CAP_SYS_ADMIN` it fails with
+  /// ``IOReturn/notPrivileged``.
+  public static var resetStats: Self {
+    Method(
+      selector: referenceSelector(UCB_SEL_RESET_STATS), name: "resetStats",
+      checks: MethodChecks()
+    ) { _, invoke throws(UCBridgeError) in
+      _ = try invoke()
+    }
+  }
+}
+
+extension Method where Input == (UInt64, UInt64), Output == UInt64 {
+  /// `add`: two scalars in, their sum modulo 2⁶⁴ out.
+  public static var add: Self {
+    Method(
+      selector: referenceSelector(UCB_SEL_ADD), name: "add",
+      checks: MethodChecks(scalarInputCount: .exactly(2),
+                           scalarOutputCount: .exactly(1))
+    ) { input, invoke throws(UCBridgeError) in
+      try invoke(scalarInput: [input.0, input.1]).scalar(at: 0)
+    }
+  }
+}
+
+extension Method where Input == any ContiguousBytes, Output == [UInt8] {
+  /// `echo`: a variable struct in, the same bytes out.
+  public static var echo: Self {
+    Method(
+      selector: referenceSelector(UCB_SEL_ECHO), name: "echo",
+      checks: MethodChecks(structInputSize: anySize, structOutputSize: anySize)
+    ) { input, invoke throws(UCBridgeError) in
+      try invoke(
+        structInput: input,
+        structOutputSize: input.withUnsafeBytes { $0.count }
+      ).structOutput
+    }
+  }
+}
+
+extension Method where Input == any ContiguousBytes, Output == Checksum {
+  /// `checksum`: a variable struct in, its CRC-32C and length out.
+  public static var checksum: Self {
+    Method(
+      selector: referenceSelector(UCB_SEL_CHECKSUM), name: "checksum",
+      checks: MethodChecks(structInputSize: anySize,
+                           scalarOutputCount: .exactly(2))
+    ) { input, invoke throws(UCBridgeError) in
+      let output = try invoke(structInput: input)
+      return Checksum(
+        crc32c: UInt32(truncatingIfNeeded: output.scalar(at: 0)),
+        length: Int(truncatingIfNeeded: output.scalar(at: 1)))
+    }
+  }
+}
+
+extension Method where Input == FilePath, Output == PathInfo {
+  /// `pathInfo`: a path in (1 to `PATH_MAX` - 1 bytes), what the driver
+  /// finds there out: the use case ucbridge grew from.  A path that names
+  /// nothing gives `found == false`; a malformed one (empty, too long, a
+  /// component over `NAME_MAX`) ``IOReturn/badArgument``.
+  public static var pathInfo: Self {
+    Method(
+      selector: referenceSelector(UCB_SEL_PATH_INFO), name: "pathInfo",
+      checks: MethodChecks(structInputSize: .variable(max: pathMax),
+                           scalarOutputCount: .exactly(4))
+    ) { path, invoke throws(UCBridgeError) in
+      let output = try invoke(structInput: path)
+      return PathInfo(
+        found: output.scalar(at: 0) != 0,
+        inode: Inode(rawValue: CInterop.Inode(truncatingIfNeeded: output.scalar(at: 1))),
+        mode: FileMode(rawValue: UInt32(truncatingIfNeeded: output.scalar(at: 2))),
+        size: Int64(bitPattern: output.scalar(at: 3)))
+    }
+  }
+}
+
+extension Method where Input == ucb_transform, Output == ucb_transform {
+  /// `fixedTransform`: a `struct ucb_transform` in and out, with `a` and
+  /// `b` swapped, `c` the sum and `d` the XOR of the input's `c` and `d`.
+  public static var fixedTransform: Self {
+    let size = MemoryLayout<ucb_transform>.size
+    return Method(
+      selector: referenceSelector(UCB_SEL_FIXED_TRANSFORM),
+      name: "fixedTransform",
+      checks: MethodChecks(structInputSize: .exactly(size),
+                           structOutputSize: .exactly(size))
+    ) { input, invoke throws(UCBridgeError) in
+      try invoke(structValue: input).structOutput(as: ucb_transform.self)
+    }
+  }
+}
+
+extension Method where Input == any ContiguousBytes, Output == Bool {
+  /// `consistency`: reads the input twice, the default delay apart, and
+  /// says whether both reads agree: always, since the driver reads a copy.
+  public static var consistency: Self { consistency(delayMicroseconds: nil) }
+
+  /// `consistency` with a delay between the two reads.
+  ///
+  /// - Parameter delayMicroseconds: The delay, at most
+  ///   `UCB_CONSISTENCY_MAX_DELAY_US`; nil for the driver's default.
+  /// - Returns: The method.
+  public static func consistency(delayMicroseconds: UInt64?) -> Self {
+    Method(
+      selector: referenceSelector(UCB_SEL_CONSISTENCY), name: "consistency",
+      checks: MethodChecks(scalarInputCount: .variable,
+                           structInputSize: anySize,
+                           scalarOutputCount: .exactly(1))
+    ) { input, invoke throws(UCBridgeError) in
+      let delay = delayMicroseconds.map { [$0] } ?? []
+      return try invoke(scalarInput: delay, structInput: input).scalar(at: 0) == 1
+    }
+  }
+}
+
+extension Method where Input == Int, Output == [UInt8] {
+  /// `generate`: a count in, that many pattern bytes out (byte `i` is
+  /// `i % 251`).
+  public static var generate: Self {
+    Method(
+      selector: referenceSelector(UCB_SEL_GENERATE), name: "generate",
+      checks: MethodChecks(scalarInputCount: .exactly(1),
+                           structOutputSize: anySize)
+    ) { count, invoke throws(UCBridgeError) in
+      guard count >= 0 else {
+        throw .badArgument("generate: a byte count of \(count)")
+      }
+      return try invoke(
+        scalarInput: [UInt64(count)], structOutputSize: count
+      ).structOutput
+    }
+  }
+}
+
+extension Method where Input == any ContiguousBytes, Output == Void {
+  /// `sink`: a variable struct in, nothing out; the cost of the copy alone.
+  public static var sink: Self {
+    Method(
+      selector: referenceSelector(UCB_SEL_SINK), name: "sink",
+      checks: MethodChecks(structInputSize: anySize)
+    ) { input, invoke throws(UCBridgeError) in
+      _ = try invoke(structInput: input)
+    }
+  }
+}
