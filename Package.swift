@@ -5,6 +5,7 @@ let package = Package(
     name: "ucbridge",
     products: [
         .library(name: "UCBridge", targets: ["UCBridge"]),
+        .library(name: "UCBridgeMock", targets: ["UCBridgeMock"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
@@ -29,6 +30,14 @@ let package = Package(
             name: "UCBridge",
             dependencies: [
                 "CUCBridge",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // The in-process device: the dispatch core behind a Connection.
+        .target(
+            name: "UCBridgeMock",
+            dependencies: [
+                "UCBridge", "CUCBridge", "CUCBridgeCore",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

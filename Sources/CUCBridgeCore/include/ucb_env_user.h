@@ -1,0 +1,1 @@
+../ucb_env_user.h

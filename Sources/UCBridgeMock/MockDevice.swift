@@ -1,0 +1,178 @@
+import CUCBridge
+import CUCBridgeCore
+import Synchronization
+import SystemPackage
+import UCBridge
+
+/// A ucbridge device in this process: the driver's own C dispatch core,
+/// behind ``Connection``s that behave like connections to `/dev/ucbridge`.
+///
+/// The reference device (``init(maxStructSize:)``) runs the module's
+/// reference driver, byte for byte the same checks and methods.  A custom
+/// device (``init(name:version:methods:maxStructSize:)``) runs methods
+/// written in Swift behind the same checks.  Buffers are read and written
+/// as the kernel would: a bad pointer fails the call with `EFAULT`.
+///
+/// ```swift
+/// let device = try MockDevice()
+/// let connection = device.connect()
+/// #expect(try connection.call(.add, 40, 2) == 42)
+/// ```
+///
+/// For tests it can also force failures (``injectFault(_:count:selector:)``)
+/// and records every method call (``callLog``).
+public final class MockDevice: Sendable {
+  /// The reference driver's max_struct_size unless configured: 1 MiB.
+  public static var defaultMaxStructSize: Int {
+    Int(UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE)
+  }
+
+  private let core: CoreDriver
+  private let faults = Mutex<[PendingFault]>([])
+  private let log = Mutex<[CallRecord]>([])
+
+  /// Creates a device running the reference driver.
+  ///
+  /// - Parameter maxStructSize: The driver-wide bound on variable struct
+  ///   sizes, 4096 to `UCB_STRUCT_SIZE_LIMIT` as the module parameter.
+  /// - Throws: ``UCBridgeError/errno(_:)`` with `.invalidArgument` for a
+  ///   bound out of range.
+  public init(
+    maxStructSize: Int = MockDevice.defaultMaxStructSize
+  ) throws(UCBridgeError) {
+    core = try CoreDriver(
+      referenceWithMaxStructSize: try Self.checkedMaxStructSize(maxStructSize))
+  }
+
+  /// Creates a device running methods written in Swift.
+  ///
+  /// The table is validated by the dispatch core's `ucb_driver_init()`, as
+  /// a kernel driver's is.
+  ///
+  /// - Parameters:
+  ///   - name: The driver's name, under `UCB_NAME_SIZE` bytes.
+  ///   - version: The driver's version as (major << 16 | minor << 8 | patch).
+  ///   - methods: The methods; their selectors must be 0 to count - 1.
+  ///   - maxStructSize: The driver-wide bound on variable struct sizes.
+  /// - Throws: ``UCBridgeError/badArgument(_:)`` when selectors have gaps
+  ///   or repeats, or a check holds a negative or oversized number;
+  ///   ``UCBridgeError/errno(_:)`` with `.invalidArgument` when the core
+  ///   refuses the table (a name too long, a count over `UCB_MAX_SCALARS`,
+  ///   a maximum over `UCB_STRUCT_SIZE_LIMIT`, no methods).
+  public init(
+    name: String, version: UInt32 = 0x000100, methods: [MockMethod],
+    maxStructSize: Int = MockDevice.defaultMaxStructSize
+  ) throws(UCBridgeError) {
+    core = try CoreDriver(
+      name: name, version: version, methods: methods,
+      maxStructSize: try Self.checkedMaxStructSize(maxStructSize))
+  }
+
+  /// Opens a connection to the device, as open(2) on its node.
+  ///
+  /// - Parameter privileged: Whether the connection has `CAP_SYS_ADMIN`,
+  ///   which admin-only methods such as ``Method/resetStats`` require.
+  /// - Returns: The connection.
+  public func connect(privileged: Bool = false) -> Connection {
+    Connection(transport: MockTransport(device: self, privileged: privileged))
+  }
+
+  /// The driver-wide bound on variable struct sizes, in bytes.
+  public var maxStructSize: Int { Int(core.maxStructSize) }
+
+  /// Changes the driver-wide bound on variable struct sizes, as writing
+  /// the module parameter `max_struct_size` does; calls in flight keep the
+  /// bound they started with.
+  ///
+  /// - Parameter size: The bound, 4096 to `UCB_STRUCT_SIZE_LIMIT`.
+  /// - Throws: ``UCBridgeError/errno(_:)`` with `.invalidArgument` for a
+  ///   size out of range, as the module parameter.
+  public func setMaxStructSize(_ size: Int) throws(UCBridgeError) {
+    core.maxStructSize = try Self.checkedMaxStructSize(size)
+  }
+
+  private static func checkedMaxStructSize(
+    _ size: Int
+  ) throws(UCBridgeError) -> UInt32 {
+    guard (4096...Int(UCB_STRUCT_SIZE_LIMIT)).contains(size) else {
+      throw .errno(.invalidArgument)
+    }
+    return UInt32(size)
+  }
+
+  /// Forces a failure on the next method calls.
+  ///
+  /// Faults apply in the order they were injected, each to `count` calls.
+  ///
+  /// - Parameters:
+  ///   - fault: The failure.
+  ///   - count: How many calls it applies to.
+  ///   - selector: Only calls of this method; nil for any method.
+  public func injectFault(
+    _ fault: MockFault, count: Int = 1, selector: UInt32? = nil
+  ) {
+    precondition(count > 0, "a fault applies to at least one call")
+    faults.withLock {
+      $0.append(PendingFault(fault: fault, selector: selector, remaining: count))
+    }
+  }
+
+  /// Drops every fault not yet used up.
+  public func removeAllFaults() {
+    faults.withLock { $0.removeAll() }
+  }
+
+  /// Every method call so far, oldest first.
+  public var callLog: [CallRecord] { log.withLock { $0 } }
+
+  /// Empties ``callLog``.
+  public func clearCallLog() {
+    log.withLock { $0.removeAll() }
+  }
+
+  /// One ioctl from a connection of this device.
+  func ioctl(
+    _ client: UnsafeMutablePointer<ucb_client>, _ request: CUnsignedLong,
+    _ argument: UnsafeMutableRawPointer
+  ) -> Result<Void, Errno> {
+    guard request == ucb_ioc_call else {
+      return core.ioctl(client, request, argument)
+    }
+    let call = argument.assumingMemoryBound(to: ucb_call.self)
+    let before = call.pointee
+    let fault = faults.withLock { $0.take(for: before.selector) }
+    let result: Result<Void, Errno>
+    switch fault {
+    case .errno(let error)?:
+      result = .failure(error)
+    case .ioReturn(let ioReturn)?:
+      call.pointee.result = ioReturn.rawValue
+      call.pointee.scalar_out_count = 0
+      call.pointee.struct_out_size = 0
+      result = .success(())
+    case nil:
+      result = core.ioctl(client, request, argument)
+    }
+    let record = CallRecord(
+      before: before, after: call.pointee,
+      error: result.failure, injected: fault != nil)
+    log.withLock { $0.append(record) }
+    return result
+  }
+
+  /// A new client of the driver; the caller owns it.
+  func makeClient(privileged: Bool) -> UnsafeMutablePointer<ucb_client> {
+    let client = UnsafeMutablePointer<ucb_client>.allocate(capacity: 1)
+    client.initialize(to: ucb_client())
+    client.pointee.driver = core.driver
+    client.pointee.env.admin = privileged
+    return client
+  }
+}
+
+extension Result {
+  fileprivate var failure: Failure? {
+    if case .failure(let error) = self { return error }
+    return nil
+  }
+}

@@ -1,0 +1,31 @@
+import CUCBridgeCore
+import SystemPackage
+import UCBridge
+
+/// One connection's client of a mock device: the in-process counterpart
+/// of an open file of /dev/ucbridge.
+///
+/// `@unchecked Sendable`: the client is written only here, before any
+/// ioctl and in `close()` after the last one (``Connection`` guarantees
+/// both); the dispatch core reads it concurrently.
+final class MockTransport: ConnectionTransport, @unchecked Sendable {
+  private let device: MockDevice
+  private let client: UnsafeMutablePointer<ucb_client>
+
+  init(device: MockDevice, privileged: Bool) {
+    self.device = device
+    client = device.makeClient(privileged: privileged)
+  }
+
+  func ioctl(
+    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer
+  ) -> Result<Void, Errno> {
+    device.ioctl(client, request, argument)
+  }
+
+  func close() -> Result<Void, Errno> {
+    client.deinitialize(count: 1)
+    client.deallocate()
+    return .success(())
+  }
+}
