@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .library(name: "UCBridge", targets: ["UCBridge"]),
         .library(name: "UCBridgeMock", targets: ["UCBridgeMock"]),
+        .library(name: "UCBridgeIOKit", targets: ["UCBridgeIOKit"]),
+        .executable(name: "ucb-pathinfo", targets: ["PathInfoExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
@@ -40,6 +42,22 @@ let package = Package(
                 "UCBridge", "CUCBridge", "CUCBridgeCore",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
+        ),
+        // IOKit-shaped C-style calls for code ported from macOS.
+        .target(
+            name: "UCBridgeIOKit",
+            dependencies: [
+                "UCBridge", "CUCBridge",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .executableTarget(
+            name: "PathInfoExample",
+            dependencies: [
+                "UCBridge", "UCBridgeMock",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Examples/PathInfoExample"
         ),
     ],
     swiftLanguageModes: [.v6]

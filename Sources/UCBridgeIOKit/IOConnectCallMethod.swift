@@ -1,0 +1,137 @@
+import UCBridge
+
+/// Calls a method of a ucbridge driver with IOKit's
+/// `IOConnectCallMethod` parameters, so a macOS client's call ports as it
+/// is:
+///
+/// ```swift
+/// // C++: kr = IOConnectCallMethod(conn, kCommandIndex, 0, 0,
+/// //                              rawData.data(), rawData.size(), 0, 0, 0, 0);
+/// kr = IOConnectCallMethod(conn, kCommandIndex, nil, 0,
+///                          rawData, rawData.count, nil, nil, nil, nil)
+/// ```
+///
+/// Counts follow IOKit: `outputCnt` and `outputStructCnt` hold the room on
+/// entry and what the method wrote on return (0 on failure); nil means no
+/// room.  Output buffers are written only on success.
+///
+/// - Parameters:
+///   - connection: A handle from `IOServiceOpen`.
+///   - selector: The method's index in the driver's table.
+///   - input: The input scalars, or nil when `inputCnt` is 0.
+///   - inputCnt: How many input scalars.
+///   - inputStruct: The input struct, or nil when `inputStructCnt` is 0.
+///   - inputStructCnt: Its size in bytes.
+///   - output: Room for output scalars, or nil.
+///   - outputCnt: In: the room at `output`; out: how many were written.
+///   - outputStruct: Room for the output struct, or nil.
+///   - outputStructCnt: In: the room at `outputStruct`; out: how many
+///     bytes were written.
+/// - Returns: `kIOReturnSuccess`, the driver's IOReturn, or a system error
+///   mapped as documented on ``kernReturn(_:)`` (a bad pointer gives
+///   `kIOReturnBadArgument`); `kIOReturnNotOpen` for a handle that is not
+///   open; `kIOReturnBadArgument` for a nil buffer with a non-zero count.
+///
+/// The corresponding IOKit call is `IOConnectCallMethod`; the C call is
+/// `ioctl(fd, UCB_IOC_CALL, &call)`.
+public func IOConnectCallMethod(
+  _ connection: io_connect_t, _ selector: UInt32,
+  _ input: UnsafePointer<UInt64>?, _ inputCnt: UInt32,
+  _ inputStruct: UnsafeRawPointer?, _ inputStructCnt: Int,
+  _ output: UnsafeMutablePointer<UInt64>?,
+  _ outputCnt: UnsafeMutablePointer<UInt32>?,
+  _ outputStruct: UnsafeMutableRawPointer?,
+  _ outputStructCnt: UnsafeMutablePointer<Int>?
+) -> kern_return_t {
+  let scalarRoom = Int(outputCnt?.pointee ?? 0)
+  let structRoom = outputStructCnt?.pointee ?? 0
+  let result = callMethod(
+    connection, selector, input, Int(inputCnt), inputStruct, inputStructCnt,
+    output, scalarRoom, outputStruct, structRoom)
+  outputCnt?.pointee = UInt32(result.counts.scalarCount)
+  outputStructCnt?.pointee = result.counts.structSize
+  return result.kernReturn
+}
+
+/// Calls a method that takes and returns scalars only, with IOKit's
+/// `IOConnectCallScalarMethod` parameters.
+///
+/// - Parameters:
+///   - connection: A handle from `IOServiceOpen`.
+///   - selector: The method's index in the driver's table.
+///   - input: The input scalars, or nil when `inputCnt` is 0.
+///   - inputCnt: How many input scalars.
+///   - output: Room for output scalars, or nil.
+///   - outputCnt: In: the room at `output`; out: how many were written.
+/// - Returns: As ``IOConnectCallMethod(_:_:_:_:_:_:_:_:_:_:)``.
+///
+/// The corresponding IOKit call is `IOConnectCallScalarMethod`.
+public func IOConnectCallScalarMethod(
+  _ connection: io_connect_t, _ selector: UInt32,
+  _ input: UnsafePointer<UInt64>?, _ inputCnt: UInt32,
+  _ output: UnsafeMutablePointer<UInt64>?,
+  _ outputCnt: UnsafeMutablePointer<UInt32>?
+) -> kern_return_t {
+  IOConnectCallMethod(
+    connection, selector, input, inputCnt, nil, 0, output, outputCnt, nil, nil)
+}
+
+/// Calls a method that takes and returns structs only, with IOKit's
+/// `IOConnectCallStructMethod` parameters.
+///
+/// - Parameters:
+///   - connection: A handle from `IOServiceOpen`.
+///   - selector: The method's index in the driver's table.
+///   - inputStruct: The input struct, or nil when `inputStructCnt` is 0.
+///   - inputStructCnt: Its size in bytes.
+///   - outputStruct: Room for the output struct, or nil.
+///   - outputStructCnt: In: the room at `outputStruct`; out: how many
+///     bytes were written.
+/// - Returns: As ``IOConnectCallMethod(_:_:_:_:_:_:_:_:_:_:)``.
+///
+/// The corresponding IOKit call is `IOConnectCallStructMethod`.
+public func IOConnectCallStructMethod(
+  _ connection: io_connect_t, _ selector: UInt32,
+  _ inputStruct: UnsafeRawPointer?, _ inputStructCnt: Int,
+  _ outputStruct: UnsafeMutableRawPointer?,
+  _ outputStructCnt: UnsafeMutablePointer<Int>?
+) -> kern_return_t {
+  IOConnectCallMethod(
+    connection, selector, nil, 0, inputStruct, inputStructCnt, nil, nil,
+    outputStruct, outputStructCnt)
+}
+
+/// The raw call behind the IOKit shapes: what it returns and what the
+/// method wrote (nothing unless it succeeded).
+private func callMethod(
+  _ handle: io_connect_t, _ selector: UInt32,
+  _ input: UnsafePointer<UInt64>?, _ inputCount: Int,
+  _ inputStruct: UnsafeRawPointer?, _ inputStructSize: Int,
+  _ output: UnsafeMutablePointer<UInt64>?, _ outputRoom: Int,
+  _ outputStruct: UnsafeMutableRawPointer?, _ outputStructRoom: Int
+) -> (kernReturn: kern_return_t, counts: OutputCounts) {
+  let none = OutputCounts(scalarCount: 0, structSize: 0)
+  guard let connection = connection(handle) else {
+    return (kIOReturnNotOpen, none)
+  }
+  // Buffers must exist wherever there is a count (a null pointer with a
+  // count would fault in the driver).
+  guard (input != nil || inputCount == 0),
+    (inputStruct != nil || inputStructSize == 0),
+    (output != nil || outputRoom == 0),
+    (outputStruct != nil || outputStructRoom == 0),
+    inputStructSize >= 0, outputStructRoom >= 0
+  else { return (kIOReturnBadArgument, none) }
+  do {
+    let counts = try connection.callMethod(
+      selector,
+      scalarInput: UnsafeBufferPointer(start: input, count: inputCount),
+      structInput: UnsafeRawBufferPointer(start: inputStruct, count: inputStructSize),
+      scalarOutput: UnsafeMutableBufferPointer(start: output, count: outputRoom),
+      structOutput: UnsafeMutableRawBufferPointer(
+        start: outputStruct, count: outputStructRoom))
+    return (kIOReturnSuccess, counts)
+  } catch {
+    return (kernReturn(error), none)
+  }
+}
