@@ -48,6 +48,7 @@ static int ucbridge_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	client->driver = &ucbridge_driver;
 	file->private_data = client;
+	/* With no .llseek either, lseek() fails with ESPIPE on every kernel. */
 	return nonseekable_open(inode, file);
 }
 
@@ -69,7 +70,6 @@ static const struct file_operations ucbridge_fops = {
 	.release = ucbridge_release,
 	.unlocked_ioctl = ucbridge_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice ucbridge_misc = {
