@@ -59,6 +59,13 @@ let package = Package(
             ],
             path: "Examples/PathInfoExample"
         ),
+        .testTarget(
+            name: "UCBridgeTests",
+            dependencies: [
+                "UCBridge", "UCBridgeMock", "UCBridgeIOKit", "CUCBridge",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -23,24 +23,48 @@ public struct CallRecord: Hashable, Sendable {
   /// Whether a ``MockFault`` decided the outcome.
   public var injected: Bool
 
+  /// Creates a record, for comparing with ``MockDevice/callLog``.
+  ///
+  /// - Parameters:
+  ///   - selector: The selector called.
+  ///   - scalarInputCount: Input scalars passed.
+  ///   - structInputSize: Input struct bytes passed.
+  ///   - scalarOutputRoom: Room for output scalars passed.
+  ///   - structOutputRoom: Room for the output struct passed.
+  ///   - scalarOutputCount: Output scalars written back.
+  ///   - structOutputSize: Output struct bytes written back.
+  ///   - result: The dispatch's `IOReturn` or the ioctl's error number.
+  ///   - injected: Whether a fault decided the outcome.
+  public init(
+    selector: UInt32, scalarInputCount: Int, structInputSize: Int,
+    scalarOutputRoom: Int, structOutputRoom: Int,
+    scalarOutputCount: Int, structOutputSize: Int,
+    result: Result<IOReturn, Errno>, injected: Bool
+  ) {
+    self.selector = selector
+    self.scalarInputCount = scalarInputCount
+    self.structInputSize = structInputSize
+    self.scalarOutputRoom = scalarOutputRoom
+    self.structOutputRoom = structOutputRoom
+    self.scalarOutputCount = scalarOutputCount
+    self.structOutputSize = structOutputSize
+    self.result = result
+    self.injected = injected
+  }
+
   /// Records a call from its header before and after the ioctl.
   init(
     before: ucb_call, after: ucb_call, error: Errno?, injected: Bool
   ) {
-    selector = before.selector
-    scalarInputCount = Int(before.scalar_in_count)
-    structInputSize = Int(before.struct_in_size)
-    scalarOutputRoom = Int(before.scalar_out_count)
-    structOutputRoom = Int(before.struct_out_size)
-    if let error {
-      scalarOutputCount = 0
-      structOutputSize = 0
-      result = .failure(error)
-    } else {
-      scalarOutputCount = Int(after.scalar_out_count)
-      structOutputSize = Int(after.struct_out_size)
-      result = .success(IOReturn(rawValue: after.result))
-    }
-    self.injected = injected
+    self.init(
+      selector: before.selector,
+      scalarInputCount: Int(before.scalar_in_count),
+      structInputSize: Int(before.struct_in_size),
+      scalarOutputRoom: Int(before.scalar_out_count),
+      structOutputRoom: Int(before.struct_out_size),
+      scalarOutputCount: error == nil ? Int(after.scalar_out_count) : 0,
+      structOutputSize: error == nil ? Int(after.struct_out_size) : 0,
+      result: error.map { .failure($0) } ?? .success(IOReturn(rawValue: after.result)),
+      injected: injected)
   }
 }

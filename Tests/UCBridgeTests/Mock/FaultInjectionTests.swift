@@ -1,0 +1,111 @@
+import SystemPackage
+import Testing
+import UCBridge
+import UCBridgeIOKit
+import UCBridgeMock
+
+@Suite struct FaultInjection {
+  let device: MockDevice
+  let connection: Connection
+
+  init() throws {
+    device = try MockDevice()
+    connection = device.connect()
+  }
+
+  @Test func errnoOnTheNextCalls() throws {
+    device.injectFault(.errno(.noMemory), count: 2)
+    #expect(throws: UCBridgeError.errno(.noMemory)) { try connection.call(.noop) }
+    #expect(throws: UCBridgeError.errno(.noMemory)) { try connection.call(.add, 1, 1) }
+    #expect(try connection.call(.add, 1, 1) == 2)
+  }
+
+  @Test func ioReturnOnOneSelectorOnly() throws {
+    device.injectFault(.ioReturn(.busy), count: 1, selector: Sel.add)
+    try connection.call(.noop)
+    #expect(throws: UCBridgeError.ioReturn(.busy)) { try connection.call(.add, 1, 1) }
+    #expect(try connection.call(.add, 1, 1) == 2)
+  }
+
+  @Test func faultsApplyInOrder() throws {
+    device.injectFault(.ioReturn(.timeout), count: 1, selector: Sel.noop)
+    device.injectFault(.errno(.ioError), count: 1)
+    #expect(throws: UCBridgeError.ioReturn(.timeout)) { try connection.call(.noop) }
+    #expect(throws: UCBridgeError.errno(.ioError)) { try connection.call(.noop) }
+    try connection.call(.noop)
+  }
+
+  @Test func removeAllFaults() throws {
+    device.injectFault(.errno(.ioError), count: 100)
+    device.removeAllFaults()
+    try connection.call(.noop)
+  }
+
+  @Test func injectedFailuresWriteNothing() throws {
+    device.injectFault(.ioReturn(.error), count: 1)
+    var output = [UInt8](repeating: 0x33, count: 8)
+    #expect(throws: UCBridgeError.ioReturn(.error)) {
+      try output.withUnsafeMutableBytes { output in
+        try connection.callMethod(Sel.echo, structInput: [UInt8](repeating: 1, count: 8), structOutput: output)
+      }
+    }
+    #expect(output == [UInt8](repeating: 0x33, count: 8))
+  }
+
+  @Test func faultsReachTheIOKitShim() throws {
+    var conn = IO_OBJECT_NULL
+    #expect(IOServiceOpen(device.connect(), mach_task_self_, 0, &conn) == kIOReturnSuccess)
+    defer { _ = IOServiceClose(conn) }
+    device.injectFault(.errno(.noMemory), count: 1)
+    device.injectFault(.ioReturn(.notReady), count: 1)
+    var output: [UInt64] = [0]
+    var outputCnt: UInt32 = 1
+    let input: [UInt64] = [1, 2]
+    #expect(IOConnectCallScalarMethod(conn, Sel.add, input, 2, &output, &outputCnt) == kIOReturnNoMemory)
+    #expect(outputCnt == 0)
+    outputCnt = 1
+    #expect(IOConnectCallScalarMethod(conn, Sel.add, input, 2, &output, &outputCnt) == kIOReturnNotReady)
+    outputCnt = 1
+    #expect(IOConnectCallScalarMethod(conn, Sel.add, input, 2, &output, &outputCnt) == kIOReturnSuccess)
+    #expect(output == [3] && outputCnt == 1)
+  }
+
+  @Test func faultsAreThreadSafe() throws {
+    device.injectFault(.errno(.ioError), count: 1000)
+    let failures = SharedCounter()
+    onThreads(4) { _ in
+      for _ in 0..<500 {
+        if (try? connection.call(.noop)) == nil { failures.increment() }
+      }
+    }
+    #expect(failures.value == 1000)
+    #expect(device.callLog.filter(\.injected).count == 1000)
+    #expect(try connection.methodInfo(selector: Sel.noop).calls == 1000,
+            "injected calls never reach the core")
+  }
+}
+
+@Suite struct CallLog {
+  @Test func recordsEveryCall() throws {
+    let device = try MockDevice()
+    let connection = device.connect()
+    _ = try connection.call(.add, 1, 2)
+    _ = try connection.call(.echo, [UInt8](repeating: 9, count: 100))
+    _ = try? connection.callMethod(Sel.echo, structInput: [UInt8](repeating: 9, count: 100), structOutputSize: 10)
+    device.injectFault(.errno(.badAddress))
+    _ = try? connection.call(.noop)
+    _ = try connection.driverInfo()
+
+    let log = device.callLog
+    #expect(log.count == 4, "introspection is not a method call")
+    #expect(log[0] == CallRecord(
+      selector: Sel.add, scalarInputCount: 2, structInputSize: 0, scalarOutputRoom: 1,
+      structOutputRoom: 0, scalarOutputCount: 1, structOutputSize: 0,
+      result: .success(.success), injected: false))
+    #expect(log[1].structInputSize == 100 && log[1].structOutputRoom == 100 && log[1].structOutputSize == 100)
+    #expect(log[2].result == .success(.overrun) && log[2].structOutputSize == 0)
+    #expect(log[3].result == .failure(.badAddress) && log[3].injected)
+    device.clearCallLog()
+    #expect(device.callLog.isEmpty)
+  }
+}

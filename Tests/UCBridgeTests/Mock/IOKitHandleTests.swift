@@ -1,0 +1,39 @@
+import Testing
+import UCBridge
+import UCBridgeIOKit
+import UCBridgeMock
+
+@Suite struct IOKitHandles {
+  @Test func openOfAMissingNodeIsNotFound() {
+    var conn = IO_OBJECT_NULL
+    #expect(IOServiceOpen("/nonexistent/ucbridge", mach_task_self_, 0, &conn) == kIOReturnNotFound)
+    #expect(conn == IO_OBJECT_NULL)
+  }
+
+  @Test func openOfANonDeviceCallsFailUnsupported() {
+    var conn = IO_OBJECT_NULL
+    #expect(IOServiceOpen("/dev/null", mach_task_self_, 0, &conn) == kIOReturnSuccess)
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, nil, 0, nil, nil, nil, nil) == kIOReturnUnsupported,
+            "ENOTTY: not a ucbridge device")
+    #expect(IOServiceClose(conn) == kIOReturnSuccess)
+  }
+
+  @Test func handlesAreDistinctAndNeverNull() throws {
+    let device = try MockDevice()
+    var first = IO_OBJECT_NULL, second = IO_OBJECT_NULL
+    #expect(IOServiceOpen(device.connect(), mach_task_self_, 0, &first) == kIOReturnSuccess)
+    #expect(IOServiceOpen(device.connect(), mach_task_self_, 0, &second) == kIOReturnSuccess)
+    #expect(first != IO_OBJECT_NULL && second != IO_OBJECT_NULL && first != second)
+    #expect(IOServiceClose(first) == kIOReturnSuccess)
+    #expect(IOConnectCallMethod(second, 0, nil, 0, nil, 0, nil, nil, nil, nil) == kIOReturnSuccess)
+    #expect(IOServiceClose(second) == kIOReturnSuccess)
+    #expect(IOServiceClose(IO_OBJECT_NULL) == kIOReturnNotOpen)
+  }
+
+  @Test func constants() {
+    #expect(kIOUCVariableStructureSize == 0xffff_ffff)
+    #expect(kIOReturnSuccess == 0)
+    #expect(UInt32(bitPattern: kIOReturnBadArgument) == IOReturn.badArgument.rawValue)
+    #expect(UInt32(bitPattern: kIOReturnNotFound) == 0xe000_02f0)
+  }
+}
