@@ -28,6 +28,6 @@ struct ConnectionTable: ~Copyable {
 let openConnections = Mutex(ConnectionTable())
 
 /// The connection behind a handle, or nil for a handle that is not open.
-func connection(_ handle: io_connect_t) -> Connection? {
+func openConnection(_ handle: io_connect_t) -> Connection? {
   openConnections.withLock { $0.connection(handle) }
 }

@@ -111,7 +111,7 @@ private func callMethod(
   _ outputStruct: UnsafeMutableRawPointer?, _ outputStructRoom: Int
 ) -> (kernReturn: kern_return_t, counts: OutputCounts) {
   let none = OutputCounts(scalarCount: 0, structSize: 0)
-  guard let connection = connection(handle) else {
+  guard let connection = openConnection(handle) else {
     return (kIOReturnNotOpen, none)
   }
   // Buffers must exist wherever there is a count (a null pointer with a

@@ -106,8 +106,10 @@ public final class MockDevice: Sendable {
   ///
   /// - Parameters:
   ///   - fault: The failure.
-  ///   - count: How many calls it applies to.
+  ///   - count: How many calls it applies to; at least 1.
   ///   - selector: Only calls of this method; nil for any method.
+  ///
+  /// - Precondition: `count > 0`.
   public func injectFault(
     _ fault: MockFault, count: Int = 1, selector: UInt32? = nil
   ) {

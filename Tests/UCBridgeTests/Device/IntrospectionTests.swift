@@ -1,4 +1,5 @@
 import CUCBridge
+import Glibc
 import Testing
 import UCBridge
 
@@ -88,7 +89,7 @@ extension DeviceTests {
       let unexpected = SharedList<UCBridgeError>()
       onThreads(5) { thread in
         if thread == 0 {
-          while started.value < 4 {}
+          while started.value < 4 { sched_yield() }
           if (try? connection.close()) == nil { unexpected.append(.badArgument("close failed")) }
         } else {
           Self.callUntilClosed(connection, started: started, unexpected: unexpected)
