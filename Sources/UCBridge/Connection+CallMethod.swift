@@ -60,7 +60,7 @@ extension Connection {
       let scalarOutRoom = UInt32(exactly: scalarOutput.count)
     else {
       return .failure(.badArgument(
-        "\(scalarInput.count) input and \(scalarOutput.count) output scalars: a call carries at most \(UCB_MAX_SCALARS)"))
+        "\(scalarInput.count) input and \(scalarOutput.count) output scalars: the ABI's counts are 32-bit"))
     }
     guard let structInSize = UInt32(exactly: structInput.count),
       let structOutRoom = UInt32(exactly: structOutput.count)

@@ -102,7 +102,9 @@ extension Method where Input == FilePath, Output == PathInfo {
   /// `pathInfo`: a path in (1 to `PATH_MAX` - 1 bytes), what the driver
   /// finds there out: the use case ucbridge grew from.  A path that names
   /// nothing gives `found == false`; a malformed one (empty, too long, a
-  /// component over `NAME_MAX`) ``IOReturn/badArgument``.
+  /// component over `NAME_MAX`) ``IOReturn/badArgument``.  The path's bytes
+  /// are sent without a NUL; `FilePath` drops repeated and trailing
+  /// separators, so send bytes through the raw call to pass them verbatim.
   public static var pathInfo: Self {
     Method(
       selector: referenceSelector(UCB_SEL_PATH_INFO), name: "pathInfo",

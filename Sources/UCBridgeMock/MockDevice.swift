@@ -20,7 +20,7 @@ import UCBridge
 /// ```
 ///
 /// For tests it can also force failures (``injectFault(_:count:selector:)``)
-/// and records every method call (``callLog``).
+/// and record method calls (``recordsCalls``, ``callLog``).
 public final class MockDevice: Sendable {
   /// The reference driver's max_struct_size unless configured: 1 MiB.
   public static var defaultMaxStructSize: Int {
@@ -30,6 +30,7 @@ public final class MockDevice: Sendable {
   private let core: CoreDriver
   private let faults = Mutex<[PendingFault]>([])
   private let log = Mutex<[CallRecord]>([])
+  private let recording = Atomic<Bool>(false)
 
   /// Creates a device running the reference driver.
   ///
@@ -124,7 +125,14 @@ public final class MockDevice: Sendable {
     faults.withLock { $0.removeAll() }
   }
 
-  /// Every method call so far, oldest first.
+  /// Whether method calls are added to ``callLog``; off until set, so a
+  /// long run does not grow the log without bound.
+  public var recordsCalls: Bool {
+    get { recording.load(ordering: .relaxed) }
+    set { recording.store(newValue, ordering: .relaxed) }
+  }
+
+  /// The method calls made while ``recordsCalls`` was on, oldest first.
   public var callLog: [CallRecord] { log.withLock { $0 } }
 
   /// Empties ``callLog``.
@@ -155,10 +163,12 @@ public final class MockDevice: Sendable {
     case nil:
       result = core.ioctl(client, request, argument)
     }
-    let record = CallRecord(
-      before: before, after: call.pointee,
-      error: result.failure, injected: fault != nil)
-    log.withLock { $0.append(record) }
+    if recordsCalls {
+      let record = CallRecord(
+        before: before, after: call.pointee,
+        error: result.failure, injected: fault != nil)
+      log.withLock { $0.append(record) }
+    }
     return result
   }
 

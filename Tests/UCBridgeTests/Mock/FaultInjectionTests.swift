@@ -71,6 +71,7 @@ import UCBridgeMock
   }
 
   @Test func faultsAreThreadSafe() throws {
+    device.recordsCalls = true
     device.injectFault(.errno(.ioError), count: 1000)
     let failures = SharedCounter()
     onThreads(4) { _ in
@@ -89,6 +90,9 @@ import UCBridgeMock
   @Test func recordsEveryCall() throws {
     let device = try MockDevice()
     let connection = device.connect()
+    try connection.call(.noop)
+    #expect(device.callLog.isEmpty, "off until asked for")
+    device.recordsCalls = true
     _ = try connection.call(.add, 1, 2)
     _ = try connection.call(.echo, [UInt8](repeating: 9, count: 100))
     _ = try? connection.callMethod(Sel.echo, structInput: [UInt8](repeating: 9, count: 100), structOutputSize: 10)
@@ -106,6 +110,9 @@ import UCBridgeMock
     #expect(log[2].result == .success(.overrun) && log[2].structOutputSize == 0)
     #expect(log[3].result == .failure(.badAddress) && log[3].injected)
     device.clearCallLog()
+    #expect(device.callLog.isEmpty)
+    device.recordsCalls = false
+    try connection.call(.noop)
     #expect(device.callLog.isEmpty)
   }
 }
