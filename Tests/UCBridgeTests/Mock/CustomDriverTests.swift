@@ -25,7 +25,7 @@ extension Method where Input == (Config, UInt64), Output == Config {
   }
 }
 
-@Suite struct CustomDrivers {
+@Suite(.mockOnly) struct CustomDrivers {
   /// Counts handler runs, to prove refused calls never reach them.
   let runs = SharedCounter()
 
@@ -208,7 +208,7 @@ extension Method where Input == (Config, UInt64), Output == Config {
   }
 }
 
-@Suite struct MockDeviceSettings {
+@Suite(.mockOnly) struct MockDeviceSettings {
   @Test func maxStructSizeRange() throws {
     #expect(throws: UCBridgeError.errno(.invalidArgument)) { try MockDevice(maxStructSize: 4095) }
     let device = try MockDevice(maxStructSize: 4096)

@@ -4,7 +4,7 @@ import UCBridge
 import UCBridgeIOKit
 import UCBridgeMock
 
-@Suite struct FaultInjection {
+@Suite(.mockOnly) struct FaultInjection {
   let device: MockDevice
   let connection: Connection
 
@@ -86,7 +86,7 @@ import UCBridgeMock
   }
 }
 
-@Suite struct CallLog {
+@Suite(.mockOnly) struct CallLog {
   @Test func recordsEveryCall() throws {
     let device = try MockDevice()
     let connection = device.connect()

@@ -5,7 +5,7 @@ import UCBridgeMock
 
 /// Admin-only methods on mock connections (the real device's are covered
 /// by the C selftest, which can drop privileges in a child).
-@Suite struct Privilege {
+@Suite(.mockOnly) struct Privilege {
   let device: MockDevice
   init() throws { device = try MockDevice() }
 

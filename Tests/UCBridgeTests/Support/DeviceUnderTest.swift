@@ -63,3 +63,12 @@ struct DeviceUnderTest {
     try fd.closeAfter { _ = try fd.writeAll("\(size)".utf8) }
   }
 }
+
+extension Trait where Self == ConditionTrait {
+  /// For suites that test the mock itself (privilege, faults, the call
+  /// log, Swift drivers): they run on the host, not again beside a real
+  /// device, where the core's deliberate warnings would reach the console.
+  static var mockOnly: Self {
+    .enabled(if: !DeviceUnderTest.isRealDevice, "tests the mock; runs without UCBRIDGE_TEST_DEVICE")
+  }
+}
