@@ -70,7 +70,7 @@ public struct MethodInvocation: Sendable {
   ///   - scalarOutputCount: Room for output scalars.
   ///   - structOutputSize: Room for the output struct.
   /// - Returns: What the method wrote.
-  /// - Throws: As ``callAsFunction(scalarInput:structInput:scalarOutputCount:structOutputSize:)-(_,some ContiguousBytes,_,_)``.
+  /// - Throws: As the `ContiguousBytes` form.
   public func callAsFunction(
     scalarInput: [UInt64] = [],
     structInput: String,
@@ -96,7 +96,7 @@ public struct MethodInvocation: Sendable {
   ///   - scalarOutputCount: Room for output scalars.
   ///   - structOutputSize: Room for the output struct.
   /// - Returns: What the method wrote.
-  /// - Throws: As ``callAsFunction(scalarInput:structInput:scalarOutputCount:structOutputSize:)-(_,some ContiguousBytes,_,_)``.
+  /// - Throws: As the `ContiguousBytes` form.
   public func callAsFunction(
     scalarInput: [UInt64] = [],
     structInput: FilePath,
@@ -123,7 +123,7 @@ public struct MethodInvocation: Sendable {
   ///   - structOutputSize: Room for the output struct.
   /// - Returns: What the method wrote; read a struct output with
   ///   ``MethodOutput/structOutput(as:)``.
-  /// - Throws: As ``callAsFunction(scalarInput:structInput:scalarOutputCount:structOutputSize:)-(_,some ContiguousBytes,_,_)``.
+  /// - Throws: As the `ContiguousBytes` form.
   public func callAsFunction<Value: BitwiseCopyable>(
     scalarInput: [UInt64] = [],
     structValue: Value,

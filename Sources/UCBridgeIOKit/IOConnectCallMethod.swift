@@ -28,7 +28,7 @@ import UCBridge
 ///   - outputStructCnt: In: the room at `outputStruct`; out: how many
 ///     bytes were written.
 /// - Returns: `kIOReturnSuccess`, the driver's IOReturn, or a system error
-///   mapped as documented on ``kernReturn(_:)`` (a bad pointer gives
+///   mapped as the module documentation lists (a bad pointer gives
 ///   `kIOReturnBadArgument`); `kIOReturnNotOpen` for a handle that is not
 ///   open; `kIOReturnBadArgument` for a nil buffer with a non-zero count.
 ///

@@ -7,11 +7,11 @@ import CUCBridge
 public typealias kern_return_t = Int32
 
 /// IOKit's `io_connect_t`: a handle for a connection opened with
-/// ``IOServiceOpen(_:_:_:_:)-(String,_,_,_)``.  0 is never a valid handle.
+/// `IOServiceOpen(_:_:_:_:)`.  0 is never a valid handle.
 public typealias io_connect_t = UInt32
 
 /// IOKit's `task_port_t`, accepted and ignored by
-/// ``IOServiceOpen(_:_:_:_:)-(String,_,_,_)``.
+/// `IOServiceOpen(_:_:_:_:)`.
 public typealias task_port_t = UInt32
 
 /// The calling task, for ported `IOServiceOpen(service, mach_task_self_,

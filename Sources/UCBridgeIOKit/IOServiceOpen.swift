@@ -14,8 +14,8 @@ import UCBridge
 ///   - owningTask: Ignored; pass `mach_task_self_`.
 ///   - type: Ignored; pass 0.
 ///   - connect: Receives the new connection's handle on success.
-/// - Returns: `kIOReturnSuccess`, or the open error mapped as ``kernReturn(_:)``
-///   documents: `kIOReturnNotFound` when the node does not exist,
+/// - Returns: `kIOReturnSuccess`, or the open error mapped as the module
+///   documentation lists: `kIOReturnNotFound` when the node does not exist,
 ///   `kIOReturnNotPrivileged` when access is denied.
 ///
 /// The corresponding IOKit call is `IOServiceOpen`; the C call is
