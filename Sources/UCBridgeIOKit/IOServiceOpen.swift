@@ -32,7 +32,7 @@ public func IOServiceOpen(
   }
 }
 
-/// Hands an open ``Connection``, such as one of a `MockDevice`, to the
+/// Hands an open `Connection`, such as one of a `MockDevice`, to the
 /// IOKit-shaped calls, so ported code can be tested without a kernel.
 ///
 /// - Parameters:

@@ -1,7 +1,7 @@
 import SystemPackage
 import UCBridge
 
-/// The `kern_return_t` IOKit code gets for a ``UCBridgeError``.
+/// The `kern_return_t` IOKit code gets for a `UCBridgeError`.
 ///
 /// An IOReturn passes through unchanged, and a call refused in Swift is
 /// `kIOReturnBadArgument`.  Error numbers map to the IOKit code closest in

@@ -17,7 +17,7 @@ import Foundation
 /// a method returns its whole (zeroed) output room, as a C method that
 /// leaves `scalar_out_count` and `struct_out_size` alone.  Reporting more
 /// than the room is a driver bug that the core answers with
-/// ``IOReturn/internalError``, as it does for a kernel driver.
+/// `IOReturn.internalError`, as it does for a kernel driver.
 public struct MockCall: ~Copyable {
   private let args: UnsafeMutablePointer<ucb_args>
 

@@ -5,7 +5,7 @@ import SystemPackage
 import UCBridge
 
 /// A ucbridge device in this process: the driver's own C dispatch core,
-/// behind ``Connection``s that behave like connections to `/dev/ucbridge`.
+/// behind `Connection`s that behave like connections to `/dev/ucbridge`.
 ///
 /// The reference device (``init(maxStructSize:)``) runs the module's
 /// reference driver, byte for byte the same checks and methods.  A custom
@@ -36,7 +36,7 @@ public final class MockDevice: Sendable {
   ///
   /// - Parameter maxStructSize: The driver-wide bound on variable struct
   ///   sizes, 4096 to `UCB_STRUCT_SIZE_LIMIT` as the module parameter.
-  /// - Throws: ``UCBridgeError/errno(_:)`` with `.invalidArgument` for a
+  /// - Throws: `UCBridgeError.errno(_:)` with `.invalidArgument` for a
   ///   bound out of range.
   public init(
     maxStructSize: Int = MockDevice.defaultMaxStructSize
@@ -55,9 +55,9 @@ public final class MockDevice: Sendable {
   ///   - version: The driver's version as (major << 16 | minor << 8 | patch).
   ///   - methods: The methods; their selectors must be 0 to count - 1.
   ///   - maxStructSize: The driver-wide bound on variable struct sizes.
-  /// - Throws: ``UCBridgeError/badArgument(_:)`` when selectors have gaps
+  /// - Throws: `UCBridgeError.badArgument(_:)` when selectors have gaps
   ///   or repeats, or a check holds a negative or oversized number;
-  ///   ``UCBridgeError/errno(_:)`` with `.invalidArgument` when the core
+  ///   `UCBridgeError.errno(_:)` with `.invalidArgument` when the core
   ///   refuses the table (a name too long, a count over `UCB_MAX_SCALARS`,
   ///   a maximum over `UCB_STRUCT_SIZE_LIMIT`, no methods).
   public init(
@@ -72,7 +72,7 @@ public final class MockDevice: Sendable {
   /// Opens a connection to the device, as open(2) on its node.
   ///
   /// - Parameter privileged: Whether the connection has `CAP_SYS_ADMIN`,
-  ///   which admin-only methods such as ``Method/resetStats`` require.
+  ///   which admin-only methods such as `Method.resetStats` require.
   /// - Returns: The connection.
   public func connect(privileged: Bool = false) -> Connection {
     Connection(transport: MockTransport(device: self, privileged: privileged))
@@ -86,7 +86,7 @@ public final class MockDevice: Sendable {
   /// bound they started with.
   ///
   /// - Parameter size: The bound, 4096 to `UCB_STRUCT_SIZE_LIMIT`.
-  /// - Throws: ``UCBridgeError/errno(_:)`` with `.invalidArgument` for a
+  /// - Throws: `UCBridgeError.errno(_:)` with `.invalidArgument` for a
   ///   size out of range, as the module parameter.
   public func setMaxStructSize(_ size: Int) throws(UCBridgeError) {
     core.maxStructSize = try Self.checkedMaxStructSize(size)

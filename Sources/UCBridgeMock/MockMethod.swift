@@ -21,7 +21,7 @@ import UCBridge
 /// ```
 public struct MockMethod: Sendable {
   /// Runs a call that passed the checks; returns its `IOReturn`.  Outputs
-  /// reach the caller only on ``IOReturn/success``.
+  /// reach the caller only on `IOReturn.success`.
   public typealias Handler = @Sendable (inout MockCall) -> IOReturn
 
   /// The method's index in the table.

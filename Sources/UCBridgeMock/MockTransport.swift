@@ -6,7 +6,7 @@ import UCBridge
 /// of an open file of /dev/ucbridge.
 ///
 /// `@unchecked Sendable`: the client is written only here, before any
-/// ioctl and in `close()` after the last one (``Connection`` guarantees
+/// ioctl and in `close()` after the last one (`Connection` guarantees
 /// both); the dispatch core reads it concurrently.
 final class MockTransport: ConnectionTransport, @unchecked Sendable {
   private let device: MockDevice
