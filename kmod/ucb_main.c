@@ -23,9 +23,16 @@ static struct ucb_driver ucbridge_driver = {
 	.max_struct_size = UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE,
 };
 
+/* The core owns the range check, so the mock enforces the same one. */
 static int max_struct_size_set(const char *val, const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, PAGE_SIZE, UCB_STRUCT_SIZE_LIMIT);
+	unsigned int size;
+	int err;
+
+	err = kstrtouint(val, 0, &size);
+	if (err)
+		return err;
+	return ucb_driver_set_max_struct_size(&ucbridge_driver, size);
 }
 
 static const struct kernel_param_ops max_struct_size_ops = {

@@ -27,8 +27,8 @@ private var anySize: MethodChecks.StructSize {
   .variable(max: Int(UCB_STRUCT_SIZE_LIMIT))
 }
 
-/// The pathInfo method's own maximum input: `PATH_MAX`.
-private var pathMax: Int { Int(PATH_MAX) }
+/// The pathInfo method's own maximum input: `UCB_PATH_INFO_MAX`.
+private var pathMax: Int { Int(UCB_PATH_INFO_MAX) }
 
 extension Method where Input == Void, Output == Void {
   /// `noop`: nothing in, nothing out.

@@ -83,11 +83,13 @@ final class CoreDriver: @unchecked Sendable {
     if result != 0 { throw .errno(Errno(rawValue: -result)) }
   }
 
-  /// The driver-wide bound on variable struct sizes, as the module
-  /// parameter sets it.
-  var maxStructSize: UInt32 {
-    get { driver.pointee.max_struct_size }
-    set { driver.pointee.max_struct_size = newValue }
+  /// The driver-wide bound on variable struct sizes.
+  var maxStructSize: UInt32 { driver.pointee.max_struct_size }
+
+  /// Changes the driver-wide bound through the core, which checks the
+  /// range as it does for the module parameter.
+  func setMaxStructSize(_ size: UInt32) throws(UCBridgeError) {
+    try Self.check(ucb_driver_set_max_struct_size(driver, size))
   }
 
   /// One ioctl on a client of this driver, as the module's file

@@ -35,7 +35,8 @@ public final class MockDevice: Sendable {
   /// Creates a device running the reference driver.
   ///
   /// - Parameter maxStructSize: The driver-wide bound on variable struct
-  ///   sizes, 4096 to `UCB_STRUCT_SIZE_LIMIT` as the module parameter.
+  ///   sizes, `UCB_STRUCT_SIZE_FLOOR` to `UCB_STRUCT_SIZE_LIMIT` as the
+  ///   module parameter.
   /// - Throws: `UCBridgeError.errno(_:)` with `.invalidArgument` for a
   ///   bound out of range.
   public init(
@@ -85,20 +86,22 @@ public final class MockDevice: Sendable {
   /// the module parameter `max_struct_size` does; calls in flight keep the
   /// bound they started with.
   ///
-  /// - Parameter size: The bound, 4096 to `UCB_STRUCT_SIZE_LIMIT`.
+  /// - Parameter size: The bound, `UCB_STRUCT_SIZE_FLOOR` to
+  ///   `UCB_STRUCT_SIZE_LIMIT`.
   /// - Throws: `UCBridgeError.errno(_:)` with `.invalidArgument` for a
   ///   size out of range, as the module parameter.
   public func setMaxStructSize(_ size: Int) throws(UCBridgeError) {
-    core.maxStructSize = try Self.checkedMaxStructSize(size)
+    try core.setMaxStructSize(try Self.checkedMaxStructSize(size))
   }
 
+  /// Narrows a size to the core's 32 bits; the core checks the range.
   private static func checkedMaxStructSize(
     _ size: Int
   ) throws(UCBridgeError) -> UInt32 {
-    guard (4096...Int(UCB_STRUCT_SIZE_LIMIT)).contains(size) else {
+    guard let size = UInt32(exactly: size) else {
       throw .errno(.invalidArgument)
     }
-    return UInt32(size)
+    return size
   }
 
   /// Forces a failure on the next method calls.

@@ -87,8 +87,10 @@ struct ucb_method {
  * @version: (major << 16 | minor << 8 | patch).
  * @methods: The method table, indexed by selector.
  * @method_count: Entries in @methods.
- * @max_struct_size: Driver-wide bound on variable struct sizes; may change
- *	at any time (a module parameter), so the core reads it once per call.
+ * @max_struct_size: Driver-wide bound on variable struct sizes, from
+ *	%UCB_STRUCT_SIZE_FLOOR to %UCB_STRUCT_SIZE_LIMIT.  It may change at
+ *	any time through ucb_driver_set_max_struct_size(), so the core reads
+ *	it once per call.
  * @stats: Per-method counters, owned by the core.
  * @live_buffers: Heap buffers the core holds right now.
  */
@@ -113,6 +115,7 @@ struct ucb_client {
 };
 
 int ucb_driver_init(struct ucb_driver *driver);
+int ucb_driver_set_max_struct_size(struct ucb_driver *driver, u32 size);
 void ucb_driver_destroy(struct ucb_driver *driver);
 void ucb_driver_reset_stats(struct ucb_driver *driver);
 long ucb_ioctl(struct ucb_client *client, unsigned int cmd,

@@ -469,6 +469,7 @@ int ucb_driver_init(struct ucb_driver *driver)
 	u32 i;
 
 	if (!driver->name || !driver->method_count ||
+	    driver->max_struct_size < UCB_STRUCT_SIZE_FLOOR ||
 	    driver->max_struct_size > UCB_STRUCT_SIZE_LIMIT)
 		return -EINVAL;
 	for (i = 0; i < driver->method_count; i++)
@@ -478,6 +479,23 @@ int ucb_driver_init(struct ucb_driver *driver)
 	driver->stats = ucb_env_stats_alloc(driver->method_count);
 	if (!driver->stats)
 		return -ENOMEM;
+	return 0;
+}
+
+/**
+ * ucb_driver_set_max_struct_size() - change the driver-wide struct bound
+ * @driver: The driver.
+ * @size: The new bound, %UCB_STRUCT_SIZE_FLOOR to %UCB_STRUCT_SIZE_LIMIT.
+ *
+ * Calls in flight keep the bound they started with.
+ *
+ * Return: 0, or -EINVAL for a size out of range.
+ */
+int ucb_driver_set_max_struct_size(struct ucb_driver *driver, u32 size)
+{
+	if (size < UCB_STRUCT_SIZE_FLOOR || size > UCB_STRUCT_SIZE_LIMIT)
+		return -EINVAL;
+	WRITE_ONCE(driver->max_struct_size, size);
 	return 0;
 }
 

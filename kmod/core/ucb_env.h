@@ -5,7 +5,8 @@
  * nothing else:
  *
  * Types and helpers in kernel spelling: u8, u32, u64, bool, size_t, __user,
- * __percpu, min(), min_t(), READ_ONCE(), WARN_ON_ONCE(), BUILD_BUG_ON(),
+ * __percpu, min(), min_t(), READ_ONCE(), WRITE_ONCE(), WARN_ON_ONCE(),
+ * BUILD_BUG_ON(),
  * offsetof(), unlikely(), u64_to_user_ptr(), array_index_nospec(),
  * memcpy(), memset(), memchr(), strnlen(), errno values.
  *

@@ -3,8 +3,6 @@
  * The reference driver's methods.  Their selectors are fixed by the ABI
  * (enum ucb_reference_selector); each one shows one shape of call.
  */
-#include <linux/limits.h>
-
 #include "ucb_core.h"
 #include "ucb_reference.h"
 
@@ -60,7 +58,8 @@ static u32 ucb_errno_to_ioreturn(int err)
 
 /*
  * The use case ucbridge grew from: a variable-length path in, what the
- * kernel finds there out.  The path is 1 to PATH_MAX - 1 bytes with no NUL
+ * kernel finds there out.  The path is 1 to UCB_PATH_INFO_MAX - 1 bytes
+ * (PATH_MAX - 1) with no NUL
  * inside, optionally followed by one terminating NUL.  The core guarantees
  * a NUL after the input, so the copy is used in place.
  */
@@ -74,7 +73,7 @@ static u32 ucb_path_info(struct ucb_args *args)
 
 	if (len && path[len - 1] == '\0')
 		len--;
-	if (len == 0 || len > PATH_MAX - 1 || memchr(path, '\0', len))
+	if (len == 0 || len > UCB_PATH_INFO_MAX - 1 || memchr(path, '\0', len))
 		return UCB_IORETURN_BAD_ARGUMENT;
 
 	err = ucb_env_path_stat(path, &ino, &mode, &size);
@@ -181,7 +180,7 @@ const struct ucb_method ucb_reference_methods[UCB_REFERENCE_METHOD_COUNT] = {
 	},
 	[UCB_SEL_PATH_INFO] = {
 		.handler = ucb_path_info, .name = "pathInfo",
-		.struct_in_size = UCB_VAR, .struct_in_max = PATH_MAX,
+		.struct_in_size = UCB_VAR, .struct_in_max = UCB_PATH_INFO_MAX,
 		.scalar_out_count = 4,
 	},
 	[UCB_SEL_FIXED_TRANSFORM] = {

@@ -304,7 +304,7 @@ static void test_method_info(int h)
 		__u32 in_max, out_max;
 
 		in_max = e->struct_in_size != VAR ? e->struct_in_size :
-			 sel == UCB_SEL_PATH_INFO ? PATH_MAX : max;
+			 sel == UCB_SEL_PATH_INFO ? UCB_PATH_INFO_MAX : max;
 		out_max = e->struct_out_size != VAR ? e->struct_out_size : max;
 		check(get_method_info(h, sel, &mi) == 0 &&
 		      mi.selector == sel && strcmp(mi.name, e->name) == 0 &&
@@ -1122,8 +1122,8 @@ static void test_max_struct_size(int h)
 	test_echo_size(h, UCB_STRUCT_SIZE_LIMIT, UCB_STRUCT_SIZE_LIMIT);
 	test_echo_size(h, UCB_STRUCT_SIZE_LIMIT + 1, UCB_STRUCT_SIZE_LIMIT);
 	check(get_method_info(h, UCB_SEL_PATH_INFO, &mi) == 0 &&
-	      mi.struct_in_max == PATH_MAX,
-	      "pathInfo keeps its own maximum of PATH_MAX");
+	      mi.struct_in_max == UCB_PATH_INFO_MAX,
+	      "pathInfo keeps its own maximum of UCB_PATH_INFO_MAX");
 	check(ucbt_set_max_struct_size(UCB_STRUCT_SIZE_LIMIT + 1) == -EINVAL,
 	      "max_struct_size above the limit -> EINVAL");
 	check(ucbt_set_max_struct_size(4095) == -EINVAL,

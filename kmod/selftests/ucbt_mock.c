@@ -76,13 +76,9 @@ int ucbt_run_unprivileged(int (*fn)(void))
 	return ret;
 }
 
-/* Same range as the module parameter. */
 int ucbt_set_max_struct_size(__u32 size)
 {
-	if (size < 4096 || size > UCB_STRUCT_SIZE_LIMIT)
-		return -EINVAL;
-	ucbt_driver.max_struct_size = size;
-	return 0;
+	return ucb_driver_set_max_struct_size(&ucbt_driver, size);
 }
 
 int ucbt_unload(void)

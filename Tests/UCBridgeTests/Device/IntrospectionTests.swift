@@ -17,7 +17,7 @@ extension DeviceTests {
       #expect(info.methodCount == Int(UCB_REFERENCE_METHOD_COUNT.rawValue))
       #expect(info.maxScalars == Int(UCB_MAX_SCALARS))
       #expect(info.structSizeLimit == Int(UCB_STRUCT_SIZE_LIMIT))
-      #expect((4096...info.structSizeLimit).contains(info.maxStructSize))
+      #expect((Int(UCB_STRUCT_SIZE_FLOOR)...info.structSizeLimit).contains(info.maxStructSize))
       #expect(info.driverVersion != 0)
       #expect(info.versionString.split(separator: ".").count == 3)
       #expect(info.liveBuffers == 0)

@@ -127,7 +127,7 @@ extension DeviceTests {
     }
 
     @Test func pathInfoLengthLimits() throws {
-      let pathMax = Int(PATH_MAX)
+      let pathMax = Int(UCB_PATH_INFO_MAX)
       let slashes = [UInt8](repeating: UInt8(ascii: "/"), count: pathMax - 1)
       let atLimit = try connection.callMethod(
         Sel.pathInfo, structInput: slashes, scalarOutputCount: 4)

@@ -70,7 +70,7 @@ extension DeviceTests {
       let bytes = try connection.call(.generate, limit)
       #expect(bytes.count == limit && bytes[limit - 1] == UInt8((limit - 1) % 251))
       #expect(try connection.methodInfo(selector: Sel.pathInfo).checks.structInputSize
-              == .variable(max: Int(PATH_MAX)), "pathInfo keeps its own maximum")
+              == .variable(max: Int(UCB_PATH_INFO_MAX)), "pathInfo keeps its own maximum")
 
       try device.setMaxStructSize(initial)
       #expect(try device.maxStructSize == initial)

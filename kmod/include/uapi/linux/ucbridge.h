@@ -52,6 +52,9 @@
 /* No ucbridge driver accepts a struct buffer larger than this: 64 MiB. */
 #define UCB_STRUCT_SIZE_LIMIT	(64U << 20)
 
+/* A driver's max_struct_size is never set below this: 4 KiB. */
+#define UCB_STRUCT_SIZE_FLOOR	4096U
+
 /* Longest method or driver name, including the terminating NUL. */
 #define UCB_NAME_SIZE		32
 
@@ -170,7 +173,8 @@ struct ucb_call {
  *	0 to @method_count - 1.
  * @max_scalars: %UCB_MAX_SCALARS.
  * @max_struct_size: Current driver-wide bound on every variable struct
- *	size, in bytes (a module parameter for the reference driver).
+ *	size, in bytes, from %UCB_STRUCT_SIZE_FLOOR to @struct_size_limit (a
+ *	module parameter for the reference driver).
  * @struct_size_limit: Highest value @max_struct_size can be set to.
  * @live_buffers: Kernel buffers the dispatch core holds right now; 0 when
  *	no call is in flight, so a test can prove that none leak.
@@ -273,6 +277,12 @@ struct ucb_transform {
 	__u64 c;
 	__u64 d;
 };
+
+/*
+ * Largest input of the pathInfo method: a path of up to PATH_MAX - 1 bytes
+ * and its optional terminating NUL.
+ */
+#define UCB_PATH_INFO_MAX	4096
 
 /* Longest input of the consistency method's optional delay scalar. */
 #define UCB_CONSISTENCY_MAX_DELAY_US	10000

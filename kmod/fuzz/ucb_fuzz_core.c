@@ -1,0 +1,886 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer harness for the ucbridge dispatch core, run in-process through
+ * the userspace environment shim against a reference driver instance.
+ *
+ * Each input (format: ucb_fuzz_input.h) is a short sequence of ioctls with
+ * arbitrary headers, counts, sizes and pointers.  "User memory" is a set of
+ * regions, one per buffer of a call, each followed by a PROT_NONE guard
+ * page, so the shim's copies fault exactly where a kernel's would.  After
+ * every ioctl the harness checks what the ABI promises and aborts on the
+ * first broken promise; ASan and UBSan watch the core's own memory.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "ucb_core.h"
+#include "ucb_reference.h"
+#include "ucb_fuzz_input.h"
+
+#define FZ_PAGE		4096U
+/* Longest header the core reads: "Above 4096: E2BIG". */
+#define FZ_HEADER_MAX	4096U
+/* Bytes around each buffer that must keep their contents. */
+#define FZ_SLACK	64U
+#define FZ_CANARY	0xa5
+#define FZ_KERNEL_ADDR	0xffff888000000000ULL
+#define FZ_STRUCT_MAX	(1U << 20)
+#define FZ_NO_METHOD	UINT32_MAX
+
+#define FZ_CHECK(cond)							\
+	do {								\
+		if (!(cond))						\
+			fz_fail(#cond, __LINE__);			\
+	} while (0)
+
+enum fz_region_id {
+	FZ_R_HEADER,
+	FZ_R_SCALAR_IN,
+	FZ_R_STRUCT_IN,
+	FZ_R_SCALAR_OUT,
+	FZ_R_STRUCT_OUT,
+	FZ_R_COUNT
+};
+
+/* Room for the largest buffer plus misalignment or slack. */
+static const size_t fz_region_size[FZ_R_COUNT] = {
+	[FZ_R_HEADER]		= 2 * FZ_PAGE,
+	[FZ_R_SCALAR_IN]	= FZ_PAGE,
+	[FZ_R_STRUCT_IN]	= FZ_STRUCT_MAX + FZ_PAGE,
+	[FZ_R_SCALAR_OUT]	= FZ_PAGE,
+	[FZ_R_STRUCT_OUT]	= FZ_STRUCT_MAX + FZ_PAGE,
+};
+
+struct fz_region {
+	u8 *base;
+	size_t size;	/* the guard page follows */
+};
+
+/* Where one pointer of an ioctl points. */
+struct fz_buf {
+	const struct fz_region *region;
+	u8 *p;		/* in the region, or NULL when the pointer is not */
+	u64 uptr;	/* the pointer the ioctl carries */
+	size_t avail;	/* bytes from p to the guard page */
+	bool ro;	/* region read-only during the ioctl */
+};
+
+/* An argument header as laid out in memory. */
+struct fz_header {
+	u32 size;	/* its size field */
+	u32 len;	/* bytes the core reads; all laid out */
+	u32 tail_pos;	/* where tail_byte goes in a long header */
+	u8 tail_byte;	/* 0: the tail is all zero */
+	bool tail_set;	/* a nonzero tail byte made it into memory */
+	size_t snap_len;
+	struct fz_buf buf;
+};
+
+struct fz_input {
+	const u8 *data;
+	size_t left;
+};
+
+struct fz_stat {
+	u64 calls;
+	u64 errors;
+};
+
+static struct fz_region fz_regions[FZ_R_COUNT];
+static struct ucb_driver fz_driver;
+static struct ucb_client fz_client = { .driver = &fz_driver };
+static struct fz_stat fz_stats[UCB_REFERENCE_METHOD_COUNT];
+/* The header region as laid out before the ioctl. */
+static u8 fz_snap[2 * FZ_PAGE];
+/* What the generate method must produce. */
+static u8 fz_generated[FZ_STRUCT_MAX];
+
+/* What is being done, for the report of a failed check. */
+static struct {
+	int op;
+	unsigned int cmd;
+	u32 selector;
+	long ret;
+} fz_ctx;
+
+static void __attribute__((noreturn)) fz_fail(const char *cond, int line)
+{
+	fprintf(stderr,
+		"ucb_fuzz: invariant violated: %s (line %d; op %d, cmd %#x, selector %u, ret %ld)\n",
+		cond, line, fz_ctx.op, fz_ctx.cmd, fz_ctx.selector,
+		fz_ctx.ret);
+	abort();
+}
+
+static u8 fz_u8(struct fz_input *in)
+{
+	if (!in->left)
+		return 0;
+	in->left--;
+	return *in->data++;
+}
+
+static u64 fz_le(struct fz_input *in, int bytes)
+{
+	u64 v = 0;
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		v |= (u64)fz_u8(in) << (8 * i);
+	return v;
+}
+
+static u32 fz_u16(struct fz_input *in)
+{
+	return (u32)fz_le(in, 2);
+}
+
+static u32 fz_u32(struct fz_input *in)
+{
+	return (u32)fz_le(in, 4);
+}
+
+static u32 fz_selector(struct fz_input *in)
+{
+	u8 b = fz_u8(in);
+
+	return b == FZ_SELECTOR_RAW ? fz_u32(in) : b;
+}
+
+static u32 fz_count(struct fz_input *in)
+{
+	u8 c = fz_u8(in);
+
+	if (c < FZ_COUNT_VARIABLE)
+		return c;
+	if (c == FZ_COUNT_VARIABLE)
+		return UCB_VARIABLE_SIZE;
+	return fz_u32(in);
+}
+
+static u32 fz_ssize(struct fz_input *in)
+{
+	u8 b;
+
+	switch (fz_u8(in) % FZ_SSIZE_COUNT) {
+	case FZ_SSIZE_SMALL:
+		return fz_u8(in);
+	case FZ_SSIZE_U16:
+		return fz_u16(in);
+	case FZ_SSIZE_PAGE:
+		b = fz_u8(in);
+		return FZ_PAGE * (1 + (b & 1)) + (b >> 1) % 9 - 4;
+	case FZ_SSIZE_MAX:
+		return fz_driver.max_struct_size + fz_u8(in) % 5 - 2;
+	case FZ_SSIZE_LARGE:
+		return fz_u16(in) * 16;
+	default:
+		return fz_u32(in);
+	}
+}
+
+static u64 fz_scalar(struct fz_input *in)
+{
+	switch (fz_u8(in) % FZ_SCALAR_COUNT) {
+	case FZ_SCALAR_U8:
+		return fz_u8(in);
+	case FZ_SCALAR_U16:
+		return fz_u16(in);
+	default:
+		return fz_le(in, 8);
+	}
+}
+
+static void fz_set_max(struct fz_input *in)
+{
+	fz_driver.max_struct_size = FZ_MAX_STRUCT_MIN +
+		fz_u16(in) % FZ_MAX_STRUCT_STEPS * FZ_MAX_STRUCT_STEP;
+}
+
+/* Pick where a buffer of @len bytes for region @id lives. */
+static void fz_place(struct fz_input *in, enum fz_region_id id, u64 len,
+		     struct fz_buf *b)
+{
+	const struct fz_region *r = &fz_regions[id];
+	u8 kind = fz_u8(in) % FZ_PTR_COUNT;
+	u8 param = fz_u8(in);
+	size_t off = 0;
+
+	memset(b, 0, sizeof(*b));
+	b->region = r;
+	switch (kind) {
+	case FZ_PTR_START:
+		break;
+	case FZ_PTR_MISALIGNED:
+		off = 1 + param % 7;
+		break;
+	case FZ_PTR_END:
+		off = r->size - min_t(u64, len, r->size);
+		break;
+	case FZ_PTR_STRADDLE:
+		off = r->size - 1 - param;
+		break;
+	case FZ_PTR_GUARD:
+		b->uptr = (uintptr_t)(r->base + r->size) + param;
+		return;
+	case FZ_PTR_LOW:
+		b->uptr = param;
+		return;
+	case FZ_PTR_KERNEL:
+		b->uptr = FZ_KERNEL_ADDR + param;
+		return;
+	case FZ_PTR_READONLY:
+		off = param % 8;
+		b->ro = true;
+		break;
+	}
+	b->p = r->base + off;
+	b->uptr = (uintptr_t)b->p;
+	b->avail = r->size - off;
+}
+
+/* A pointer with length 0 is never dereferenced, so it is always fine. */
+static bool fz_readable(const struct fz_buf *b, u64 len)
+{
+	return !len || (b->p && len <= b->avail);
+}
+
+static bool fz_writable(const struct fz_buf *b, u64 len)
+{
+	return fz_readable(b, len) && (!len || !b->ro);
+}
+
+static bool fz_filled(const u8 *p, size_t n, u8 c)
+{
+	return !n || (p[0] == c && !memcmp(p, p + 1, n - 1));
+}
+
+/* Offset @off of the struct input region, unless the fuzzer wrote there. */
+static u8 fz_pattern(size_t off)
+{
+	return off % 251 + 1;
+}
+
+static void fz_protect(struct fz_buf *bufs, int n, int prot)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (bufs[i].ro &&
+		    mprotect(bufs[i].region->base, bufs[i].region->size, prot))
+			abort();
+}
+
+/* Run one ioctl whose argument is bufs[0]. */
+static long fz_ioctl(unsigned int cmd, struct fz_buf *bufs, int n)
+{
+	long ret;
+
+	fz_ctx.cmd = cmd;
+	fz_protect(bufs, n, PROT_READ);
+	ret = ucb_ioctl(&fz_client, cmd, (void *)(uintptr_t)bufs[0].uptr);
+	fz_protect(bufs, n, PROT_READ | PROT_WRITE);
+	fz_ctx.ret = ret;
+	return ret;
+}
+
+/*
+ * Decode a header size for a struct of @ksize bytes, at least @min_size,
+ * and where the header lives.
+ */
+static void fz_header_decode(struct fz_input *in, u32 ksize, u32 min_size,
+			     struct fz_header *h)
+{
+	u32 n, pos;
+
+	memset(h, 0, sizeof(*h));
+	switch (fz_u8(in) % FZ_HSIZE_COUNT) {
+	case FZ_HSIZE_EXACT:
+		h->size = ksize;
+		break;
+	case FZ_HSIZE_SHORT:
+		h->size = fz_u8(in) % ksize;
+		break;
+	case FZ_HSIZE_LONG:
+		n = fz_u16(in);
+		pos = fz_u16(in);
+		h->tail_byte = fz_u8(in);
+		h->size = ksize + 1 + n % (FZ_HEADER_MAX - ksize);
+		h->tail_pos = ksize + pos % (h->size - ksize);
+		break;
+	default:
+		h->size = FZ_HEADER_MAX + 1 +
+			  fz_u32(in) % (UINT32_MAX - FZ_HEADER_MAX);
+		break;
+	}
+	/* The core reads the size word, and the rest only if that is sane. */
+	h->len = h->size >= min_size && h->size <= FZ_HEADER_MAX ?
+		 h->size : sizeof(u32);
+}
+
+/* Lay out @k (@ksize bytes) and the tail, and remember what was there. */
+static void fz_header_put(struct fz_header *h, const void *k, u32 ksize)
+{
+	struct fz_buf *b = &h->buf;
+	size_t n;
+
+	if (!b->p)
+		return;
+	n = min_t(size_t, h->len, b->avail);
+	memcpy(b->p, k, min_t(size_t, n, ksize));
+	if (h->tail_byte && h->tail_pos < n) {
+		b->p[h->tail_pos] = h->tail_byte;
+		h->tail_set = true;
+	}
+	h->snap_len = min_t(size_t, (size_t)h->len + FZ_SLACK, b->avail);
+	memcpy(fz_snap, b->p, h->snap_len);
+}
+
+/* The header changed at most in [from, to), and only if @may_write. */
+static void fz_header_check(const struct fz_header *h, bool may_write,
+			    size_t from, size_t to)
+{
+	const u8 *p = h->buf.p;
+	size_t n = h->snap_len;
+
+	if (!p)
+		return;
+	if (!may_write)
+		from = to = 0;
+	from = min(from, n);
+	to = min(to, n);
+	FZ_CHECK(!memcmp(p, fz_snap, from));
+	FZ_CHECK(!memcmp(p + to, fz_snap + to, n - to));
+	/* The header region is all zero between ioctls. */
+	memset(h->buf.p, 0, n);
+}
+
+/* Errors the header alone explains, common to all three ioctls. */
+static void fz_header_errno(const struct fz_header *h, u32 min_size,
+			    bool bad_field, long ret)
+{
+	bool einval = h->size < min_size || bad_field;
+	bool e2big = h->size > FZ_HEADER_MAX || h->tail_set;
+
+	if (ret == -EINVAL)
+		FZ_CHECK(einval);
+	if (ret == -E2BIG)
+		FZ_CHECK(e2big);
+	if (ret == 0)
+		FZ_CHECK(!einval && !e2big);
+}
+
+static void fz_read_stats(struct fz_stat *s)
+{
+	u32 i;
+
+	for (i = 0; i < UCB_REFERENCE_METHOD_COUNT; i++)
+		ucb_env_stats_read(fz_driver.stats, i, &s[i].calls,
+				   &s[i].errors);
+}
+
+/* What the counters look like right after a successful resetStats. */
+static bool fz_stats_just_reset(const struct fz_stat *s)
+{
+	u32 i;
+
+	for (i = 0; i < UCB_REFERENCE_METHOD_COUNT; i++)
+		if (s[i].errors || s[i].calls != (i == UCB_SEL_RESET_STATS))
+			return false;
+	return true;
+}
+
+/*
+ * After an ioctl on method @sel (FZ_NO_METHOD for any other): only @sel's
+ * counters moved, by at most one call, and exactly one call for a call
+ * that was dispatched; an error is counted iff the call did not succeed.
+ * They go down only through resetStats.
+ */
+static void fz_check_stats(u32 sel, long ret, u32 result)
+{
+	struct fz_stat now[UCB_REFERENCE_METHOD_COUNT];
+	u64 calls, errors;
+	u32 i;
+
+	fz_read_stats(now);
+	if (sel == UCB_SEL_RESET_STATS &&
+	    ((ret == 0 && result == UCB_IORETURN_SUCCESS) ||
+	     (ret == -EFAULT && fz_stats_just_reset(now)))) {
+		FZ_CHECK(fz_stats_just_reset(now));
+		memcpy(fz_stats, now, sizeof(now));
+		return;
+	}
+	for (i = 0; i < UCB_REFERENCE_METHOD_COUNT; i++) {
+		FZ_CHECK(now[i].calls >= fz_stats[i].calls &&
+			 now[i].errors >= fz_stats[i].errors);
+		calls = now[i].calls - fz_stats[i].calls;
+		errors = now[i].errors - fz_stats[i].errors;
+		if (i != sel) {
+			FZ_CHECK(!calls && !errors);
+			continue;
+		}
+		FZ_CHECK(calls <= 1 && errors <= calls);
+		if (ret == 0)
+			FZ_CHECK(calls == 1 &&
+				 errors == (result != UCB_IORETURN_SUCCESS));
+		if (ret == -EINVAL || ret == -E2BIG)
+			FZ_CHECK(!calls);
+	}
+	memcpy(fz_stats, now, sizeof(now));
+}
+
+/* Everything about one UCB_IOC_CALL. */
+struct fz_call {
+	struct ucb_call call;		/* as laid out */
+	struct fz_header hdr;
+	u64 scalars[UCB_MAX_SCALARS];
+	size_t prefix;			/* struct input bytes from the fuzzer */
+	/* bufs[0] is hdr.buf's copy; then the four in ABI order */
+	struct fz_buf bufs[5];
+};
+
+enum { FZ_B_HEADER, FZ_B_SCALAR_IN, FZ_B_STRUCT_IN, FZ_B_SCALAR_OUT,
+       FZ_B_STRUCT_OUT };
+
+static void fz_call_decode(struct fz_input *in, struct fz_call *c)
+{
+	struct ucb_call *call = &c->call;
+	u32 i, n;
+
+	memset(c, 0, sizeof(*c));
+	fz_header_decode(in, sizeof(*call), UCB_CALL_SIZE_VER0, &c->hdr);
+	call->size = c->hdr.size;
+	call->selector = fz_selector(in);
+	call->flags = fz_u32(in);
+	call->scalar_in_count = fz_count(in);
+	call->struct_in_size = fz_ssize(in);
+	call->scalar_out_count = fz_count(in);
+	call->struct_out_size = fz_ssize(in);
+	fz_ctx.selector = call->selector;
+
+	fz_place(in, FZ_R_HEADER, c->hdr.len, &c->hdr.buf);
+	fz_place(in, FZ_R_SCALAR_IN, call->scalar_in_count * 8ULL,
+		 &c->bufs[FZ_B_SCALAR_IN]);
+	fz_place(in, FZ_R_STRUCT_IN, call->struct_in_size,
+		 &c->bufs[FZ_B_STRUCT_IN]);
+	fz_place(in, FZ_R_SCALAR_OUT, call->scalar_out_count * 8ULL,
+		 &c->bufs[FZ_B_SCALAR_OUT]);
+	fz_place(in, FZ_R_STRUCT_OUT, call->struct_out_size,
+		 &c->bufs[FZ_B_STRUCT_OUT]);
+	c->bufs[FZ_B_HEADER] = c->hdr.buf;
+	call->scalar_in = c->bufs[FZ_B_SCALAR_IN].uptr;
+	call->struct_in = c->bufs[FZ_B_STRUCT_IN].uptr;
+	call->scalar_out = c->bufs[FZ_B_SCALAR_OUT].uptr;
+	call->struct_out = c->bufs[FZ_B_STRUCT_OUT].uptr;
+
+	n = min(call->scalar_in_count, UCB_MAX_SCALARS);
+	for (i = 0; i < n; i++)
+		c->scalars[i] = fz_scalar(in);
+	/* A delay the method accepts becomes 0: fuzzing must not sleep. */
+	if (call->selector == UCB_SEL_CONSISTENCY && n &&
+	    c->scalars[0] <= UCB_CONSISTENCY_MAX_DELAY_US)
+		c->scalars[0] = 0;
+	c->prefix = fz_u8(in);
+}
+
+/* Put the inputs and the header where they point. */
+static void fz_call_put(struct fz_input *in, struct fz_call *c)
+{
+	struct fz_buf *sin = &c->bufs[FZ_B_SCALAR_IN];
+	struct fz_buf *stin = &c->bufs[FZ_B_STRUCT_IN];
+	size_t i;
+	u8 b;
+
+	if (sin->p)
+		memcpy(sin->p, c->scalars,
+		       min(sizeof(c->scalars), sin->avail));
+	for (i = 0; i < c->prefix; i++) {
+		b = fz_u8(in);
+		if (i < stin->avail)
+			stin->p[i] = b;
+	}
+	c->prefix = min(c->prefix, stin->avail);
+	fz_header_put(&c->hdr, &c->call, sizeof(c->call));
+}
+
+/* Return the input regions to their between-ioctl contents. */
+static void fz_call_restore_inputs(struct fz_call *c)
+{
+	struct fz_buf *sin = &c->bufs[FZ_B_SCALAR_IN];
+	struct fz_buf *stin = &c->bufs[FZ_B_STRUCT_IN];
+	size_t i;
+
+	if (sin->p)
+		memset(sin->p, 0, min(sizeof(c->scalars), sin->avail));
+	for (i = 0; i < c->prefix; i++)
+		stin->p[i] = fz_pattern(stin->p - stin->region->base + i);
+}
+
+/*
+ * An output buffer changed at most in its first @window bytes: the canary
+ * around it, up to FZ_SLACK bytes past its @room, is intact.  Restore it.
+ */
+static void fz_check_output(const struct fz_buf *b, u64 room, u64 window)
+{
+	size_t before, end;
+
+	if (!b->p)
+		return;
+	before = min_t(size_t, b->p - b->region->base, FZ_SLACK);
+	window = min_t(u64, window, b->avail);
+	end = min_t(u64, room + FZ_SLACK, b->avail);
+	FZ_CHECK(fz_filled(b->p - before, before, FZ_CANARY));
+	FZ_CHECK(fz_filled(b->p + window, end - window, FZ_CANARY));
+	memset(b->p, FZ_CANARY, window);
+}
+
+/* Allowed IOReturns of a dispatched call, and when each may occur. */
+static bool fz_result_plausible(const struct ucb_call *call, u32 result)
+{
+	u32 sel = call->selector;
+	bool known = sel < UCB_REFERENCE_METHOD_COUNT;
+	bool admin_only = known &&
+		(ucb_reference_methods[sel].flags & UCB_METHOD_FLAG_ADMIN);
+
+	switch (result) {
+	case UCB_IORETURN_SUCCESS:
+		return known && (!admin_only || fz_client.env.admin);
+	case UCB_IORETURN_UNSUPPORTED:
+		return !known;
+	case UCB_IORETURN_NOT_PRIVILEGED:
+		return admin_only && !fz_client.env.admin;
+	case UCB_IORETURN_BAD_ARGUMENT:
+		return known;
+	case UCB_IORETURN_OVERRUN:
+		return sel == UCB_SEL_ECHO || sel == UCB_SEL_GENERATE;
+	case UCB_IORETURN_NOT_PERMITTED:
+	case UCB_IORETURN_NO_MEMORY:
+	case UCB_IORETURN_ERROR:
+		return sel == UCB_SEL_PATH_INFO;
+	default:
+		return false;
+	}
+}
+
+static u32 fz_crc32c(const u8 *p, size_t n)
+{
+	return n ? ~ucb_env_crc32c(~0U, p, n) : 0;
+}
+
+/*
+ * A successful call delivered what its method computes from the inputs,
+ * @nscalars scalars and @nbytes struct bytes.
+ */
+static void fz_check_success(const struct fz_call *c, u32 nscalars,
+			     u32 nbytes)
+{
+	const struct ucb_call *call = &c->call;
+	const struct ucb_method *m = &ucb_reference_methods[call->selector];
+	const u8 *in = c->bufs[FZ_B_STRUCT_IN].p;
+	const u8 *out = c->bufs[FZ_B_STRUCT_OUT].p;
+	const u64 *s = c->scalars;
+	struct ucb_transform t, want;
+	u64 so[UCB_MAX_SCALARS] = {};
+
+	/* The method read what it was given: the inputs were readable. */
+	FZ_CHECK(fz_readable(&c->bufs[FZ_B_SCALAR_IN],
+			     call->scalar_in_count * 8ULL) &&
+		 fz_readable(&c->bufs[FZ_B_STRUCT_IN], call->struct_in_size));
+	if (m->scalar_out_count != UCB_VARIABLE_SIZE)
+		FZ_CHECK(nscalars == m->scalar_out_count);
+	if (m->struct_out_size != UCB_VARIABLE_SIZE)
+		FZ_CHECK(nbytes == m->struct_out_size);
+	if (nscalars)
+		memcpy(so, c->bufs[FZ_B_SCALAR_OUT].p, nscalars * 8);
+
+	switch (call->selector) {
+	case UCB_SEL_ADD:
+		FZ_CHECK(so[0] == s[0] + s[1]);
+		break;
+	case UCB_SEL_ECHO:
+		FZ_CHECK(nbytes == call->struct_in_size &&
+			 (!nbytes || !memcmp(out, in, nbytes)));
+		break;
+	case UCB_SEL_CHECKSUM:
+		FZ_CHECK(so[0] == fz_crc32c(in, call->struct_in_size) &&
+			 so[1] == call->struct_in_size);
+		break;
+	case UCB_SEL_PATH_INFO:
+		FZ_CHECK(so[0] == 1 || (!so[0] && !so[1] && !so[2] && !so[3]));
+		break;
+	case UCB_SEL_FIXED_TRANSFORM:
+		memcpy(&t, in, sizeof(t));
+		want.a = t.b;
+		want.b = t.a;
+		want.c = t.c + t.d;
+		want.d = t.c ^ t.d;
+		FZ_CHECK(!memcmp(out, &want, sizeof(want)));
+		break;
+	case UCB_SEL_CONSISTENCY:
+		FZ_CHECK(so[0] == 1);
+		break;
+	case UCB_SEL_GENERATE:
+		FZ_CHECK(nbytes == s[0] &&
+			 (!nbytes || !memcmp(out, fz_generated, nbytes)));
+		break;
+	}
+}
+
+static void fz_op_call(struct fz_input *in)
+{
+	struct fz_call c;
+	const struct ucb_call *call = &c.call;
+	u64 scalar_room, struct_room;
+	u32 result = 0, nscalars = 0, nbytes = 0;
+	u64 scalar_window = 0, struct_window = 0;
+	bool good;
+	long ret;
+
+	fz_call_decode(in, &c);
+	fz_call_put(in, &c);
+	ret = fz_ioctl(UCB_IOC_CALL, c.bufs, 5);
+
+	scalar_room = call->scalar_out_count * 8ULL;
+	struct_room = call->struct_out_size;
+	FZ_CHECK(ret == 0 || ret == -EINVAL || ret == -E2BIG ||
+		 ret == -EFAULT || ret == -ENOMEM);
+	fz_header_errno(&c.hdr, UCB_CALL_SIZE_VER0,
+			call->flags ||
+			call->scalar_in_count > UCB_MAX_SCALARS ||
+			call->scalar_out_count > UCB_MAX_SCALARS, ret);
+	good = fz_writable(&c.hdr.buf, c.hdr.len) &&
+	       fz_readable(&c.bufs[FZ_B_SCALAR_IN],
+			   call->scalar_in_count * 8ULL) &&
+	       fz_readable(&c.bufs[FZ_B_STRUCT_IN], call->struct_in_size) &&
+	       fz_writable(&c.bufs[FZ_B_SCALAR_OUT], scalar_room) &&
+	       fz_writable(&c.bufs[FZ_B_STRUCT_OUT], struct_room);
+	if (good)
+		FZ_CHECK(ret != -EFAULT);
+	if (ret == -ENOMEM)
+		FZ_CHECK(call->struct_in_size > 256 ||
+			 call->struct_out_size > 256);
+
+	if (ret == 0) {
+		const u8 *back = c.hdr.buf.p + offsetof(struct ucb_call, result);
+
+		memcpy(&result, back, sizeof(u32));
+		memcpy(&nscalars, back + sizeof(u32), sizeof(u32));
+		memcpy(&nbytes, back + 2 * sizeof(u32), sizeof(u32));
+		FZ_CHECK(fz_result_plausible(call, result));
+		FZ_CHECK(nscalars <= call->scalar_out_count &&
+			 nbytes <= call->struct_out_size);
+		if (result == UCB_IORETURN_SUCCESS) {
+			FZ_CHECK(fz_writable(&c.bufs[FZ_B_SCALAR_OUT],
+					     nscalars * 8ULL) &&
+				 fz_writable(&c.bufs[FZ_B_STRUCT_OUT], nbytes));
+			fz_check_success(&c, nscalars, nbytes);
+			scalar_window = nscalars * 8ULL;
+			struct_window = nbytes;
+		} else {
+			FZ_CHECK(!nscalars && !nbytes);
+		}
+	} else if (ret == -EFAULT) {
+		/* A fault while copying out may leave any output partial. */
+		scalar_window = scalar_room;
+		struct_window = struct_room;
+	}
+	fz_header_check(&c.hdr, ret == 0 || ret == -EFAULT,
+			offsetof(struct ucb_call, result),
+			offsetof(struct ucb_call, scalar_in));
+	fz_check_output(&c.bufs[FZ_B_SCALAR_OUT], scalar_room, scalar_window);
+	fz_check_output(&c.bufs[FZ_B_STRUCT_OUT], struct_room, struct_window);
+	fz_call_restore_inputs(&c);
+	fz_check_stats(call->selector, ret, result);
+}
+
+union fz_info {
+	struct ucb_driver_info d;
+	struct ucb_method_info m;
+};
+
+static void fz_want_driver_info(struct ucb_driver_info *w, u32 size)
+{
+	w->size = size;
+	w->abi_version = UCB_ABI_VERSION;
+	w->driver_version = UCB_REFERENCE_VERSION;
+	w->method_count = UCB_REFERENCE_METHOD_COUNT;
+	w->max_scalars = UCB_MAX_SCALARS;
+	w->max_struct_size = fz_driver.max_struct_size;
+	w->struct_size_limit = UCB_STRUCT_SIZE_LIMIT;
+	w->live_buffers = 0;
+	memcpy(w->name, "ucbridge", sizeof("ucbridge"));
+}
+
+static u32 fz_effective_max(u32 size, u32 method_max)
+{
+	return size == UCB_VARIABLE_SIZE ?
+	       min(method_max, fz_driver.max_struct_size) : size;
+}
+
+static void fz_want_method_info(struct ucb_method_info *w, u32 size,
+				u32 sel)
+{
+	const struct ucb_method *m = &ucb_reference_methods[sel];
+
+	w->size = size;
+	w->selector = sel;
+	w->method_flags = m->flags;
+	w->scalar_in_count = m->scalar_in_count;
+	w->struct_in_size = m->struct_in_size;
+	w->scalar_out_count = m->scalar_out_count;
+	w->struct_out_size = m->struct_out_size;
+	w->struct_in_max = fz_effective_max(m->struct_in_size,
+					    m->struct_in_max);
+	w->struct_out_max = fz_effective_max(m->struct_out_size,
+					     m->struct_out_max);
+	w->calls = fz_stats[sel].calls;
+	w->errors = fz_stats[sel].errors;
+	memcpy(w->name, m->name, strlen(m->name));
+}
+
+static void fz_op_info(struct fz_input *in, unsigned int cmd)
+{
+	bool method = cmd == UCB_IOC_METHOD_INFO;
+	u32 ksize = method ? sizeof(struct ucb_method_info) :
+			     sizeof(struct ucb_driver_info);
+	u32 min_size = method ? UCB_METHOD_INFO_SIZE_VER0 :
+				UCB_DRIVER_INFO_SIZE_VER0;
+	union fz_info req = {}, want = {};
+	struct fz_header h;
+	u32 out_len;
+	long ret;
+
+	fz_header_decode(in, ksize, min_size, &h);
+	req.d.size = h.size;
+	req.d.flags = fz_u32(in);
+	if (method) {
+		req.m.selector = fz_selector(in);
+		fz_ctx.selector = req.m.selector;
+	}
+	fz_place(in, FZ_R_HEADER, h.len, &h.buf);
+	fz_header_put(&h, &req, ksize);
+	ret = fz_ioctl(cmd, &h.buf, 1);
+
+	out_len = min(h.size, ksize);
+	FZ_CHECK(ret == 0 || ret == -EINVAL || ret == -E2BIG ||
+		 ret == -EFAULT || (method && ret == -ENOENT));
+	fz_header_errno(&h, min_size, req.d.flags, ret);
+	/* A header fully writable never faults. */
+	if (fz_writable(&h.buf, h.len))
+		FZ_CHECK(ret != -EFAULT);
+	if (method && ret == -ENOENT)
+		FZ_CHECK(req.m.selector >= UCB_REFERENCE_METHOD_COUNT);
+	if (ret == 0) {
+		if (method) {
+			FZ_CHECK(req.m.selector < UCB_REFERENCE_METHOD_COUNT);
+			fz_want_method_info(&want.m, h.size, req.m.selector);
+		} else {
+			fz_want_driver_info(&want.d, h.size);
+		}
+		FZ_CHECK(!memcmp(h.buf.p, &want, out_len));
+	}
+	fz_header_check(&h, ret == 0 || ret == -EFAULT, 0, out_len);
+	fz_check_stats(FZ_NO_METHOD, ret, 0);
+}
+
+static bool fz_known_cmd(unsigned int cmd)
+{
+	return cmd == UCB_IOC_CALL || cmd == UCB_IOC_DRIVER_INFO ||
+	       cmd == UCB_IOC_METHOD_INFO;
+}
+
+/* Any other command fails with ENOTTY and touches nothing. */
+static void fz_op_unknown(struct fz_input *in)
+{
+	unsigned int cmd = UCB_IOC_CALL ^ fz_u32(in);
+	struct ucb_call noop = {
+		.size = sizeof(noop),
+		.selector = UCB_SEL_NOOP,
+	};
+	struct fz_header h = {
+		.size = sizeof(noop),
+		.len = sizeof(noop),
+		.buf = {
+			.region = &fz_regions[FZ_R_HEADER],
+			.p = fz_regions[FZ_R_HEADER].base,
+			.uptr = (uintptr_t)fz_regions[FZ_R_HEADER].base,
+			.avail = fz_regions[FZ_R_HEADER].size,
+		},
+	};
+
+	if (fz_known_cmd(cmd))
+		cmd ^= 1U << 31;
+	fz_header_put(&h, &noop, sizeof(noop));
+	FZ_CHECK(fz_ioctl(cmd, &h.buf, 1) == -ENOTTY);
+	fz_header_check(&h, false, 0, 0);
+	fz_check_stats(FZ_NO_METHOD, -ENOTTY, 0);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	size_t total = 0, i;
+	u8 *p;
+	int id;
+
+	for (id = 0; id < FZ_R_COUNT; id++)
+		total += fz_region_size[id] + FZ_PAGE;
+	p = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		abort();
+	for (id = 0; id < FZ_R_COUNT; id++) {
+		fz_regions[id].base = p;
+		fz_regions[id].size = fz_region_size[id];
+		if (mprotect(p, fz_region_size[id], PROT_READ | PROT_WRITE))
+			abort();
+		p += fz_region_size[id] + FZ_PAGE;
+	}
+	for (i = 0; i < fz_regions[FZ_R_STRUCT_IN].size; i++)
+		fz_regions[FZ_R_STRUCT_IN].base[i] = fz_pattern(i);
+	memset(fz_regions[FZ_R_SCALAR_OUT].base, FZ_CANARY,
+	       fz_regions[FZ_R_SCALAR_OUT].size);
+	memset(fz_regions[FZ_R_STRUCT_OUT].base, FZ_CANARY,
+	       fz_regions[FZ_R_STRUCT_OUT].size);
+	for (i = 0; i < sizeof(fz_generated); i++)
+		fz_generated[i] = UCB_GENERATE_BYTE(i);
+
+	if (ucb_reference_driver_init(&fz_driver,
+				      UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE))
+		abort();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct fz_input in = { .data = data, .left = size };
+
+	/* Each input starts from the same state, so a crash reproduces. */
+	fz_client.env.admin = fz_u8(&in) & 1;
+	fz_set_max(&in);
+	ucb_driver_reset_stats(&fz_driver);
+	memset(fz_stats, 0, sizeof(fz_stats));
+
+	for (fz_ctx.op = 0; fz_ctx.op < FZ_MAX_OPS && in.left; fz_ctx.op++) {
+		fz_ctx.selector = FZ_NO_METHOD;
+		switch (fz_u8(&in) % FZ_OP_COUNT) {
+		case FZ_OP_CALL:
+			fz_op_call(&in);
+			break;
+		case FZ_OP_DRIVER_INFO:
+			fz_op_info(&in, UCB_IOC_DRIVER_INFO);
+			break;
+		case FZ_OP_METHOD_INFO:
+			fz_op_info(&in, UCB_IOC_METHOD_INFO);
+			break;
+		case FZ_OP_UNKNOWN:
+			fz_op_unknown(&in);
+			break;
+		case FZ_OP_SET_MAX:
+			fz_set_max(&in);
+			break;
+		}
+		FZ_CHECK(ucb_counter_read(&fz_driver.live_buffers) == 0);
+	}
+	return 0;
+}
