@@ -1,0 +1,55 @@
+#!/bin/sh
+# Runs inside the test VM (scripts/vm/run): every test against the real
+# module.  Results go to /out for scripts/test to count:
+#
+#   selftest.tap         the C selftest against ucbridge.ko
+#   break-<name>.tap     the same against each test-only broken variant,
+#                        which its safety check must catch
+#   swift-device.xml     the Swift suite against /dev/ucbridge (JUnit XML)
+#   guest.tap            checks made here: the example app
+#
+# Expects /lib/ucbridge/ucbridge.ko, /lib/ucbridge/break-<name>/ucbridge.ko,
+# /bin/ucbridge_test, /bin/ucbridgePackageTests.xctest, /bin/ucb-pathinfo.
+set -u
+good=/lib/ucbridge/ucbridge.ko
+tap=/out/guest.tap
+
+check() { # DESCRIPTION COMMAND...: one TAP line in guest.tap
+	description=$1
+	shift
+	if "$@"; then echo "ok - $description"; else echo "not ok - $description"; fi >>"$tap"
+}
+
+insmod "$good" || exit 1
+
+echo "== C selftest"
+# It unloads the module and, given UCBT_MODULE, loads it again.
+UCBT_MODULE="$good" ucbridge_test >/out/selftest.tap 2>&1
+cat /out/selftest.tap
+
+for dir in /lib/ucbridge/break-*; do
+	[ -d "$dir" ] || continue
+	name=${dir##*/}
+	echo "== C selftest against $name (must fail)"
+	rmmod ucbridge 2>/dev/null
+	insmod "$dir/ucbridge.ko" || exit 1
+	ucbridge_test >"/out/$name.tap" 2>&1
+	grep '^not ok' "/out/$name.tap"
+done
+[ -d /sys/module/ucbridge ] && rmmod ucbridge
+insmod "$good" || exit 1
+
+echo "== Swift suite against /dev/ucbridge"
+UCBRIDGE_TEST_DEVICE=/dev/ucbridge UCBRIDGE_TEST_SET_MAX=1 \
+	ucbridgePackageTests.xctest --testing-library swift-testing \
+	--xunit-output /out/swift-device.xml >/out/swift-device.log 2>&1
+tail -3 /out/swift-device.log
+
+echo "== the example app"
+ucb-pathinfo /etc/passwd /no/such/file | tee /out/example.txt
+expected="/etc/passwd: inode $(stat -c %i /etc/passwd), mode 0100$(stat -c %a /etc/passwd), $(stat -c %s /etc/passwd) bytes"
+check "ucb-pathinfo finds /etc/passwd as stat(1) does" \
+	grep -qxF "$expected" /out/example.txt
+check "ucb-pathinfo reports a missing file as not found" \
+	grep -qxF "/no/such/file: not found" /out/example.txt
+exit 0
