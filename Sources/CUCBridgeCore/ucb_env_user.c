@@ -35,10 +35,14 @@ static unsigned long ucb_copy_self(void *to, const void *from,
 	while (done < n) {
 		ssize_t got;
 
+		/*
+		 * The user side may be any address, NULL included: offset it
+		 * as an integer, since NULL + n is undefined in C.
+		 */
 		local.iov_base = to_user ? (void *)((const char *)from + done)
 					 : (char *)to + done;
-		remote.iov_base = to_user ? (char *)to + done
-					  : (void *)((const char *)from + done);
+		remote.iov_base = (void *)((uintptr_t)(to_user ? to : from) +
+					   done);
 		local.iov_len = remote.iov_len = n - done;
 		got = to_user ?
 		      process_vm_writev(getpid(), &local, 1, &remote, 1, 0) :

@@ -269,6 +269,27 @@ static u32 ucb_run_method(const struct ucb_method *method,
 	return result;
 }
 
+/*
+ * Write the outcome into the caller's header: the result and, on success
+ * only, the output counts.  One copy of three adjacent fields.
+ */
+static int ucb_write_back(struct ucb_call __user *ucall, struct ucb_call *call,
+			  const struct ucb_args *args)
+{
+	bool success = call->result == UCB_IORETURN_SUCCESS;
+
+	call->scalar_out_count = success ? args->scalar_out_count : 0;
+	call->struct_out_size = success ? args->struct_out_size : 0;
+	BUILD_BUG_ON(offsetof(struct ucb_call, scalar_out_count) !=
+		     UCB_CALL_RESULT_OFFSET + sizeof(u32) ||
+		     offsetof(struct ucb_call, struct_out_size) !=
+		     UCB_CALL_RESULT_OFFSET + 2 * sizeof(u32));
+	if (copy_to_user((u8 __user *)ucall + UCB_CALL_RESULT_OFFSET,
+			 &call->result, UCB_CALL_RESULT_SIZE))
+		return -EFAULT;
+	return 0;
+}
+
 static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 {
 	struct ucb_driver *driver = client->driver;
@@ -278,7 +299,7 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 	struct ucb_call call;
 	u32 struct_out_room = 0;
 	u32 selector;
-	long err;
+	int err;
 
 	err = ucb_copy_args_in(&call, sizeof(call), UCB_CALL_SIZE_VER0, ucall);
 	if (err)
@@ -287,9 +308,10 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 	    call.scalar_out_count > UCB_MAX_SCALARS)
 		return -EINVAL;
 
+	/* No method to count it against. */
 	if (call.selector >= driver->method_count) {
 		call.result = UCB_IORETURN_UNSUPPORTED;
-		goto write_back;
+		return ucb_write_back(ucall, &call, &args);
 	}
 	selector = array_index_nospec(call.selector, driver->method_count);
 	method = &driver->methods[selector];
@@ -298,7 +320,7 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 				     READ_ONCE(driver->max_struct_size),
 				     &struct_out_room);
 	if (call.result != UCB_IORETURN_SUCCESS)
-		goto count;
+		goto write_back;
 
 	bufs.struct_in.kind = UCB_BUFFER_NONE;
 	bufs.struct_out.kind = UCB_BUFFER_NONE;
@@ -318,27 +340,15 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 
 release_buffers:
 	ucb_release_buffers(driver, &bufs, call.result);
+	if (err)
+		goto count;
+write_back:
+	err = ucb_write_back(ucall, &call, &args);
 count:
+	/* Last, so that a call failing anywhere, even here, is an error. */
 	ucb_env_stats_count(driver->stats, selector,
 			    err || call.result != UCB_IORETURN_SUCCESS);
-	if (err)
-		return err;
-write_back:
-	if (call.result == UCB_IORETURN_SUCCESS) {
-		call.scalar_out_count = args.scalar_out_count;
-		call.struct_out_size = args.struct_out_size;
-	} else {
-		call.scalar_out_count = 0;
-		call.struct_out_size = 0;
-	}
-	BUILD_BUG_ON(offsetof(struct ucb_call, scalar_out_count) !=
-		     UCB_CALL_RESULT_OFFSET + sizeof(u32) ||
-		     offsetof(struct ucb_call, struct_out_size) !=
-		     UCB_CALL_RESULT_OFFSET + 2 * sizeof(u32));
-	if (copy_to_user((u8 __user *)ucall + UCB_CALL_RESULT_OFFSET,
-			 &call.result, UCB_CALL_RESULT_SIZE))
-		return -EFAULT;
-	return 0;
+	return err;
 }
 
 /* Copy a name into a fixed, NUL-padded field, truncating if it must. */

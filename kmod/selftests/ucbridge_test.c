@@ -1007,8 +1007,9 @@ static void method_counters(int h, __u32 sel, __u64 *calls, __u64 *errors)
 static void test_privilege_and_counters(int h)
 {
 	struct call c = { .selector = UCB_SEL_RESET_STATS };
+	struct ucb_call *header;
 	__u64 calls, errors;
-	int i, err;
+	int i, err = 0;
 
 	check(call_result(h, &c) == UCB_IORETURN_SUCCESS,
 	      "privileged: resetStats succeeds");
@@ -1034,6 +1035,22 @@ static void test_privilege_and_counters(int h)
 	method_counters(h, UCB_SEL_NOOP, &calls, &errors);
 	check(calls == 8 && errors == 3,
 	      "counters: 5 good + 3 refused noops -> %llu calls, %llu errors",
+	      (unsigned long long)calls, (unsigned long long)errors);
+
+	/* The method runs, then writing the result back faults. */
+	header = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (header != MAP_FAILED) {
+		*header = (struct ucb_call){ .size = sizeof(*header),
+					     .selector = UCB_SEL_NOOP };
+		mprotect(header, PAGE, PROT_READ);
+		err = ucbt_ioctl(h, UCB_IOC_CALL, header);
+		munmap(header, PAGE);
+	}
+	method_counters(h, UCB_SEL_NOOP, &calls, &errors);
+	check(header != MAP_FAILED && err == -EFAULT && calls == 9 &&
+	      errors == 4,
+	      "read-only header: EFAULT, counted as an error (%llu/%llu)",
 	      (unsigned long long)calls, (unsigned long long)errors);
 
 	err = ucbt_run_unprivileged(unprivileged_calls);
