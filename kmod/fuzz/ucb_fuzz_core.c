@@ -24,6 +24,8 @@
 #define FZ_HEADER_MAX	4096U
 /* Bytes around each buffer that must keep their contents. */
 #define FZ_SLACK	64U
+/* Struct buffers up to this size live on the core's stack (README). */
+#define FZ_STACK_STRUCT	256U
 #define FZ_CANARY	0xa5
 #define FZ_KERNEL_ADDR	0xffff888000000000ULL
 #define FZ_STRUCT_MAX	(1U << 20)
@@ -35,6 +37,7 @@
 			fz_fail(#cond, __LINE__);			\
 	} while (0)
 
+/* A region per buffer of an ioctl, in the order of struct ucb_call. */
 enum fz_region_id {
 	FZ_R_HEADER,
 	FZ_R_SCALAR_IN,
@@ -61,7 +64,7 @@ struct fz_region {
 /* Where one pointer of an ioctl points. */
 struct fz_buf {
 	const struct fz_region *region;
-	u8 *p;		/* in the region, or NULL when the pointer is not */
+	u8 *p;		/* in the region, or NULL when outside */
 	u64 uptr;	/* the pointer the ioctl carries */
 	size_t avail;	/* bytes from p to the guard page */
 	bool ro;	/* region read-only during the ioctl */
@@ -195,8 +198,10 @@ static u64 fz_scalar(struct fz_input *in)
 
 static void fz_set_max(struct fz_input *in)
 {
-	fz_driver.max_struct_size = FZ_MAX_STRUCT_MIN +
-		fz_u16(in) % FZ_MAX_STRUCT_STEPS * FZ_MAX_STRUCT_STEP;
+	u32 size = FZ_MAX_STRUCT_MIN +
+		   fz_u16(in) % FZ_MAX_STRUCT_STEPS * FZ_MAX_STRUCT_STEP;
+
+	FZ_CHECK(!ucb_driver_set_max_struct_size(&fz_driver, size));
 }
 
 /* Pick where a buffer of @len bytes for region @id lives. */
@@ -381,22 +386,29 @@ static void fz_read_stats(struct fz_stat *s)
 				   &s[i].errors);
 }
 
-/* What the counters look like right after a successful resetStats. */
-static bool fz_stats_just_reset(const struct fz_stat *s)
+/*
+ * What the counters look like right after resetStats ran: its own call
+ * counted, as an error if the header write-back then faulted.
+ */
+static bool fz_stats_just_reset(const struct fz_stat *s, bool error)
 {
 	u32 i;
 
-	for (i = 0; i < UCB_REFERENCE_METHOD_COUNT; i++)
-		if (s[i].errors || s[i].calls != (i == UCB_SEL_RESET_STATS))
+	for (i = 0; i < UCB_REFERENCE_METHOD_COUNT; i++) {
+		bool reset = i == UCB_SEL_RESET_STATS;
+
+		if (s[i].calls != reset || s[i].errors != (reset && error))
 			return false;
+	}
 	return true;
 }
 
 /*
  * After an ioctl on method @sel (FZ_NO_METHOD for any other): only @sel's
- * counters moved, by at most one call, and exactly one call for a call
- * that was dispatched; an error is counted iff the call did not succeed.
- * They go down only through resetStats.
+ * counters moved, by at most one call, and by exactly one for a call that
+ * was dispatched, counted as an error iff its result is not success.  A
+ * call that failed with EFAULT after dispatch counts as an error.  They go
+ * down only through resetStats.
  */
 static void fz_check_stats(u32 sel, long ret, u32 result)
 {
@@ -407,8 +419,8 @@ static void fz_check_stats(u32 sel, long ret, u32 result)
 	fz_read_stats(now);
 	if (sel == UCB_SEL_RESET_STATS &&
 	    ((ret == 0 && result == UCB_IORETURN_SUCCESS) ||
-	     (ret == -EFAULT && fz_stats_just_reset(now)))) {
-		FZ_CHECK(fz_stats_just_reset(now));
+	     (ret == -EFAULT && fz_stats_just_reset(now, true)))) {
+		FZ_CHECK(fz_stats_just_reset(now, ret != 0));
 		memcpy(fz_stats, now, sizeof(now));
 		return;
 	}
@@ -427,6 +439,8 @@ static void fz_check_stats(u32 sel, long ret, u32 result)
 				 errors == (result != UCB_IORETURN_SUCCESS));
 		if (ret == -EINVAL || ret == -E2BIG)
 			FZ_CHECK(!calls);
+		if (ret == -EFAULT)
+			FZ_CHECK(errors == calls);
 	}
 	memcpy(fz_stats, now, sizeof(now));
 }
@@ -436,13 +450,9 @@ struct fz_call {
 	struct ucb_call call;		/* as laid out */
 	struct fz_header hdr;
 	u64 scalars[UCB_MAX_SCALARS];
-	size_t prefix;			/* struct input bytes from the fuzzer */
-	/* bufs[0] is hdr.buf's copy; then the four in ABI order */
-	struct fz_buf bufs[5];
+	size_t prefix;		/* struct input bytes from the fuzzer */
+	struct fz_buf bufs[FZ_R_COUNT];	/* [FZ_R_HEADER] is hdr.buf */
 };
-
-enum { FZ_B_HEADER, FZ_B_SCALAR_IN, FZ_B_STRUCT_IN, FZ_B_SCALAR_OUT,
-       FZ_B_STRUCT_OUT };
 
 static void fz_call_decode(struct fz_input *in, struct fz_call *c)
 {
@@ -462,18 +472,18 @@ static void fz_call_decode(struct fz_input *in, struct fz_call *c)
 
 	fz_place(in, FZ_R_HEADER, c->hdr.len, &c->hdr.buf);
 	fz_place(in, FZ_R_SCALAR_IN, call->scalar_in_count * 8ULL,
-		 &c->bufs[FZ_B_SCALAR_IN]);
+		 &c->bufs[FZ_R_SCALAR_IN]);
 	fz_place(in, FZ_R_STRUCT_IN, call->struct_in_size,
-		 &c->bufs[FZ_B_STRUCT_IN]);
+		 &c->bufs[FZ_R_STRUCT_IN]);
 	fz_place(in, FZ_R_SCALAR_OUT, call->scalar_out_count * 8ULL,
-		 &c->bufs[FZ_B_SCALAR_OUT]);
+		 &c->bufs[FZ_R_SCALAR_OUT]);
 	fz_place(in, FZ_R_STRUCT_OUT, call->struct_out_size,
-		 &c->bufs[FZ_B_STRUCT_OUT]);
-	c->bufs[FZ_B_HEADER] = c->hdr.buf;
-	call->scalar_in = c->bufs[FZ_B_SCALAR_IN].uptr;
-	call->struct_in = c->bufs[FZ_B_STRUCT_IN].uptr;
-	call->scalar_out = c->bufs[FZ_B_SCALAR_OUT].uptr;
-	call->struct_out = c->bufs[FZ_B_STRUCT_OUT].uptr;
+		 &c->bufs[FZ_R_STRUCT_OUT]);
+	c->bufs[FZ_R_HEADER] = c->hdr.buf;
+	call->scalar_in = c->bufs[FZ_R_SCALAR_IN].uptr;
+	call->struct_in = c->bufs[FZ_R_STRUCT_IN].uptr;
+	call->scalar_out = c->bufs[FZ_R_SCALAR_OUT].uptr;
+	call->struct_out = c->bufs[FZ_R_STRUCT_OUT].uptr;
 
 	n = min(call->scalar_in_count, UCB_MAX_SCALARS);
 	for (i = 0; i < n; i++)
@@ -488,8 +498,8 @@ static void fz_call_decode(struct fz_input *in, struct fz_call *c)
 /* Put the inputs and the header where they point. */
 static void fz_call_put(struct fz_input *in, struct fz_call *c)
 {
-	struct fz_buf *sin = &c->bufs[FZ_B_SCALAR_IN];
-	struct fz_buf *stin = &c->bufs[FZ_B_STRUCT_IN];
+	struct fz_buf *sin = &c->bufs[FZ_R_SCALAR_IN];
+	struct fz_buf *stin = &c->bufs[FZ_R_STRUCT_IN];
 	size_t i;
 	u8 b;
 
@@ -508,8 +518,8 @@ static void fz_call_put(struct fz_input *in, struct fz_call *c)
 /* Return the input regions to their between-ioctl contents. */
 static void fz_call_restore_inputs(struct fz_call *c)
 {
-	struct fz_buf *sin = &c->bufs[FZ_B_SCALAR_IN];
-	struct fz_buf *stin = &c->bufs[FZ_B_STRUCT_IN];
+	struct fz_buf *sin = &c->bufs[FZ_R_SCALAR_IN];
+	struct fz_buf *stin = &c->bufs[FZ_R_STRUCT_IN];
 	size_t i;
 
 	if (sin->p)
@@ -566,7 +576,7 @@ static bool fz_result_plausible(const struct ucb_call *call, u32 result)
 
 static u32 fz_crc32c(const u8 *p, size_t n)
 {
-	return n ? ~ucb_env_crc32c(~0U, p, n) : 0;
+	return ~ucb_env_crc32c(~0U, p, n);
 }
 
 /*
@@ -578,22 +588,22 @@ static void fz_check_success(const struct fz_call *c, u32 nscalars,
 {
 	const struct ucb_call *call = &c->call;
 	const struct ucb_method *m = &ucb_reference_methods[call->selector];
-	const u8 *in = c->bufs[FZ_B_STRUCT_IN].p;
-	const u8 *out = c->bufs[FZ_B_STRUCT_OUT].p;
+	const u8 *in = c->bufs[FZ_R_STRUCT_IN].p;
+	const u8 *out = c->bufs[FZ_R_STRUCT_OUT].p;
 	const u64 *s = c->scalars;
 	struct ucb_transform t, want;
 	u64 so[UCB_MAX_SCALARS] = {};
 
 	/* The method read what it was given: the inputs were readable. */
-	FZ_CHECK(fz_readable(&c->bufs[FZ_B_SCALAR_IN],
+	FZ_CHECK(fz_readable(&c->bufs[FZ_R_SCALAR_IN],
 			     call->scalar_in_count * 8ULL) &&
-		 fz_readable(&c->bufs[FZ_B_STRUCT_IN], call->struct_in_size));
+		 fz_readable(&c->bufs[FZ_R_STRUCT_IN], call->struct_in_size));
 	if (m->scalar_out_count != UCB_VARIABLE_SIZE)
 		FZ_CHECK(nscalars == m->scalar_out_count);
 	if (m->struct_out_size != UCB_VARIABLE_SIZE)
 		FZ_CHECK(nbytes == m->struct_out_size);
 	if (nscalars)
-		memcpy(so, c->bufs[FZ_B_SCALAR_OUT].p, nscalars * 8);
+		memcpy(so, c->bufs[FZ_R_SCALAR_OUT].p, nscalars * 8);
 
 	switch (call->selector) {
 	case UCB_SEL_ADD:
@@ -628,19 +638,61 @@ static void fz_check_success(const struct fz_call *c, u32 nscalars,
 	}
 }
 
+/* Every pointer of the call is good for all the bytes it claims. */
+static bool fz_call_pointers_good(const struct fz_call *c)
+{
+	const struct ucb_call *call = &c->call;
+
+	return fz_writable(&c->hdr.buf, c->hdr.len) &&
+	       fz_readable(&c->bufs[FZ_R_SCALAR_IN],
+			   call->scalar_in_count * 8ULL) &&
+	       fz_readable(&c->bufs[FZ_R_STRUCT_IN], call->struct_in_size) &&
+	       fz_writable(&c->bufs[FZ_R_SCALAR_OUT],
+			   call->scalar_out_count * 8ULL) &&
+	       fz_writable(&c->bufs[FZ_R_STRUCT_OUT], call->struct_out_size);
+}
+
+/*
+ * The ioctl returned 0: check the result and output counts it wrote back.
+ * Returns the result and how many output bytes may have changed.
+ */
+static u32 fz_call_check_dispatched(const struct fz_call *c,
+				    u64 *scalar_window, u64 *struct_window)
+{
+	const struct ucb_call *call = &c->call;
+	const u8 *back = c->hdr.buf.p + offsetof(struct ucb_call, result);
+	u32 result, nscalars, nbytes;
+
+	memcpy(&result, back, sizeof(u32));
+	memcpy(&nscalars, back + sizeof(u32), sizeof(u32));
+	memcpy(&nbytes, back + 2 * sizeof(u32), sizeof(u32));
+	FZ_CHECK(fz_result_plausible(call, result));
+	FZ_CHECK(nscalars <= call->scalar_out_count &&
+		 nbytes <= call->struct_out_size);
+	if (result != UCB_IORETURN_SUCCESS) {
+		FZ_CHECK(!nscalars && !nbytes);
+		return result;
+	}
+	FZ_CHECK(fz_writable(&c->bufs[FZ_R_SCALAR_OUT], nscalars * 8ULL) &&
+		 fz_writable(&c->bufs[FZ_R_STRUCT_OUT], nbytes));
+	fz_check_success(c, nscalars, nbytes);
+	*scalar_window = nscalars * 8ULL;
+	*struct_window = nbytes;
+	return result;
+}
+
 static void fz_op_call(struct fz_input *in)
 {
 	struct fz_call c;
 	const struct ucb_call *call = &c.call;
 	u64 scalar_room, struct_room;
-	u32 result = 0, nscalars = 0, nbytes = 0;
 	u64 scalar_window = 0, struct_window = 0;
-	bool good;
+	u32 result = 0;
 	long ret;
 
 	fz_call_decode(in, &c);
 	fz_call_put(in, &c);
-	ret = fz_ioctl(UCB_IOC_CALL, c.bufs, 5);
+	ret = fz_ioctl(UCB_IOC_CALL, c.bufs, FZ_R_COUNT);
 
 	scalar_room = call->scalar_out_count * 8ULL;
 	struct_room = call->struct_out_size;
@@ -650,37 +702,15 @@ static void fz_op_call(struct fz_input *in)
 			call->flags ||
 			call->scalar_in_count > UCB_MAX_SCALARS ||
 			call->scalar_out_count > UCB_MAX_SCALARS, ret);
-	good = fz_writable(&c.hdr.buf, c.hdr.len) &&
-	       fz_readable(&c.bufs[FZ_B_SCALAR_IN],
-			   call->scalar_in_count * 8ULL) &&
-	       fz_readable(&c.bufs[FZ_B_STRUCT_IN], call->struct_in_size) &&
-	       fz_writable(&c.bufs[FZ_B_SCALAR_OUT], scalar_room) &&
-	       fz_writable(&c.bufs[FZ_B_STRUCT_OUT], struct_room);
-	if (good)
+	if (fz_call_pointers_good(&c))
 		FZ_CHECK(ret != -EFAULT);
 	if (ret == -ENOMEM)
-		FZ_CHECK(call->struct_in_size > 256 ||
-			 call->struct_out_size > 256);
+		FZ_CHECK(call->struct_in_size > FZ_STACK_STRUCT ||
+			 call->struct_out_size > FZ_STACK_STRUCT);
 
 	if (ret == 0) {
-		const u8 *back = c.hdr.buf.p + offsetof(struct ucb_call, result);
-
-		memcpy(&result, back, sizeof(u32));
-		memcpy(&nscalars, back + sizeof(u32), sizeof(u32));
-		memcpy(&nbytes, back + 2 * sizeof(u32), sizeof(u32));
-		FZ_CHECK(fz_result_plausible(call, result));
-		FZ_CHECK(nscalars <= call->scalar_out_count &&
-			 nbytes <= call->struct_out_size);
-		if (result == UCB_IORETURN_SUCCESS) {
-			FZ_CHECK(fz_writable(&c.bufs[FZ_B_SCALAR_OUT],
-					     nscalars * 8ULL) &&
-				 fz_writable(&c.bufs[FZ_B_STRUCT_OUT], nbytes));
-			fz_check_success(&c, nscalars, nbytes);
-			scalar_window = nscalars * 8ULL;
-			struct_window = nbytes;
-		} else {
-			FZ_CHECK(!nscalars && !nbytes);
-		}
+		result = fz_call_check_dispatched(&c, &scalar_window,
+						  &struct_window);
 	} else if (ret == -EFAULT) {
 		/* A fault while copying out may leave any output partial. */
 		scalar_window = scalar_room;
@@ -689,8 +719,8 @@ static void fz_op_call(struct fz_input *in)
 	fz_header_check(&c.hdr, ret == 0 || ret == -EFAULT,
 			offsetof(struct ucb_call, result),
 			offsetof(struct ucb_call, scalar_in));
-	fz_check_output(&c.bufs[FZ_B_SCALAR_OUT], scalar_room, scalar_window);
-	fz_check_output(&c.bufs[FZ_B_STRUCT_OUT], struct_room, struct_window);
+	fz_check_output(&c.bufs[FZ_R_SCALAR_OUT], scalar_room, scalar_window);
+	fz_check_output(&c.bufs[FZ_R_STRUCT_OUT], struct_room, struct_window);
 	fz_call_restore_inputs(&c);
 	fz_check_stats(call->selector, ret, result);
 }
@@ -709,7 +739,7 @@ static void fz_want_driver_info(struct ucb_driver_info *w, u32 size)
 	w->max_scalars = UCB_MAX_SCALARS;
 	w->max_struct_size = fz_driver.max_struct_size;
 	w->struct_size_limit = UCB_STRUCT_SIZE_LIMIT;
-	w->live_buffers = 0;
+	w->live_buffers = 0;	/* no call is in flight */
 	memcpy(w->name, "ucbridge", sizeof("ucbridge"));
 }
 
@@ -791,7 +821,10 @@ static bool fz_known_cmd(unsigned int cmd)
 	       cmd == UCB_IOC_METHOD_INFO;
 }
 
-/* Any other command fails with ENOTTY and touches nothing. */
+/*
+ * Any other command fails with ENOTTY and touches nothing, not even a
+ * valid call its argument points to.
+ */
 static void fz_op_unknown(struct fz_input *in)
 {
 	unsigned int cmd = UCB_IOC_CALL ^ fz_u32(in);
@@ -802,16 +835,11 @@ static void fz_op_unknown(struct fz_input *in)
 	struct fz_header h = {
 		.size = sizeof(noop),
 		.len = sizeof(noop),
-		.buf = {
-			.region = &fz_regions[FZ_R_HEADER],
-			.p = fz_regions[FZ_R_HEADER].base,
-			.uptr = (uintptr_t)fz_regions[FZ_R_HEADER].base,
-			.avail = fz_regions[FZ_R_HEADER].size,
-		},
 	};
 
 	if (fz_known_cmd(cmd))
 		cmd ^= 1U << 31;
+	fz_place(in, FZ_R_HEADER, h.len, &h.buf);
 	fz_header_put(&h, &noop, sizeof(noop));
 	FZ_CHECK(fz_ioctl(cmd, &h.buf, 1) == -ENOTTY);
 	fz_header_check(&h, false, 0, 0);

@@ -20,8 +20,9 @@
  *                len:u8 byte*len (the first struct input bytes)
  *   DRIVER_INFO  hsize flags:u32 ptr(header)
  *   METHOD_INFO  hsize flags:u32 selector:u8 ptr(header)
- *   UNKNOWN      mask:u32: the command is UCB_IOC_CALL ^ mask, with bit 31
- *                flipped if that is a ucbridge command
+ *   UNKNOWN      mask:u32 ptr(argument): the command is UCB_IOC_CALL ^
+ *                mask, with bit 31 flipped if that is a ucbridge command;
+ *                the argument is a valid noop call
  *   SET_MAX      max:u16 as above
  * selector:u8 is the selector itself, except FZ_SELECTOR_RAW then u32.
  * hsize   := class:u8 (enum fz_hsize) then
@@ -40,7 +41,7 @@
 #define _UCB_FUZZ_INPUT_H
 
 #define FZ_MAX_OPS		16
-#define FZ_MAX_STRUCT_MIN	4096U
+#define FZ_MAX_STRUCT_MIN	4096U	/* UCB_STRUCT_SIZE_FLOOR */
 #define FZ_MAX_STRUCT_STEPS	65281U
 #define FZ_MAX_STRUCT_STEP	16U
 
@@ -69,8 +70,9 @@ enum fz_hsize {
 enum fz_ssize {
 	FZ_SSIZE_SMALL,		/* u8: 0 to 255, the stack buffer */
 	FZ_SSIZE_U16,		/* u16: 0 to 64 KiB - 1, across 256/257 */
-	FZ_SSIZE_PAGE,		/* u8 b: 4 KiB or 8 KiB (b & 1), b / 2 % 9 - 4
-				 * bytes off: PATH_MAX, copy-once crossover */
+	FZ_SSIZE_PAGE,		/* u8 b: 4 KiB or 8 KiB (b & 1), off by
+				 * b / 2 % 9 - 4: UCB_PATH_INFO_MAX, the
+				 * copy-once crossover */
 	FZ_SSIZE_MAX,		/* u8 b: max_struct_size + b % 5 - 2 */
 	FZ_SSIZE_LARGE,		/* u16 n: 16 n, up to 1 MiB */
 	FZ_SSIZE_RAW,		/* u32 */

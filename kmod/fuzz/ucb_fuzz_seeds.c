@@ -200,10 +200,12 @@ static void put_info(unsigned int cmd, const struct hsize *h, uint32_t flags,
 	put(p.param, 1);
 }
 
-static void put_unknown(uint32_t mask)
+static void put_unknown(uint32_t mask, struct ptr p)
 {
 	put(FZ_OP_UNKNOWN, 1);
 	put(mask, 4);
+	put(p.kind, 1);
+	put(p.param, 1);
 }
 
 static void put_set_max(uint32_t max)
@@ -242,8 +244,8 @@ static const struct {
 	} },
 	{ "method-path-info-missing", {
 		.selector = UCB_SEL_PATH_INFO,
-		.struct_in_size = 20, .scalar_out_count = 4,
-		.in = "/nonexistent/ucbfuzz", .in_len = 20,
+		.struct_in_size = 21, .scalar_out_count = 4,
+		.in = "/nonexistent/ucbfuzz", .in_len = 21,
 	} },
 	{ "method-fixed-transform", {
 		.selector = UCB_SEL_FIXED_TRANSFORM,
@@ -478,11 +480,15 @@ static void write_info_seeds(const char *dir)
 static void write_unknown_seeds(const char *dir)
 {
 	begin(true, MIB);
+	struct ptr start = { 0 }, null = { FZ_PTR_LOW, 0 };
+
 	/* The command is UCB_IOC_CALL ^ mask. */
-	put_unknown(0);		/* UCB_IOC_CALL: bit 31 gets flipped */
-	put_unknown(UCB_IOC_CALL ^ _IO(UCB_IOC_MAGIC, 3));
-	put_unknown(UCB_IOC_CALL ^ _IOWR(UCB_IOC_MAGIC, 0, struct ucb_call));
-	put_unknown(UCB_IOC_CALL ^ _IO(0x55, 0));
+	put_unknown(0, start);	/* UCB_IOC_CALL: bit 31 gets flipped */
+	put_unknown(UCB_IOC_CALL ^ _IO(UCB_IOC_MAGIC, 3), start);
+	put_unknown(UCB_IOC_CALL ^ _IOWR(UCB_IOC_MAGIC, 0, struct ucb_call),
+		    start);
+	put_unknown(UCB_IOC_CALL ^ _IO(0x55, 0), start);
+	put_unknown(UCB_IOC_CALL ^ _IO(UCB_IOC_MAGIC, 0xff), null);
 	finish(dir, "unknown-commands");
 }
 
