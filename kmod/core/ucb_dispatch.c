@@ -7,11 +7,9 @@
  * copies only, so nothing a racing user thread does after the copy can
  * change what a method checked (the IOKit double-fetch trap).
  */
+#include "ucb_buffer.h"
 #include "ucb_core.h"
 #include "ucb_test_breakage.h"
-
-/* Struct buffers up to this size live on the stack, larger on the heap. */
-#define UCB_STACK_STRUCT_SIZE	256
 
 /* Longest argument header accepted, as copy_struct_from_user() callers. */
 #define UCB_ARGS_SIZE_MAX	4096
@@ -107,10 +105,6 @@ static void ucb_buffer_put(struct ucb_driver *driver, struct ucb_buffer *buf)
 		ucb_env_free(buf->data);
 		ucb_counter_dec(&driver->live_buffers);
 		break;
-	case UCB_BUFFER_LIVE_USER:
-		ucb_env_unmap_user_live(buf);
-		ucb_counter_dec(&driver->live_buffers);
-		break;
 	}
 	buf->kind = UCB_BUFFER_NONE;
 }
@@ -165,19 +159,9 @@ static u32 ucb_check_call(const struct ucb_client *client,
 	return UCB_IORETURN_SUCCESS;
 }
 
-/* Everything one call holds in kernel memory. */
-struct ucb_call_buffers {
-	u64 scalar_in[UCB_MAX_SCALARS];
-	u64 scalar_out[UCB_MAX_SCALARS];
-	/* +1: struct_in is always NUL-terminated (see struct ucb_args). */
-	u8 struct_in_stack[UCB_STACK_STRUCT_SIZE + 1];
-	u8 struct_out_stack[UCB_STACK_STRUCT_SIZE];
-	struct ucb_buffer struct_in;
-	struct ucb_buffer struct_out;
-};
-
 /* Copy scalars and struct input in, once each, and make output room. */
 static int ucb_copy_inputs(struct ucb_driver *driver,
+			   const struct ucb_call __user *ucall,
 			   const struct ucb_call *call,
 			   struct ucb_call_buffers *bufs, struct ucb_args *args)
 {
@@ -189,28 +173,17 @@ static int ucb_copy_inputs(struct ucb_driver *driver,
 		return -EFAULT;
 	memset(bufs->scalar_out, 0, sizeof(bufs->scalar_out));
 
-	if (ucb_test_break_copy_once(call->struct_in_size)) {
-		err = ucb_env_map_user_live(&bufs->struct_in,
-					    u64_to_user_ptr(call->struct_in),
-					    call->struct_in_size);
-		if (err)
-			return err;
-		bufs->struct_in.kind = UCB_BUFFER_LIVE_USER;
-		ucb_counter_inc(&driver->live_buffers);
-	} else {
-		/* Sizes are bounded by UCB_STRUCT_SIZE_LIMIT: + 1 is safe. */
-		err = ucb_buffer_get(driver, &bufs->struct_in,
-				     bufs->struct_in_stack,
-				     sizeof(bufs->struct_in_stack),
-				     (size_t)call->struct_in_size + 1, false);
-		if (err)
-			return err;
-		struct_in = bufs->struct_in.data;
-		if (copy_from_user(struct_in, u64_to_user_ptr(call->struct_in),
-				   call->struct_in_size))
-			return -EFAULT;
-		struct_in[call->struct_in_size] = '\0';
-	}
+	/* Sizes are bounded by UCB_STRUCT_SIZE_LIMIT: + 1 is safe. */
+	err = ucb_buffer_get(driver, &bufs->struct_in, bufs->struct_in_stack,
+			     sizeof(bufs->struct_in_stack),
+			     (size_t)call->struct_in_size + 1, false);
+	if (err)
+		return err;
+	struct_in = bufs->struct_in.data;
+	if (copy_from_user(struct_in, u64_to_user_ptr(call->struct_in),
+			   call->struct_in_size))
+		return -EFAULT;
+	struct_in[call->struct_in_size] = '\0';
 
 	err = ucb_buffer_get(driver, &bufs->struct_out,
 			     bufs->struct_out_stack,
@@ -224,7 +197,7 @@ static int ucb_copy_inputs(struct ucb_driver *driver,
 	args->scalar_out = bufs->scalar_out;
 	args->struct_in = bufs->struct_in.data;
 	args->struct_out = bufs->struct_out.data;
-	return 0;
+	return ucb_test_use_live_inputs(driver, ucall, call, bufs, args);
 }
 
 /*
@@ -249,6 +222,7 @@ static int ucb_copy_outputs(const struct ucb_call *call,
 static void ucb_release_buffers(struct ucb_driver *driver,
 				struct ucb_call_buffers *bufs, u32 result)
 {
+	ucb_test_release_live_inputs(driver, bufs);
 	ucb_buffer_put(driver, &bufs->struct_out);
 	if (!ucb_test_break_free(result))
 		ucb_buffer_put(driver, &bufs->struct_in);
@@ -324,13 +298,14 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 
 	bufs.struct_in.kind = UCB_BUFFER_NONE;
 	bufs.struct_out.kind = UCB_BUFFER_NONE;
+	ucb_test_init_live_inputs(&bufs);
 	args.client = client;
 	args.method = method;
 	args.scalar_in_count = call.scalar_in_count;
 	args.scalar_out_count = call.scalar_out_count;
 	args.struct_in_size = call.struct_in_size;
 	args.struct_out_size = struct_out_room;
-	err = ucb_copy_inputs(driver, &call, &bufs, &args);
+	err = ucb_copy_inputs(driver, ucall, &call, &bufs, &args);
 	if (err)
 		goto release_buffers;
 

@@ -104,11 +104,20 @@ static u32 ucb_fixed_transform(struct ucb_args *args)
 	return UCB_IORETURN_SUCCESS;
 }
 
+/* CRC-32C of the whole input: the struct, then the scalars. */
+static u32 ucb_input_crc32c(const struct ucb_args *args)
+{
+	u32 crc = ucb_env_crc32c(~0U, args->struct_in, args->struct_in_size);
+
+	return ~ucb_env_crc32c(crc, args->scalar_in,
+			       args->scalar_in_count * sizeof(u64));
+}
+
 /*
- * Read the whole input twice, some time apart, and report whether both
- * reads agree.  With copy-once they always do, however hard another thread
- * rewrites the caller's buffer meanwhile.  An optional scalar sets the
- * delay in microseconds.
+ * Read the whole input, struct and scalars, twice, some time apart, and
+ * report whether both reads agree.  With copy-once they always do, however
+ * hard another thread rewrites the caller's buffers meanwhile.  An optional
+ * scalar sets the delay in microseconds.
  */
 static u32 ucb_consistency(struct ucb_args *args)
 {
@@ -122,9 +131,9 @@ static u32 ucb_consistency(struct ucb_args *args)
 	if (delay_us > UCB_CONSISTENCY_MAX_DELAY_US)
 		return UCB_IORETURN_BAD_ARGUMENT;
 
-	first = ucb_crc32c(args->struct_in, args->struct_in_size);
+	first = ucb_input_crc32c(args);
 	ucb_env_delay_us(delay_us);
-	second = ucb_crc32c(args->struct_in, args->struct_in_size);
+	second = ucb_input_crc32c(args);
 	args->scalar_out[0] = first == second;
 	return UCB_IORETURN_SUCCESS;
 }

@@ -3,12 +3,15 @@
  * Deliberately broken variants of the dispatch core, built only as positive
  * controls for the safety tests: each test must fail against its variant,
  * which proves the test can see the bug it is there to catch.  A shipped
- * build defines none of these, and every hook below is then a constant the
- * compiler folds away.
+ * build defines none of these, and every hook below is then empty or a
+ * constant the compiler folds away.
  *
- * UCB_TEST_BREAK_COPY_ONCE: a struct input above UCB_TEST_LIVE_CROSSOVER
- *	bytes is not copied; the method reads the caller's live pages, like an
- *	IOKit method reading a mapping of structureInputDescriptor.
+ * UCB_TEST_BREAK_COPY_ONCE: the method reads its inputs where they lie, as
+ *	IOKit methods reading a mapping of structureInputDescriptor do: the
+ *	scalars and a struct input above UCB_TEST_LIVE_CROSSOVER bytes from
+ *	the caller's live pages, and a smaller struct input's size fetched
+ *	from the header a second time (bounded by the buffer the core holds,
+ *	so that memory stays safe).
  * UCB_TEST_BREAK_ZEROING: output buffers are not zeroed and the whole
  *	output room is copied back, whatever the method wrote.
  * UCB_TEST_BREAK_FREE: a heap struct input is not freed when its method
@@ -17,35 +20,105 @@
 #ifndef _UCB_TEST_BREAKAGE_H
 #define _UCB_TEST_BREAKAGE_H
 
-#include <uapi/linux/ucbridge.h>
-
 #include "ucb_buffer.h"
+#include "ucb_core.h"
 
 #define UCB_TEST_LIVE_CROSSOVER	8192
 
 #ifdef UCB_TEST_BREAK_COPY_ONCE
-static inline bool ucb_test_break_copy_once(u32 size)
-{
-	return size > UCB_TEST_LIVE_CROSSOVER;
-}
-
-/* Point @buf at the live user memory; provided by each environment. */
+/* Point @buf at live user memory; provided by each environment. */
 int ucb_env_map_user_live(struct ucb_buffer *buf, const void __user *src,
 			  size_t size);
 void ucb_env_unmap_user_live(struct ucb_buffer *buf);
+
+static inline int ucb_test_map_live(struct ucb_driver *driver,
+				    struct ucb_buffer *buf,
+				    const void __user *src, size_t size)
+{
+	int err = ucb_env_map_user_live(buf, src, size);
+
+	if (err)
+		return err;
+	buf->kind = UCB_BUFFER_HEAP;
+	ucb_counter_inc(&driver->live_buffers);
+	return 0;
+}
+
+static inline int ucb_test_use_live_inputs(struct ucb_driver *driver,
+					   const struct ucb_call __user *ucall,
+					   const struct ucb_call *call,
+					   struct ucb_call_buffers *bufs,
+					   struct ucb_args *args)
+{
+	const u8 __user *usize = (const u8 __user *)ucall +
+				 offsetof(struct ucb_call, struct_in_size);
+	size_t held;
+	u32 size;
+	int err;
+
+	if (call->scalar_in_count) {
+		err = ucb_test_map_live(driver, &bufs->live_scalar_in,
+					u64_to_user_ptr(call->scalar_in),
+					call->scalar_in_count * sizeof(u64));
+		if (err)
+			return err;
+		args->scalar_in = bufs->live_scalar_in.data;
+	}
+	if (call->struct_in_size > UCB_TEST_LIVE_CROSSOVER) {
+		err = ucb_test_map_live(driver, &bufs->live_struct_in,
+					u64_to_user_ptr(call->struct_in),
+					call->struct_in_size);
+		if (err)
+			return err;
+		args->struct_in = bufs->live_struct_in.data;
+		return 0;
+	}
+	if (copy_from_user(&size, usize, sizeof(size)))
+		return -EFAULT;
+	held = bufs->struct_in.kind == UCB_BUFFER_STACK ?
+	       UCB_STACK_STRUCT_SIZE : bufs->struct_in.size - 1;
+	args->struct_in_size = min_t(size_t, size, held);
+	return 0;
+}
+
+static inline void ucb_test_release_live(struct ucb_driver *driver,
+					 struct ucb_buffer *buf)
+{
+	if (buf->kind == UCB_BUFFER_NONE)
+		return;
+	ucb_env_unmap_user_live(buf);
+	ucb_counter_dec(&driver->live_buffers);
+	buf->kind = UCB_BUFFER_NONE;
+}
+
+static inline void ucb_test_release_live_inputs(struct ucb_driver *driver,
+						struct ucb_call_buffers *bufs)
+{
+	ucb_test_release_live(driver, &bufs->live_scalar_in);
+	ucb_test_release_live(driver, &bufs->live_struct_in);
+}
+
+static inline void ucb_test_init_live_inputs(struct ucb_call_buffers *bufs)
+{
+	bufs->live_scalar_in.kind = UCB_BUFFER_NONE;
+	bufs->live_struct_in.kind = UCB_BUFFER_NONE;
+}
 #else
-static inline bool ucb_test_break_copy_once(u32 size)
+static inline int ucb_test_use_live_inputs(struct ucb_driver *driver,
+					   const struct ucb_call __user *ucall,
+					   const struct ucb_call *call,
+					   struct ucb_call_buffers *bufs,
+					   struct ucb_args *args)
 {
-	return false;
+	return 0;
 }
 
-static inline int ucb_env_map_user_live(struct ucb_buffer *buf,
-					const void __user *src, size_t size)
+static inline void ucb_test_release_live_inputs(struct ucb_driver *driver,
+						struct ucb_call_buffers *bufs)
 {
-	return -EINVAL;
 }
 
-static inline void ucb_env_unmap_user_live(struct ucb_buffer *buf)
+static inline void ucb_test_init_live_inputs(struct ucb_call_buffers *bufs)
 {
 }
 #endif

@@ -28,189 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <uapi/linux/ucbridge.h>
-
-#include "ucbt_transport.h"
-
-#define KIB		1024u
-#define MIB		(1024u * KIB)
-#define PAGE		4096u
-#define KERNEL_ADDRESS	((void *)0xffffffff81000000ul)
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* TAP counters live in shared memory so a forked child can add to them. */
-struct tap_counts {
-	atomic_int tests;
-	atomic_int failures;
-};
-
-static struct tap_counts *tap;
-
-static bool check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-	int n = atomic_fetch_add(&tap->tests, 1) + 1;
-
-	if (!ok)
-		atomic_fetch_add(&tap->failures, 1);
-	printf("%sok %d - ", ok ? "" : "not ", n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	return ok;
-}
-
-static void skip(const char *why, const char *fmt, ...)
-{
-	va_list ap;
-	int n = atomic_fetch_add(&tap->tests, 1) + 1;
-
-	printf("ok %d - ", n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" # SKIP %s\n", why);
-	fflush(stdout);
-}
-
-static void *xmalloc(size_t size)
-{
-	void *p = malloc(size ? size : 1);
-
-	if (!p) {
-		printf("Bail out! out of memory for %zu bytes\n", size);
-		exit(1);
-	}
-	return p;
-}
-
-/* An independent bitwise CRC-32C to check the driver's against. */
-static uint32_t reference_crc32c(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint32_t crc = ~0u;
-	int k;
-
-	while (len--) {
-		crc ^= *p++;
-		for (k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0x82f63b78u & -(crc & 1));
-	}
-	return ~crc;
-}
-
-static void fill_pattern(void *buf, size_t size, uint32_t seed)
-{
-	uint8_t *p = buf;
-	size_t i;
-
-	for (i = 0; i < size; i++) {
-		seed = seed * 1103515245u + 12345u;
-		p[i] = (uint8_t)(seed >> 16);
-	}
-}
-
-static bool all_bytes(const void *buf, size_t size, uint8_t value)
-{
-	const uint8_t *p = buf;
-	size_t i;
-
-	for (i = 0; i < size; i++)
-		if (p[i] != value)
-			return false;
-	return true;
-}
-
-/* One call, IOConnectCallMethod-shaped.  Returns 0 or -errno. */
-struct call {
-	__u32 selector;
-	const __u64 *scalar_in;
-	__u32 scalar_in_count;
-	const void *struct_in;
-	__u32 struct_in_size;
-	__u64 *scalar_out;
-	__u32 scalar_out_count;		/* in: room, out: written */
-	void *struct_out;
-	__u32 struct_out_size;		/* in: room, out: written */
-	__u32 result;
-};
-
-static int do_call(int h, struct call *c)
-{
-	struct ucb_call uc = {
-		.size = sizeof(uc),
-		.selector = c->selector,
-		.scalar_in_count = c->scalar_in_count,
-		.struct_in_size = c->struct_in_size,
-		.scalar_out_count = c->scalar_out_count,
-		.struct_out_size = c->struct_out_size,
-		.scalar_in = (uintptr_t)c->scalar_in,
-		.struct_in = (uintptr_t)c->struct_in,
-		.scalar_out = (uintptr_t)c->scalar_out,
-		.struct_out = (uintptr_t)c->struct_out,
-		.result = 0xdeadbeef,
-	};
-	int err = ucbt_ioctl(h, UCB_IOC_CALL, &uc);
-
-	if (!err) {
-		c->result = uc.result;
-		c->scalar_out_count = uc.scalar_out_count;
-		c->struct_out_size = uc.struct_out_size;
-	}
-	return err;
-}
-
-/* A call that must be dispatched; returns its IOReturn. */
-static __u32 call_result(int h, struct call *c)
-{
-	int err = do_call(h, c);
-
-	return err ? (__u32)err : c->result;
-}
-
-static int get_driver_info(int h, struct ucb_driver_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	return ucbt_ioctl(h, UCB_IOC_DRIVER_INFO, info);
-}
-
-static int get_method_info(int h, __u32 selector, struct ucb_method_info *mi)
-{
-	memset(mi, 0, sizeof(*mi));
-	mi->size = sizeof(*mi);
-	mi->selector = selector;
-	return ucbt_ioctl(h, UCB_IOC_METHOD_INFO, mi);
-}
-
-static __u64 live_buffers(int h)
-{
-	struct ucb_driver_info info;
-
-	return get_driver_info(h, &info) ? ~0ull : info.live_buffers;
-}
-
-static __u32 max_struct_size(int h)
-{
-	struct ucb_driver_info info;
-
-	return get_driver_info(h, &info) ? 0 : info.max_struct_size;
-}
-
-/* Two mapped pages followed by an unmapped one, for faults mid-buffer. */
-static uint8_t *guarded_pages(void)
-{
-	uint8_t *p = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED || munmap(p + 2 * PAGE, PAGE)) {
-		printf("Bail out! mmap failed\n");
-		exit(1);
-	}
-	return p;
-}
+#include "ucbt_lib.h"
 
 /* ---- ioctl framing ------------------------------------------------ */
 
@@ -992,18 +810,6 @@ static int unprivileged_calls(void)
 	return bad;
 }
 
-static void method_counters(int h, __u32 sel, __u64 *calls, __u64 *errors)
-{
-	struct ucb_method_info mi;
-
-	if (get_method_info(h, sel, &mi)) {
-		*calls = *errors = ~0ull;
-		return;
-	}
-	*calls = mi.calls;
-	*errors = mi.errors;
-}
-
 static void test_privilege_and_counters(int h)
 {
 	struct call c = { .selector = UCB_SEL_RESET_STATS };
@@ -1184,12 +990,7 @@ int main(void)
 {
 	int h;
 
-	tap = mmap(NULL, sizeof(*tap), PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (tap == MAP_FAILED)
-		return 1;
-	printf("TAP version 13\n# ucbridge selftest against %s\n",
-	       ucbt_transport_name);
+	tap_init("ucbridge selftest");
 	h = ucbt_open();
 	if (h < 0) {
 		printf("Bail out! cannot open: %s\n", strerror(-h));
@@ -1221,7 +1022,5 @@ int main(void)
 	test_no_live_buffers(h, "at the end");
 	test_module_lifetime(h);
 
-	printf("1..%d\n# %d passed, %d failed\n", tap->tests,
-	       tap->tests - tap->failures, tap->failures);
-	return tap->failures ? 1 : 0;
+	return tap_finish();
 }

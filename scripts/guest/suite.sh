@@ -5,11 +5,15 @@
 #   selftest.tap         the C selftest against ucbridge.ko
 #   break-<name>.tap     the same against each test-only broken variant,
 #                        which its safety check must catch
+#   hostile.tap          racing callers on both CPUs, and load
+#   hostile-break-copy_once.tap   the races against the broken copy-once
+#                        variant, every one of which must fail
 #   swift-device.xml     the Swift suite against /dev/ucbridge (JUnit XML)
 #   guest.tap            checks made here: the example app
 #
 # Expects /lib/ucbridge/ucbridge.ko, /lib/ucbridge/break-<name>/ucbridge.ko,
-# /bin/ucbridge_test, /bin/ucbridgePackageTests.xctest, /bin/ucb-pathinfo.
+# /bin/ucbridge_test, /bin/ucbridge_hostile, /bin/ucbridgePackageTests.xctest,
+# /bin/ucb-pathinfo.
 set -u
 good=/lib/ucbridge/ucbridge.ko
 tap=/out/guest.tap
@@ -35,9 +39,19 @@ for dir in /lib/ucbridge/break-*; do
 	insmod "$dir/ucbridge.ko" || exit 1
 	ucbridge_test >"/out/$name.tap" 2>&1
 	grep '^not ok' "/out/$name.tap"
+	if [ "$name" = break-copy_once ]; then
+		echo "== hostile races against $name (must fail)"
+		[ -d /sys/module/ucbridge ] || insmod "$dir/ucbridge.ko" || exit 1
+		ucbridge_hostile 20000 >/out/hostile-break-copy_once.tap 2>&1
+		grep '^not ok' /out/hostile-break-copy_once.tap
+	fi
 done
 [ -d /sys/module/ucbridge ] && rmmod ucbridge
 insmod "$good" || exit 1
+
+echo "== hostile races and load"
+ucbridge_hostile >/out/hostile.tap 2>&1
+cat /out/hostile.tap
 
 echo "== Swift suite against /dev/ucbridge"
 UCBRIDGE_TEST_DEVICE=/dev/ucbridge UCBRIDGE_TEST_SET_MAX=1 \

@@ -257,7 +257,7 @@ enum ucb_reference_selector {
 	UCB_SEL_CHECKSUM	= 3,	/* variable struct in, CRC32C + length */
 	UCB_SEL_PATH_INFO	= 4,	/* path in, found/ino/mode/size out */
 	UCB_SEL_FIXED_TRANSFORM	= 5,	/* struct ucb_transform in and out */
-	UCB_SEL_CONSISTENCY	= 6,	/* variable struct in, 1 if stable */
+	UCB_SEL_CONSISTENCY	= 6,	/* struct (+delay) in, 1 if stable */
 	UCB_SEL_RESET_STATS	= 7,	/* admin only: zero the counters */
 	UCB_SEL_GENERATE	= 8,	/* n in, n pattern bytes out */
 	UCB_SEL_SINK		= 9,	/* variable struct in, nothing out */

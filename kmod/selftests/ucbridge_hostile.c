@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucbridge hostile tests: callers that race the driver.  Run on two CPUs
+ * against the real /dev/ucbridge (or the in-process core).
+ *
+ * Copy-once, three ways: one thread rewrites part of a call as fast as it
+ * can while another makes the call over and over, and the driver must never
+ * act on two versions of it:
+ *   - the struct input, at sizes either side of IOKit's 8 KiB crossover
+ *     (consistency reads it twice, a delay apart);
+ *   - the header's struct_in_size (checksum's length and CRC must describe
+ *     the same bytes);
+ *   - the scalar array (consistency reads the scalars twice too).
+ * Against the UCB_TEST_BREAK_COPY_ONCE core every one of them must fail.
+ *
+ * Load: two threads on one connection and on two; every call right, and the
+ * method counters add up exactly.
+ *
+ * Usage: ucbridge_hostile [CALLS]   calls per race (default 100000)
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ucbt_lib.h"
+
+/* A thread that rewrites memory until told to stop. */
+struct racer {
+	pthread_t thread;
+	atomic_bool stop;
+	void (*flip)(struct racer *r, unsigned long n);
+	void *target;
+	size_t size;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	unsigned long n = 0;
+
+	while (!atomic_load_explicit(&r->stop, memory_order_relaxed))
+		r->flip(r, n++);
+	return NULL;
+}
+
+static bool racer_start(struct racer *r)
+{
+	atomic_store(&r->stop, false);
+	return pthread_create(&r->thread, NULL, race, r) == 0;
+}
+
+static void racer_stop(struct racer *r)
+{
+	atomic_store(&r->stop, true);
+	pthread_join(r->thread, NULL);
+}
+
+/* Every byte of the buffer at once: all zeros, all ones. */
+static void flip_all_bytes(struct racer *r, unsigned long n)
+{
+	memset(r->target, n & 1 ? 0xff : 0x00, r->size);
+}
+
+/* One aligned 32-bit field between two values. */
+struct u32_flip {
+	volatile __u32 *field;
+	__u32 values[2];
+};
+
+static void flip_field(struct racer *r, unsigned long n)
+{
+	struct u32_flip *f = r->target;
+
+	*f->field = f->values[n & 1];
+}
+
+static void flip_scalar(struct racer *r, unsigned long n)
+{
+	volatile __u64 *scalar = r->target;
+
+	*scalar = n & 1;
+}
+
+/*
+ * The struct input flips between all zeros and all ones while consistency
+ * reads it twice, 0 to 20 us apart.
+ */
+static void race_struct_input(int h, __u32 size, unsigned long calls)
+{
+	struct racer r = { .flip = flip_all_bytes, .size = size };
+	unsigned long n, torn = 0, failed = 0;
+	__u64 delay, out[1];
+
+	r.target = xmalloc(size);
+	memset(r.target, 0, size);
+	if (!racer_start(&r)) {
+		check(false, "copy-once: struct input: writer thread");
+		free(r.target);
+		return;
+	}
+	for (n = 0; n < calls; n++) {
+		struct call c = { .selector = UCB_SEL_CONSISTENCY,
+				  .scalar_in = &delay, .scalar_in_count = 1,
+				  .struct_in = r.target, .struct_in_size = size,
+				  .scalar_out = out, .scalar_out_count = 1 };
+
+		delay = n % 8 ? 0 : 20;
+		if (call_result(h, &c) != UCB_IORETURN_SUCCESS)
+			failed++;
+		else if (out[0] != 1)
+			torn++;
+	}
+	racer_stop(&r);
+	free(r.target);
+	check(!torn && !failed,
+	      "copy-once: struct input of %u bytes rewritten during %lu consistency calls: %lu saw two versions, %lu failed",
+	      size, calls, torn, failed);
+}
+
+/*
+ * The header's struct_in_size flips between 100 and 200 while checksum
+ * runs: its length and CRC must always describe the same prefix.
+ */
+static void race_header(int h, unsigned long calls)
+{
+	static uint8_t data[200];
+	struct ucb_call uc = {
+		.size = sizeof(uc), .selector = UCB_SEL_CHECKSUM,
+		.struct_in = (uintptr_t)data, .struct_in_size = 100,
+	};
+	struct u32_flip f = { .field = &uc.struct_in_size,
+			      .values = { 100, 200 } };
+	struct racer r = { .flip = flip_field, .target = &f };
+	unsigned long n, torn = 0, failed = 0;
+	__u32 crc100, crc200;
+	__u64 out[2];
+
+	fill_pattern(data, sizeof(data), 42);
+	crc100 = reference_crc32c(data, 100);
+	crc200 = reference_crc32c(data, 200);
+	uc.scalar_out = (uintptr_t)out;
+	if (!racer_start(&r)) {
+		check(false, "copy-once: header: writer thread");
+		return;
+	}
+	for (n = 0; n < calls; n++) {
+		uc.scalar_out_count = 2;
+		if (ucbt_ioctl(h, UCB_IOC_CALL, &uc) ||
+		    uc.result != UCB_IORETURN_SUCCESS)
+			failed++;
+		else if (!(out[1] == 100 && out[0] == crc100) &&
+			 !(out[1] == 200 && out[0] == crc200))
+			torn++;
+	}
+	racer_stop(&r);
+	check(!torn && !failed,
+	      "copy-once: header struct_in_size rewritten during %lu checksum calls: %lu mixed two versions, %lu failed",
+	      calls, torn, failed);
+}
+
+/*
+ * The scalar array (consistency's delay) flips between 0 and 1 while
+ * consistency reads struct and scalars twice.
+ */
+static void race_scalars(int h, unsigned long calls)
+{
+	static uint8_t data[64];
+	volatile __u64 delay = 0;
+	struct racer r = { .flip = flip_scalar, .target = (void *)&delay };
+	unsigned long n, torn = 0, failed = 0;
+	__u64 out[1];
+
+	fill_pattern(data, sizeof(data), 7);
+	if (!racer_start(&r)) {
+		check(false, "copy-once: scalars: writer thread");
+		return;
+	}
+	for (n = 0; n < calls; n++) {
+		struct call c = { .selector = UCB_SEL_CONSISTENCY,
+				  .scalar_in = (const __u64 *)&delay,
+				  .scalar_in_count = 1,
+				  .struct_in = data, .struct_in_size = 64,
+				  .scalar_out = out, .scalar_out_count = 1 };
+
+		if (call_result(h, &c) != UCB_IORETURN_SUCCESS)
+			failed++;
+		else if (out[0] != 1)
+			torn++;
+	}
+	racer_stop(&r);
+	check(!torn && !failed,
+	      "copy-once: scalar array rewritten during %lu consistency calls: %lu saw two versions, %lu failed",
+	      calls, torn, failed);
+}
+
+struct load {
+	pthread_t thread;
+	int handle;		/* < 0: open a connection of its own */
+	unsigned long calls;
+	unsigned long wrong;
+};
+
+static void *add_in_loop(void *arg)
+{
+	struct load *l = arg;
+	int h = l->handle >= 0 ? l->handle : ucbt_open();
+	unsigned long i;
+
+	for (i = 0; i < l->calls; i++) {
+		__u64 in[2] = { i, i << 1 }, out[1] = { 0 };
+		struct call c = { .selector = UCB_SEL_ADD, .scalar_in = in,
+				  .scalar_in_count = 2, .scalar_out = out,
+				  .scalar_out_count = 1 };
+
+		if (call_result(h, &c) != UCB_IORETURN_SUCCESS ||
+		    out[0] != 3 * (__u64)i)
+			l->wrong++;
+		c = (struct call){ .selector = UCB_SEL_NOOP };
+		if (call_result(h, &c) != UCB_IORETURN_SUCCESS)
+			l->wrong++;
+	}
+	if (l->handle < 0)
+		ucbt_close(h);
+	return NULL;
+}
+
+static void load(int h, unsigned long calls, bool shared)
+{
+	struct load loads[2] = {
+		{ .handle = shared ? h : -1, .calls = calls },
+		{ .handle = shared ? h : -1, .calls = calls },
+	};
+	__u64 add0, add1, noop0, noop1, errors;
+	int t;
+
+	method_counters(h, UCB_SEL_ADD, &add0, &errors);
+	method_counters(h, UCB_SEL_NOOP, &noop0, &errors);
+	for (t = 0; t < 2; t++)
+		pthread_create(&loads[t].thread, NULL, add_in_loop, &loads[t]);
+	for (t = 0; t < 2; t++)
+		pthread_join(loads[t].thread, NULL);
+	method_counters(h, UCB_SEL_ADD, &add1, &errors);
+	method_counters(h, UCB_SEL_NOOP, &noop1, &errors);
+	check(!loads[0].wrong && !loads[1].wrong &&
+	      add1 - add0 == 2 * calls && noop1 - noop0 == 2 * calls,
+	      "load: 2 threads x %lu add+noop on %s: %lu wrong, counters +%llu/+%llu",
+	      calls, shared ? "one connection" : "two connections",
+	      loads[0].wrong + loads[1].wrong,
+	      (unsigned long long)(add1 - add0),
+	      (unsigned long long)(noop1 - noop0));
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long calls = argc > 1 ? strtoul(argv[1], NULL, 0) : 100000;
+	static const __u32 sizes[] = { 4096, 8193, 16384, 65536, MIB };
+	unsigned long share[] = { 30, 30, 30, 9, 1 };	/* percent */
+	size_t i;
+	int h;
+
+	tap_init("ucbridge hostile tests");
+	h = ucbt_open();
+	if (h < 0) {
+		printf("Bail out! cannot open: %s\n", strerror(-h));
+		return 1;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		race_struct_input(h, sizes[i], calls * share[i] / 100 ?: 1);
+	race_header(h, calls);
+	race_scalars(h, calls);
+	load(h, calls / 2, true);
+	load(h, calls / 2, false);
+	check(live_buffers(h) == 0, "no live buffers after the races: %llu",
+	      (unsigned long long)live_buffers(h));
+	ucbt_close(h);
+	return tap_finish();
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the ucbridge selftests share: TAP output that forked children can
+ * add to, an IOConnectCallMethod-shaped call, introspection shortcuts and
+ * buffer helpers.
+ */
+#ifndef _UCBT_LIB_H
+#define _UCBT_LIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uapi/linux/ucbridge.h>
+
+#include "ucbt_transport.h"
+
+#define KIB		1024u
+#define MIB		(1024u * KIB)
+#define PAGE		4096u
+#define KERNEL_ADDRESS	((void *)0xffffffff81000000ul)
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* TAP: one line per check; tap_finish() prints the plan and a summary. */
+void tap_init(const char *what);
+bool check(bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void skip(const char *why, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int tap_finish(void);
+
+void *xmalloc(size_t size);
+uint32_t reference_crc32c(const void *data, size_t len);
+void fill_pattern(void *buf, size_t size, uint32_t seed);
+bool all_bytes(const void *buf, size_t size, uint8_t value);
+/* Two mapped pages followed by an unmapped one, for faults mid-buffer. */
+uint8_t *guarded_pages(void);
+
+/* One call, IOConnectCallMethod-shaped. */
+struct call {
+	__u32 selector;
+	const __u64 *scalar_in;
+	__u32 scalar_in_count;
+	const void *struct_in;
+	__u32 struct_in_size;
+	__u64 *scalar_out;
+	__u32 scalar_out_count;		/* in: room, out: written */
+	void *struct_out;
+	__u32 struct_out_size;		/* in: room, out: written */
+	__u32 result;
+};
+
+/* 0 or -errno. */
+int do_call(int h, struct call *c);
+/* A call that must be dispatched: its IOReturn, or the -errno. */
+__u32 call_result(int h, struct call *c);
+
+int get_driver_info(int h, struct ucb_driver_info *info);
+int get_method_info(int h, __u32 selector, struct ucb_method_info *mi);
+__u64 live_buffers(int h);
+__u32 max_struct_size(int h);
+void method_counters(int h, __u32 sel, __u64 *calls, __u64 *errors);
+
+#endif /* _UCBT_LIB_H */
