@@ -8,9 +8,11 @@ let package = Package(
         .library(name: "UCBridgeMock", targets: ["UCBridgeMock"]),
         .library(name: "UCBridgeIOKit", targets: ["UCBridgeIOKit"]),
         .executable(name: "ucb-pathinfo", targets: ["PathInfoExample"]),
+        .executable(name: "ucprobe", targets: ["ucprobe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // The ABI header, kmod/include/uapi/linux/ucbridge.h, for Swift.
@@ -59,11 +61,29 @@ let package = Package(
             ],
             path: "Examples/PathInfoExample"
         ),
+        // The command-line probe for any ucbridge device: info, list,
+        // call, bench and fuzz, against a device node or the mock.
+        .executableTarget(
+            name: "ucprobe",
+            dependencies: [
+                "UCBridge", "UCBridgeMock", "CUCBridge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         .testTarget(
             name: "UCBridgeTests",
             dependencies: [
                 "UCBridge", "UCBridgeMock", "UCBridgeIOKit", "CUCBridge",
                 .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // Runs the built ucprobe against --mock, and parses its options.
+        .testTarget(
+            name: "ucprobeTests",
+            dependencies: [
+                "ucprobe", "UCBridge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
     ],

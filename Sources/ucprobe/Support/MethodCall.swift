@@ -1,0 +1,44 @@
+import UCBridge
+
+/// One raw method call as the command line describes it: exactly the
+/// counts and sizes given, with no check in Swift, so that the driver
+/// answers for itself.
+struct MethodCall {
+  /// The selector.
+  var selector: UInt32
+  /// The input scalars; more than `UCB_MAX_SCALARS` are sent as they are.
+  var scalarInput: [UInt64]
+  /// The struct input.
+  var structInput: [UInt8]
+  /// Room offered for output scalars.
+  var scalarOutputRoom: Int
+  /// Room offered for the output struct, in bytes.
+  var structOutputRoom: Int
+
+  /// Makes the call with the raw, buffer-taking call.
+  ///
+  /// - Parameter connection: Where to make it.
+  /// - Returns: What the method wrote, or how the call failed.
+  func make(on connection: Connection) -> Result<MethodOutput, UCBridgeError> {
+    var scalars = [UInt64](repeating: 0, count: scalarOutputRoom)
+    var bytes = [UInt8](repeating: 0, count: structOutputRoom)
+    let counts = scalarInput.withUnsafeBufferPointer { scalarInput in
+      structInput.withUnsafeBytes { structInput in
+        scalars.withUnsafeMutableBufferPointer { scalarOutput in
+          bytes.withUnsafeMutableBytes { structOutput in
+            Result { () throws(UCBridgeError) in
+              try connection.callMethod(
+                selector, scalarInput: scalarInput, structInput: structInput,
+                scalarOutput: scalarOutput, structOutput: structOutput)
+            }
+          }
+        }
+      }
+    }
+    return counts.map { counts in
+      MethodOutput(
+        scalars: Array(scalars.prefix(counts.scalarCount)),
+        structOutput: Array(bytes.prefix(counts.structSize)))
+    }
+  }
+}

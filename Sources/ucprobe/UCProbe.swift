@@ -1,0 +1,56 @@
+import ArgumentParser
+
+/// `ucprobe`: the command-line probe for any ucbridge device.
+///
+/// The root command only holds the subcommands; each opens the device
+/// itself (``DeviceOptions``) and prints text or, with `--json`, one JSON
+/// document (``OutputOptions``).
+@main
+struct UCProbe: ParsableCommand {
+  /// ucprobe's own version, which `--version` prints.
+  static let version = "0.1.0"
+
+  static let configuration = CommandConfiguration(
+    commandName: "ucprobe",
+    abstract: "Probe a ucbridge device: describe it, list and call its methods.",
+    discussion: """
+      ucprobe talks to a ucbridge driver through its device node \
+      (/dev/ucbridge unless --device names another) or, with --mock, to the \
+      reference driver's own dispatch core running in this process. It \
+      learns a driver's methods from the driver's introspection ioctls, so \
+      it works with any ucbridge driver, not only the reference one.
+
+      Every subcommand takes --json to print one JSON document for other \
+      programs; each subcommand's help lists its keys, which keep their \
+      meaning from release to release.
+
+      EXIT STATUS
+        0   success
+        1   a failure: a non-success IOReturn, an errno, a fuzz finding
+        64  a command-line error: an unknown option, method or value
+
+      EXAMPLES
+        ucprobe info
+        ucprobe list --mock
+        ucprobe call add -s 40 -s 0x2
+        ucprobe call pathInfo --string /etc/hostname --nul
+        ucprobe --generate-completion-script bash > /etc/bash_completion.d/ucprobe
+      """,
+    version: version,
+    subcommands: [Info.self, List.self, Call.self])
+
+  /// Runs the command the arguments name.  A ``ProbeFailure`` is reported
+  /// as `ucprobe: message` lines on standard error with its own exit
+  /// status; every other error as ArgumentParser reports it.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let failure as ProbeFailure {
+      StandardError.report(failure.messages)
+      exit(withError: failure.exitCode)
+    } catch {
+      exit(withError: error)
+    }
+  }
+}

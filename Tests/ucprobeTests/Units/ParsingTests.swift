@@ -1,0 +1,71 @@
+import ArgumentParser
+import Testing
+
+@testable import ucprobe
+
+/// Option parsing and validation, through `UCProbe.parseAsRoot`.
+@Suite struct ParsingTests {
+  private func parse<Command: ParsableCommand>(
+    _ arguments: [String], as type: Command.Type
+  ) throws -> Command {
+    try #require(try UCProbe.parseAsRoot(arguments) as? Command)
+  }
+
+  /// The message ucprobe prints for arguments it refuses.
+  private func refusal(_ arguments: [String]) -> String? {
+    do {
+      _ = try UCProbe.parseAsRoot(arguments)
+      return nil
+    } catch {
+      #expect(UCProbe.exitCode(for: error) == .validationFailure)
+      return UCProbe.message(for: error)
+    }
+  }
+
+  @Test func callTakesAMethodScalarsAndRoom() throws {
+    let call = try parse(
+      ["call", "add", "-s", "40", "--scalar", "0x2", "-s=-1", "--out-scalars", "3",
+       "--out-size", "4K", "--mock"],
+      as: UCProbe.Call.self)
+    #expect(call.method == .name("add"))
+    #expect(call.scalars.map(\.value) == [40, 2, .max])
+    #expect(call.outScalars == 3)
+    #expect(call.outSize?.value == 4096)
+    #expect(call.device.mock)
+    #expect(!call.output.json)
+  }
+
+  @Test func selectorsAreNumbers() throws {
+    #expect(try parse(["call", "0x7"], as: UCProbe.Call.self).method == .selector(7))
+    #expect(try parse(["call", "12"], as: UCProbe.Call.self).method == .selector(12))
+    #expect(refusal(["call", "12abc"])?.contains("12abc") == true)
+    #expect(refusal(["call", "4294967296"]) != nil)
+  }
+
+  @Test func structInputHasOneSource() throws {
+    let call = try parse(["call", "echo", "--hex", "0a0b", "--nul"], as: UCProbe.Call.self)
+    #expect(try call.input.bytes() == [0x0a, 0x0b, 0])
+    #expect(refusal(["call", "echo", "--hex", "00", "--string", "x"])?.contains("use one") == true)
+    #expect(refusal(["call", "echo", "--stdin", "--file", "/dev/null"]) != nil)
+    #expect(refusal(["call", "echo", "--nul"])?.contains("--nul appends") == true)
+  }
+
+  @Test func badValuesAreRefusedWithTheReason() {
+    #expect(refusal(["call", "echo", "--hex", "xy"])?.contains("not a hexadecimal digit") == true)
+    #expect(refusal(["call", "add", "-s", "ten"])?.contains("a scalar is a 64-bit number") == true)
+    #expect(refusal(["call", "echo", "--out-size", "5G"])?.contains("0 to 4294967295") == true)
+    #expect(refusal(["call", "echo", "--out-scalars", "5000"])?.contains("--out-scalars") == true)
+  }
+
+  @Test func deviceOptionsAreValidated() throws {
+    let info = try parse(["info", "--device", "/dev/other"], as: UCProbe.Info.self)
+    #expect(info.device.devicePath == "/dev/other")
+    #expect(try parse(["info"], as: UCProbe.Info.self).device.devicePath == "/dev/ucbridge")
+    #expect(refusal(["info", "--mock", "--device", "/dev/x"])?.contains("use one") == true)
+    #expect(refusal(["info", "--mock-max-struct-size", "8K"])?.contains("--mock only") == true)
+    #expect(refusal(["info", "--mock", "--mock-max-struct-size", "1K"])?.contains("4K to 64M") == true)
+    let mock = try parse(["list", "--mock", "--mock-max-struct-size", "8K", "--json"], as: UCProbe.List.self)
+    #expect(mock.device.mockMaxStructSize?.value == 8192)
+    #expect(mock.output.json)
+  }
+}
