@@ -68,4 +68,17 @@ import Testing
     #expect(mock.device.mockMaxStructSize?.value == 8192)
     #expect(mock.output.json)
   }
+
+  @Test func benchTakesSizesAndOneStopCondition() throws {
+    let bench = try parse(
+      ["bench", "echo", "--sizes", "0, 4096,64K,1M", "--iterations", "10", "--warmup", "0"],
+      as: UCProbe.Bench.self)
+    #expect(bench.sizes?.values == [0, 4096, 65536, 1 << 20])
+    #expect(bench.iterations == 10)
+    #expect(bench.warmup == 0)
+    #expect(refusal(["bench", "echo", "--duration", "1", "--iterations", "5"])?.contains("use one") == true)
+    #expect(refusal(["bench", "echo", "--duration", "0"]) != nil)
+    #expect(refusal(["bench", "echo", "--iterations", "0"]) != nil)
+    #expect(refusal(["bench", "echo", "--sizes", "1,two"])?.contains("'two'") == true)
+  }
 }
