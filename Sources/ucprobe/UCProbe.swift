@@ -12,7 +12,7 @@ struct UCProbe: ParsableCommand {
 
   static let configuration = CommandConfiguration(
     commandName: "ucprobe",
-    abstract: "Probe a ucbridge device: describe it, list, call and benchmark its methods.",
+    abstract: "Probe a ucbridge device: describe it, list and call its methods, benchmark and fuzz it.",
     discussion: """
       ucprobe talks to a ucbridge driver through its device node \
       (/dev/ucbridge unless --device names another) or, with --mock, to the \
@@ -35,10 +35,11 @@ struct UCProbe: ParsableCommand {
         ucprobe call add -s 40 -s 0x2
         ucprobe call pathInfo --string /etc/hostname --nul
         ucprobe bench echo --sizes 0,4096,64K,1M
+        ucprobe fuzz --iterations 100000 --seed 42
         ucprobe --generate-completion-script bash > /etc/bash_completion.d/ucprobe
       """,
     version: version,
-    subcommands: [Info.self, List.self, Call.self, Bench.self])
+    subcommands: [Info.self, List.self, Call.self, Bench.self, Fuzz.self])
 
   /// Runs the command the arguments name.  A ``ProbeFailure`` is reported
   /// as `ucprobe: message` lines on standard error with its own exit

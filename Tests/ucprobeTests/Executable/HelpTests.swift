@@ -11,14 +11,14 @@ import Testing
   @Test func rootHelpListsEverySubcommandWithExamples() throws {
     let run = try ucprobe("--help")
     #expect(run.status == 0)
-    for subcommand in ["info", "list", "call", "bench"] {
+    for subcommand in ["info", "list", "call", "bench", "fuzz"] {
       #expect(run.stdout.contains("\n  \(subcommand) "), "missing \(subcommand)")
     }
     #expect(run.stdout.contains("EXIT STATUS"))
     #expect(run.stdout.contains("ucprobe call add -s 40 -s 0x2"))
   }
 
-  @Test(arguments: ["info", "list", "call", "bench"])
+  @Test(arguments: ["info", "list", "call", "bench", "fuzz"])
   func subcommandHelpHasJSONKeysAndExamples(_ subcommand: String) throws {
     let run = try ucprobe("help", subcommand)
     #expect(run.status == 0)
@@ -33,7 +33,7 @@ import Testing
   func completionScriptsCoverTheSubcommands(_ shell: String) throws {
     let run = try ucprobe("--generate-completion-script", shell)
     #expect(run.status == 0)
-    for word in ["ucprobe", "bench", "mock-max-struct-size", "out-size"] {
+    for word in ["ucprobe", "fuzz", "mock-max-struct-size", "out-size"] {
       #expect(run.stdout.contains(word), "\(shell) script lacks \(word)")
     }
   }

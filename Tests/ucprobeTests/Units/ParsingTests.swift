@@ -81,4 +81,15 @@ import Testing
     #expect(refusal(["bench", "echo", "--iterations", "0"]) != nil)
     #expect(refusal(["bench", "echo", "--sizes", "1,two"])?.contains("'two'") == true)
   }
+
+  @Test func fuzzReplayNeedsASeed() throws {
+    let fuzz = try parse(["fuzz", "--seed", "0x10", "--replay", "3"], as: UCProbe.Fuzz.self)
+    #expect(fuzz.seed?.value == 16)
+    #expect(fuzz.replay == 3)
+    #expect(fuzz.iterations == 10000)
+    #expect(fuzz.watchdog == 10)
+    #expect(refusal(["fuzz", "--replay", "3"])?.contains("--seed") == true)
+    #expect(refusal(["fuzz", "--iterations", "0"]) != nil)
+    #expect(refusal(["fuzz", "--watchdog", "-1"]) != nil)
+  }
 }
