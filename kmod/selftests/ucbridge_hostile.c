@@ -26,43 +26,7 @@
 #include <string.h>
 
 #include "ucbt_lib.h"
-
-/* A thread that rewrites memory until told to stop. */
-struct racer {
-	pthread_t thread;
-	atomic_bool stop;
-	void (*flip)(struct racer *r, unsigned long n);
-	void *target;
-	size_t size;
-};
-
-static void *race(void *arg)
-{
-	struct racer *r = arg;
-	unsigned long n = 0;
-
-	while (!atomic_load_explicit(&r->stop, memory_order_relaxed))
-		r->flip(r, n++);
-	return NULL;
-}
-
-static bool racer_start(struct racer *r)
-{
-	atomic_store(&r->stop, false);
-	return pthread_create(&r->thread, NULL, race, r) == 0;
-}
-
-static void racer_stop(struct racer *r)
-{
-	atomic_store(&r->stop, true);
-	pthread_join(r->thread, NULL);
-}
-
-/* Every byte of the buffer at once: all zeros, all ones. */
-static void flip_all_bytes(struct racer *r, unsigned long n)
-{
-	memset(r->target, n & 1 ? 0xff : 0x00, r->size);
-}
+#include "ucbt_race.h"
 
 /* One aligned 32-bit field between two values. */
 struct u32_flip {
@@ -82,42 +46,6 @@ static void flip_scalar(struct racer *r, unsigned long n)
 	volatile __u64 *scalar = r->target;
 
 	*scalar = n & 1;
-}
-
-/*
- * The struct input flips between all zeros and all ones while consistency
- * reads it twice, 0 to 20 us apart.
- */
-static void race_struct_input(int h, __u32 size, unsigned long calls)
-{
-	struct racer r = { .flip = flip_all_bytes, .size = size };
-	unsigned long n, torn = 0, failed = 0;
-	__u64 delay, out[1];
-
-	r.target = xmalloc(size);
-	memset(r.target, 0, size);
-	if (!racer_start(&r)) {
-		check(false, "copy-once: struct input: writer thread");
-		free(r.target);
-		return;
-	}
-	for (n = 0; n < calls; n++) {
-		struct call c = { .selector = UCB_SEL_CONSISTENCY,
-				  .scalar_in = &delay, .scalar_in_count = 1,
-				  .struct_in = r.target, .struct_in_size = size,
-				  .scalar_out = out, .scalar_out_count = 1 };
-
-		delay = n % 8 ? 0 : 20;
-		if (call_result(h, &c) != UCB_IORETURN_SUCCESS)
-			failed++;
-		else if (out[0] != 1)
-			torn++;
-	}
-	racer_stop(&r);
-	free(r.target);
-	check(!torn && !failed,
-	      "copy-once: struct input of %u bytes rewritten during %lu consistency calls: %lu saw two versions, %lu failed",
-	      size, calls, torn, failed);
 }
 
 /*

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "ucbt_lib.h"
+#include "ucbt_race.h"
 
 /* ---- ioctl framing ------------------------------------------------ */
 
@@ -659,66 +660,18 @@ static void test_faults(int h)
 
 /* ---- safety properties, with positive controls -------------------- */
 
-struct racer {
-	uint8_t *buf;
-	size_t size;
-	atomic_bool stop;
-};
-
-static void *flip_bytes(void *arg)
-{
-	struct racer *r = arg;
-	uint8_t v = 0;
-
-	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
-		v ^= 0xff;
-		memset(r->buf, v, r->size);
-	}
-	return NULL;
-}
-
 /*
  * copy-once: while another thread rewrites the input as fast as it can,
- * the method's two reads of it, 200 us apart, must always agree.  Against
- * the live-mapping variant they do not.
+ * the method's two reads of it must always agree.  Against the
+ * live-mapping variant they do not (ucbridge_hostile races harder).
  */
 static void test_copy_once(int h)
 {
 	static const __u32 sizes[] = { 4096, 16384, 262144 };
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		struct racer r = { .buf = xmalloc(sizes[i]), .size = sizes[i] };
-		__u64 delay = 200, out[1];
-		unsigned int calls = 300, torn = 0, failed = 0, n;
-		pthread_t writer;
-
-		memset(r.buf, 0, r.size);
-		if (pthread_create(&writer, NULL, flip_bytes, &r)) {
-			check(false, "copy-once: writer thread");
-			return;
-		}
-		for (n = 0; n < calls; n++) {
-			struct call c = { .selector = UCB_SEL_CONSISTENCY,
-					  .scalar_in = &delay,
-					  .scalar_in_count = 1,
-					  .struct_in = r.buf,
-					  .struct_in_size = sizes[i],
-					  .scalar_out = out,
-					  .scalar_out_count = 1 };
-
-			if (call_result(h, &c) != UCB_IORETURN_SUCCESS)
-				failed++;
-			else if (out[0] != 1)
-				torn++;
-		}
-		atomic_store(&r.stop, true);
-		pthread_join(writer, NULL);
-		free(r.buf);
-		check(torn == 0 && failed == 0,
-		      "copy-once: %u-byte input under a racing writer, %u calls: %u saw two versions, %u failed",
-		      sizes[i], calls, torn, failed);
-	}
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		race_struct_input(h, sizes[i], 300);
 }
 
 /*
