@@ -38,8 +38,7 @@ final class Watchdog: Sendable {
 
   /// Marks the start of a case's ioctl.
   func begin(_ fuzzCase: FuzzCase) {
-    let started = MonotonicClock.now()
-    inFlight.withLock { $0 = InFlight(fuzzCase: fuzzCase, started: started) }
+    inFlight.withLock { $0 = InFlight(fuzzCase: fuzzCase, started: MonotonicClock.now()) }
   }
 
   /// Marks the end of the ioctl in flight.
@@ -70,10 +69,12 @@ final class Watchdog: Sendable {
       tv_sec: Int(interval / 1_000_000_000), tv_nsec: Int(interval % 1_000_000_000))
     while !stopping.load(ordering: .relaxed) {
       nanosleep(&pause, nil)
-      let now = MonotonicClock.now()
+      // The clock is read under the lock, after any begin() it can see,
+      // so that a start is never later than now.
       let hung = inFlight.withLock { inFlight -> (FuzzCase, UInt64)? in
-        guard let inFlight, now &- inFlight.started > limit else { return nil }
-        return (inFlight.fuzzCase, now &- inFlight.started)
+        let now = MonotonicClock.now()
+        guard let inFlight, now - inFlight.started > limit else { return nil }
+        return (inFlight.fuzzCase, now - inFlight.started)
       }
       if let (fuzzCase, elapsed) = hung {
         onHang(fuzzCase, elapsed)

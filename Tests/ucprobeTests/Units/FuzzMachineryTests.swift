@@ -171,4 +171,20 @@ import Glibc
     }
     #expect(hangs.withLock { $0 } == [3])
   }
+
+  @Test func quickCallsAreNeverHangs() throws {
+    let rig = try Rig()
+    let hangs = Atomic<Int>(0)
+    let watchdog = Watchdog(limitNanoseconds: 4_000_000) { _, _ in
+      hangs.add(1, ordering: .relaxed)
+    }
+    let fuzzCase = rig.wellFormedCall(to: 0)
+    try watchdog.watch {
+      for _ in 0..<300_000 {
+        watchdog.begin(fuzzCase)
+        watchdog.end()
+      }
+    }
+    #expect(hangs.load(ordering: .relaxed) == 0)
+  }
 }
