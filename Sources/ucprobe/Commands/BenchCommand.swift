@@ -24,7 +24,7 @@ extension UCProbe {
         or always with --progress.
 
         JSON OUTPUT
-          An object: device, driver, selector, method, scalar_input, \
+        An object: device, driver, selector, method, scalar_input, \
         scalar_output_room, warmup_calls, duration_seconds or iterations \
         (per size), and runs, one per size: struct_input_size, \
         struct_output_room, struct_output_size, calls, elapsed_seconds, \

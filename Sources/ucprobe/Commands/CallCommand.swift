@@ -26,7 +26,7 @@ extension UCProbe {
         and exits with status 1; so does a failed ioctl, with its errno.
 
         JSON OUTPUT
-          An object: device, selector, method (absent past the table), \
+        An object: device, selector, method (absent past the table), \
         scalar_input, struct_input_size, scalar_output_room, \
         struct_output_room; result ({code, name, description}, present when \
         the call was dispatched) or errno ({code, name, description}, \

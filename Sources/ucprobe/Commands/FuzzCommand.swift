@@ -43,7 +43,7 @@ extension UCProbe {
         of its calls. The exit status is 1 when anything was found.
 
         JSON OUTPUT
-          An object: device, driver, seed, first_index, calls, \
+        An object: device, driver, seed, first_index, calls, \
         elapsed_seconds, calls_per_second, watchdog_seconds, outcomes \
         ({"call": {...}, "driver_info": {...}, "method_info": {...}, \
         "unknown_ioctl": {...}}, each counting outcomes by IOReturn name, \

@@ -12,7 +12,7 @@ extension UCProbe {
         buffers calls hold right now, 0 when none is in flight.
 
         JSON OUTPUT
-          An object: device (the node, or "mock"), name, version \
+        An object: device (the node, or "mock"), name, version \
         ("major.minor.patch"), driver_version (major << 16 | minor << 8 | \
         patch), abi_version, method_count, max_scalars, max_struct_size, \
         struct_size_limit, live_buffers.

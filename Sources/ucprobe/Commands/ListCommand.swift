@@ -17,7 +17,7 @@ extension UCProbe {
         and ERRORS are the driver's counters since load or resetStats.
 
         JSON OUTPUT
-          An object: driver (as 'ucprobe info --json' prints it) and \
+        An object: driver (as 'ucprobe info --json' prints it) and \
         methods, an array in selector order of objects with selector, \
         name, admin (bool), flags (raw UCB_METHOD_FLAG_* bits), \
         scalar_input, struct_input, scalar_output, struct_output (each \
