@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The dispatch core the mock runs, called straight from C: the floor under
+ * UCBridgeMock's Swift layers.  The core's code is UCBridgeMock's own
+ * (CUCBridgeCore); only its headers are included here.
+ */
+#include <stdlib.h>
+
+#include "ucb_core.h"
+#include "ucb_reference.h"
+
+#include "cbench.h"
+
+struct ucbb_core {
+	struct ucb_driver driver;
+	struct ucb_client client;
+};
+
+struct ucbb_core *ucbb_core_open(uint32_t max_struct_size)
+{
+	struct ucbb_core *core = calloc(1, sizeof(*core));
+
+	if (!core)
+		return NULL;
+	if (ucb_reference_driver_init(&core->driver, max_struct_size)) {
+		free(core);
+		return NULL;
+	}
+	core->client.driver = &core->driver;
+	return core;
+}
+
+int64_t ucbb_core_noop(struct ucbb_core *core, uint64_t n)
+{
+	uint64_t start = ucbb_now_ns(), i;
+
+	for (i = 0; i < n; i++) {
+		struct ucb_call call = {
+			.size = sizeof(call),
+			.selector = UCB_SEL_NOOP,
+		};
+		long err = ucb_ioctl(&core->client, UCB_IOC_CALL, &call);
+
+		if (err)
+			return err;
+		if (call.result != UCB_IORETURN_SUCCESS)
+			return -EBADMSG;
+	}
+	return (int64_t)(ucbb_now_ns() - start);
+}

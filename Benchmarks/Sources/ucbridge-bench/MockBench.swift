@@ -1,0 +1,120 @@
+import BenchModel
+import CBench
+import UCBridge
+import UCBridgeIOKit
+import UCBridgeMock
+
+/// On the host: the mock device's Swift layers against its dispatch core
+/// called straight from C, and allocations per call.
+struct MockBench {
+  var smoke: Bool
+  var results: BenchResults
+
+  init(smoke: Bool) {
+    self.smoke = smoke
+    results = BenchResults(kind: "mock", smoke: smoke)
+  }
+
+  mutating func run() throws {
+    let start = ucbb_now_ns()
+    results.environment = machineEnvironment()
+    let fixture = try MockFixture()
+    defer { fixture.close() }
+    let budget = smoke
+      ? Budget(rounds: 3, batchNanoseconds: 1_000_000)
+      : Budget(rounds: 41, batchNanoseconds: 20_000_000)
+    let variants = MockFixture.variants.map { id, label in
+      Variant(id: id, label: label) { n in try fixture.run(id, n) }
+    }
+    results.comparisons.append(try interleave(
+      id: "mock-overhead", title: "noop on the mock", budget: budget,
+      variants: variants))
+    results.allocations += try allocationCounts(
+      connection: fixture.connection, handle: fixture.handle,
+      calls: smoke ? 50 : 1000, prefix: "mock")
+    results.seconds = Double(ucbb_now_ns() - start) / 1e9
+  }
+}
+
+/// A mock device, its dispatch core opened from C, and a connection and
+/// IOKit handle to the mock: what both `mock` and `ir` run.
+final class MockFixture {
+  let device: MockDevice
+  let core: OpaquePointer
+  let connection: Connection
+  var handle: io_connect_t = IO_OBJECT_NULL
+
+  static let variants: [(String, String)] = [
+    ("core", "C: ucb_ioctl() on the core, directly"),
+    ("swift-raw", "Swift raw callMethod (buffers) on the mock"),
+    ("swift-typed", "Swift typed connection.call(.noop) on the mock"),
+    ("iokit-scalar", "IOKit shim IOConnectCallScalarMethod on the mock"),
+    ("iokit-method", "IOKit shim IOConnectCallMethod on the mock"),
+  ]
+
+  init() throws {
+    device = try MockDevice()
+    guard let core = ucbb_core_open(UInt32(MockDevice.defaultMaxStructSize)) else {
+      throw BenchFailure("the dispatch core did not initialise")
+    }
+    self.core = core
+    connection = device.connect()
+    guard IOServiceOpen(device.connect(), mach_task_self_, 0, &handle) == kIOReturnSuccess
+    else { throw BenchFailure("IOServiceOpen failed") }
+  }
+
+  func close() {
+    try? connection.close()
+    _ = IOServiceClose(handle)
+  }
+
+  /// `n` noop calls through one layer; the nanoseconds they took.
+  func run(_ id: String, _ n: Int) throws -> UInt64 {
+    let noScalars = UnsafeBufferPointer<UInt64>(start: nil, count: 0)
+    let noBytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    let noScalarsOut = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
+    let noBytesOut = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    let handle = self.handle
+    switch id {
+    case "core":
+      return try checked("core noop", ucbb_core_noop(core, UInt64(n)))
+    case "swift-raw":
+      return try timed {
+        for _ in 0..<n {
+          _ = try connection.callMethod(
+            selectorNoop, scalarInput: noScalars, structInput: noBytes,
+            scalarOutput: noScalarsOut, structOutput: noBytesOut)
+        }
+      }
+    case "swift-typed":
+      return try timed {
+        for _ in 0..<n { try connection.call(.noop) }
+      }
+    case "iokit-scalar":
+      return try timed {
+        var count: UInt32 = 0
+        for _ in 0..<n {
+          count = 0
+          guard IOConnectCallScalarMethod(handle, selectorNoop, nil, 0, nil, &count)
+            == kIOReturnSuccess
+          else { throw BenchFailure("IOConnectCallScalarMethod failed") }
+        }
+      }
+    case "iokit-method":
+      return try timed {
+        var count: UInt32 = 0
+        var structCount = 0
+        for _ in 0..<n {
+          count = 0
+          structCount = 0
+          guard IOConnectCallMethod(
+            handle, selectorNoop, nil, 0, nil, 0, nil, &count, nil, &structCount)
+            == kIOReturnSuccess
+          else { throw BenchFailure("IOConnectCallMethod failed") }
+        }
+      }
+    default:
+      throw BenchFailure("no variant \(id); there are \(Self.variants.map(\.0))")
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// ucbridge-bench: what ucbridge's checks and Swift layers cost over a
+// hand-written ioctl, measured side by side.  scripts/bench runs it:
+//
+//   ucbridge-bench device [--smoke] --out FILE   in the VM, /dev/ucbridge
+//   ucbridge-bench mock [--smoke] --out FILE     on the host, the mock
+//   ucbridge-bench ir VARIANT N                  N mock noop calls of one
+//                                                layer, for callgrind
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import BenchModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+func usage() -> Never {
+  progress("usage: ucbridge-bench device|mock [--smoke] --out FILE | ir VARIANT N")
+  exit(2)
+}
+
+func save(_ results: BenchResults, to path: String) throws {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+  try writeFile(path, Array(try encoder.encode(results)))
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let mode = arguments.first else { usage() }
+arguments.removeFirst()
+let smoke = arguments.contains("--smoke")
+var out: String?
+if let i = arguments.firstIndex(of: "--out"), i + 1 < arguments.count {
+  out = arguments[i + 1]
+}
+
+do {
+  switch mode {
+  case "device":
+    guard let out else { usage() }
+    var bench = DeviceBench(smoke: smoke)
+    try bench.run()
+    try save(bench.results, to: out)
+  case "mock":
+    guard let out else { usage() }
+    var bench = MockBench(smoke: smoke)
+    try bench.run()
+    try save(bench.results, to: out)
+  case "ir":
+    guard arguments.count == 2, let n = Int(arguments[1]) else { usage() }
+    let fixture = try MockFixture()
+    _ = try fixture.run(arguments[0], n)
+    fixture.close()
+  default:
+    usage()
+  }
+} catch {
+  progress("FAILED: \(error)")
+  exit(1)
+}
