@@ -4,7 +4,7 @@ import UCBridge
 /// `--sizes` sets, given the method's checks.
 struct BenchPlan {
   /// The struct sizes of one timed run.
-  struct Shape: Equatable {
+  struct Shape {
     /// Bytes of struct input.
     var structInputSize: Int
     /// Bytes of room for the output struct.

@@ -108,6 +108,11 @@ extension UCProbe {
       if sizes?.values.isEmpty == true {
         throw ValidationError("--sizes needs at least one size")
       }
+      if let largest = ((sizes?.values ?? []) + [outSize?.value ?? 0]).max(),
+        largest > Call.maxStructRoom
+      {
+        throw ValidationError("struct sizes are at most 64M: no ucbridge driver takes more")
+      }
     }
 
     /// When each size's timed run stops.
@@ -120,6 +125,14 @@ extension UCProbe {
       let target = try device.open()
       let driver = try target.driverInfo()
       let method = try self.method.resolve(in: try target.methods(), driver: driver.name)
+      if sizes != nil, let checks = method.info?.checks,
+        case .exactly(let input) = checks.structInputSize,
+        case .exactly(let output) = checks.structOutputSize
+      {
+        throw ProbeFailure.usage(
+          "--sizes sets variable struct sizes, and \(method.label) has none",
+          "hint: its struct input is exactly \(Units.bytes(input)) and its output \(Units.bytes(output))")
+      }
       let plan = BenchPlan(method: method, sizes: sizes?.values, outputRoom: outSize?.value)
       var report = BenchReport(
         device: target.name, driver: driver.name, selector: method.selector,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CUCBridge
 import SystemPackage
 import UCBridge
 
@@ -95,7 +96,14 @@ extension UCProbe {
         throw ValidationError(
           "--out-scalars is 0 to \(Self.maxOutputScalarRoom) (a call carries up to 16)")
       }
+      if let outSize, outSize.value > Self.maxStructRoom {
+        throw ValidationError("--out-size is at most 64M: no ucbridge driver writes more")
+      }
     }
+
+    /// Most output struct room ucprobe offers: `UCB_STRUCT_SIZE_LIMIT`, the
+    /// most any ucbridge driver writes.
+    static let maxStructRoom = Int(UCB_STRUCT_SIZE_LIMIT)
 
     func run() throws {
       let target = try device.open()

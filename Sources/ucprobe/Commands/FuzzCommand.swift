@@ -105,6 +105,9 @@ extension UCProbe {
       let target = try device.open()
       let driver = try target.driverInfo()
       let methods = try target.methods()
+      guard !methods.isEmpty else {
+        throw ProbeFailure.failed("fuzz: \(driver.name) has no methods to call")
+      }
       let seed = self.seed?.value ?? UInt64.random(in: 0...UInt64.max)
       let indices = replay.map { $0..<($0 + 1) } ?? 0..<iterations
       let reopeningOptions = target.reopeningOptions

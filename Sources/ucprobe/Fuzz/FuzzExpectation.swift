@@ -19,7 +19,7 @@ import UCBridge
 ///   input fails with `EFAULT`; beyond that the method decides, and the
 ///   ioctl may fail only with `ENOMEM` or, for unwritable output room,
 ///   `EFAULT`.
-struct FuzzExpectation: Equatable {
+struct FuzzExpectation {
   /// The errnos allowed; empty when the ioctl must succeed.
   var errnos: Set<Errno>
   /// Whether the ioctl may return 0.

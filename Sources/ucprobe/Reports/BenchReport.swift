@@ -5,14 +5,14 @@
 /// `duration_seconds` (per size; absent with `--iterations`),
 /// `iterations` (per size; absent with `--duration`), and `runs`, one
 /// ``Run`` per size in the order given.
-struct BenchReport: Codable, Equatable {
+struct BenchReport: Encodable {
   /// One size's timed run.
   ///
   /// JSON keys: `struct_input_size`, `struct_output_room`,
   /// `struct_output_size` (what each call wrote), `calls`,
   /// `elapsed_seconds`, `calls_per_second`, `bytes_per_second` (struct
   /// bytes in and out per second), and `latency_ns`, a ``Latency``.
-  struct Run: Codable, Equatable {
+  struct Run: Encodable {
     var structInputSize: Int
     var structOutputRoom: Int
     var structOutputSize: Int
@@ -38,7 +38,7 @@ struct BenchReport: Codable, Equatable {
   ///
   /// JSON keys: `min`, `mean`, `p50`, `p90`, `p99`, `p99_9`, `max`.
   /// Percentiles are within 1% of a measured latency.
-  struct Latency: Codable, Equatable {
+  struct Latency: Encodable {
     var min: UInt64
     var mean: Double
     var p50: UInt64

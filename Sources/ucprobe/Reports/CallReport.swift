@@ -12,12 +12,12 @@ import UCBridge
 /// and 0 unless it succeeded); and `struct_output_hex` (the output bytes as
 /// lowercase hexadecimal digits) or, with `--out-file`,
 /// `struct_output_file` (where they were written).
-struct CallReport: Codable, Equatable {
+struct CallReport: Encodable {
   /// A dispatched call's IOReturn.
   ///
   /// JSON keys: `code` (the 32-bit value), `name` (`kIOReturnSuccess`),
   /// `description` (`kIOReturnSuccess (0x00000000): OK`).
-  struct IOReturnReport: Codable, Equatable {
+  struct IOReturnReport: Encodable {
     var code: UInt32
     var name: String
     var description: String
@@ -33,7 +33,7 @@ struct CallReport: Codable, Equatable {
   ///
   /// JSON keys: `code` (the number), `name` (`EFAULT`), `description`
   /// (`EFAULT (errno 14): Bad address`).
-  struct ErrnoReport: Codable, Equatable {
+  struct ErrnoReport: Encodable {
     var code: Int32
     var name: String
     var description: String

@@ -7,7 +7,7 @@ import UCBridge
 /// (`"major.minor.patch"`), `driver_version` (the same as the ABI's
 /// integer), `abi_version`, `method_count`, `max_scalars`,
 /// `max_struct_size`, `struct_size_limit`, `live_buffers`.
-struct DriverReport: Codable, Equatable {
+struct DriverReport: Encodable {
   var device: String
   var name: String
   var version: String

@@ -8,7 +8,7 @@
 /// errno name or `ok`), `live_buffers` (the driver's, after the run),
 /// `finding_count`, `findings` (the first 50 ``FuzzFinding``s) and
 /// `passed` (no findings and no live buffers).
-struct FuzzReport: Codable, Equatable {
+struct FuzzReport: Encodable {
   var device: String
   var driver: String
   var seed: UInt64

@@ -7,13 +7,13 @@ import UCBridge
 /// CAP_SYS_ADMIN may call it), `flags` (the raw `UCB_METHOD_FLAG_*` bits),
 /// `scalar_input`, `struct_input`, `scalar_output`, `struct_output` (each
 /// a ``Check``), `calls` and `errors` (the driver's counters).
-struct MethodReport: Codable, Equatable {
+struct MethodReport: Encodable {
   /// One of the four checks of the entry.
   ///
   /// JSON keys: `variable` (false: a call passes exactly `max`; true: a
   /// call passes 0 to `max`, where a struct's `max` is the current one,
   /// bounded by the driver's max_struct_size) and `max`.
-  struct Check: Codable, Equatable {
+  struct Check: Encodable {
     var variable: Bool
     var max: Int
 
@@ -87,7 +87,7 @@ struct MethodReport: Codable, Equatable {
 ///
 /// JSON keys: `driver` (a ``DriverReport``) and `methods` (the
 /// ``MethodReport``s in selector order).
-struct ListReport: Codable, Equatable {
+struct ListReport: Encodable {
   var driver: DriverReport
   var methods: [MethodReport]
 

@@ -67,4 +67,11 @@ import Testing
     #expect(run.stderr.contains("kIOReturnBadArgument (0xe00002c2): invalid argument"))
     #expect(run.stderr.contains("hint: echo: struct input of 2097152 bytes, the method takes 0 to 1048576"))
   }
+
+  @Test func sizesOfAMethodWithFixedStructsAreAUsageError() throws {
+    let run = try ucprobe("bench", "fixedTransform", "--sizes", "0,4K", "--iterations", "5", "--mock")
+    #expect(run.status == 64)
+    #expect(run.stderr.hasPrefix(
+      "ucprobe: --sizes sets variable struct sizes, and fixedTransform (selector 5) has none\n"))
+  }
 }

@@ -55,6 +55,7 @@ import Testing
     #expect(refusal(["call", "add", "-s", "ten"])?.contains("a scalar is a 64-bit number") == true)
     #expect(refusal(["call", "echo", "--out-size", "5G"])?.contains("0 to 4294967295") == true)
     #expect(refusal(["call", "echo", "--out-scalars", "5000"])?.contains("--out-scalars") == true)
+    #expect(refusal(["call", "echo", "--out-size", "65M"])?.contains("at most 64M") == true)
   }
 
   @Test func deviceOptionsAreValidated() throws {
@@ -80,6 +81,7 @@ import Testing
     #expect(refusal(["bench", "echo", "--duration", "0"]) != nil)
     #expect(refusal(["bench", "echo", "--iterations", "0"]) != nil)
     #expect(refusal(["bench", "echo", "--sizes", "1,two"])?.contains("'two'") == true)
+    #expect(refusal(["bench", "echo", "--sizes", "1,1G"])?.contains("at most 64M") == true)
   }
 
   @Test func fuzzReplayNeedsASeed() throws {
