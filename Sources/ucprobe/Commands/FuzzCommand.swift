@@ -161,9 +161,14 @@ extension UCProbe {
         printText(report, replayed: replay.map { generator.makeCase(seed: seed, index: $0) })
       }
       guard report.passed else {
-        var messages = ["fuzz: \(Units.count(report.findingCount, "finding")) with seed \(seed)"]
+        var messages: [String] = []
+        if report.findingCount > 0 {
+          messages.append("fuzz: \(Units.count(report.findingCount, "finding")) with seed \(seed)")
+        }
         if liveBuffers != 0 {
-          messages.append("fuzz: live_buffers is \(liveBuffers) after the run, not 0: the driver leaks kernel buffers")
+          messages.append(
+            "fuzz: live_buffers is \(liveBuffers) after the run with seed \(seed), not 0: "
+              + "the driver leaks kernel buffers")
         }
         if let first = report.findings.first {
           messages.append("fuzz: replay the first (call \(first.index)) with: \(replayCommand(first.index))")
