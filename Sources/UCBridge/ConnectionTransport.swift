@@ -5,10 +5,12 @@ import SystemPackage
 /// core in beneath the same call path (as swift-system's Mocking.swift sits
 /// beneath its Syscalls.swift).
 ///
-/// A transport is used from many threads at once.  ``Connection``
+/// A transport is an object (a class-bound existential is one reference,
+/// so calling through it needs no value-witness copy), used from many
+/// threads at once.  ``Connection``
 /// guarantees that ``close()`` is called exactly once, after every
 /// ``ioctl(_:_:)`` has returned and before none starts again.
-package protocol ConnectionTransport: Sendable {
+package protocol ConnectionTransport: AnyObject, Sendable {
   /// Performs one ioctl with ioctl(2)'s contract: the driver reads and
   /// writes `argument` as the command says.
   ///
@@ -24,27 +26,36 @@ package protocol ConnectionTransport: Sendable {
   func close() -> Result<Void, Errno>
 }
 
-/// Where a connection's ioctls go.  The device case is the common one and
-/// is dispatched statically; only a custom transport pays for an
-/// existential.
-internal enum ConnectionBackend: Sendable {
-  case device(FileDescriptor)
-  case custom(any ConnectionTransport)
+/// Where a connection's ioctls go.  The device case is the common one: its
+/// descriptor is a plain value, tested first, so a device call copies no
+/// existential and makes no retain or release; only a custom transport
+/// pays for the existential.  (An enum with a `.custom(any
+/// ConnectionTransport)` case cost a value-witness copy of the whole enum,
+/// a retain and a release on every call.)
+internal struct ConnectionBackend: Sendable {
+  /// The device descriptor; nil for a custom transport.
+  private let device: FileDescriptor?
+  /// The custom transport; nil for a device.
+  private let transport: (any ConnectionTransport)?
+
+  static func device(_ fd: FileDescriptor) -> ConnectionBackend {
+    ConnectionBackend(device: fd, transport: nil)
+  }
+
+  static func custom(_ transport: any ConnectionTransport) -> ConnectionBackend {
+    ConnectionBackend(device: nil, transport: transport)
+  }
 
   @inline(__always)
   func ioctl(
     _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer
   ) -> Result<Void, Errno> {
-    switch self {
-    case .device(let fd): return ioctlDevice(fd, request, argument)
-    case .custom(let transport): return transport.ioctl(request, argument)
-    }
+    if let fd = device { return ioctlDevice(fd, request, argument) }
+    return transport!.ioctl(request, argument)
   }
 
   func close() -> Result<Void, Errno> {
-    switch self {
-    case .device(let fd): return closeDevice(fd)
-    case .custom(let transport): return transport.close()
-    }
+    if let fd = device { return closeDevice(fd) }
+    return transport!.close()
   }
 }

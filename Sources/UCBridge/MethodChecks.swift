@@ -78,6 +78,15 @@ public struct MethodChecks: Hashable, Sendable {
     scalarOutputCount: Int, structOutputSize: Int,
     method: String
   ) throws(UCBridgeError) {
+    // The common case, a call that fits, with integer comparisons only;
+    // the messages are built only for a call that does not.
+    if Self.fits(scalarInputCount, self.scalarInputCount),
+      Self.fits(scalarOutputCount, self.scalarOutputCount),
+      Self.fits(structInputSize, self.structInputSize, roomOnly: false),
+      Self.fits(structOutputSize, self.structOutputSize, roomOnly: true)
+    {
+      return
+    }
     if let problem =
       Self.problem(scalarInputCount, self.scalarInputCount, "scalar inputs")
       ?? Self.problem(scalarOutputCount, self.scalarOutputCount, "scalar outputs")
@@ -87,6 +96,20 @@ public struct MethodChecks: Hashable, Sendable {
                       roomOnly: true)
     {
       throw .badArgument("\(method): \(problem)")
+    }
+  }
+
+  private static func fits(_ count: Int, _ check: ScalarCount) -> Bool {
+    switch check {
+    case .exactly(let want): return count == want
+    case .variable: return (0...Int(UCB_MAX_SCALARS)).contains(count)
+    }
+  }
+
+  private static func fits(_ size: Int, _ check: StructSize, roomOnly: Bool) -> Bool {
+    switch check {
+    case .exactly(let want): return size == want
+    case .variable(let max): return size >= 0 && (roomOnly || size <= max)
     }
   }
 
