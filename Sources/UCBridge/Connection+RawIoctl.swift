@@ -15,10 +15,9 @@ extension Connection {
   /// - Parameters:
   ///   - request: The ioctl number, such as `ucb_ioc_call`; any number is
   ///     sent as is.
-  ///   - argument: The argument, passed to the driver unchanged; for a
-  ///     device node it need not point at readable memory.  (UCBridgeMock's
-  ///     `MockDevice` reads a `UCB_IOC_CALL` header itself before its
-  ///     dispatch core does, so give it 64 readable bytes there.)
+  ///   - argument: The argument, passed to the driver unchanged; it need
+  ///     not point at readable memory (the driver, or a mock device's
+  ///     dispatch core, fails the call with `EFAULT`).
   /// - Throws: ``UCBridgeError/errno(_:)`` with the ioctl's error number,
   ///   or `.badFileDescriptor` once the connection is closed.
   ///

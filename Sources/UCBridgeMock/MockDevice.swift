@@ -148,31 +148,52 @@ public final class MockDevice: Sendable {
     _ client: UnsafeMutablePointer<ucb_client>, _ request: CUnsignedLong,
     _ argument: UnsafeMutableRawPointer
   ) -> Result<Void, Errno> {
-    guard request == ucb_ioc_call else {
+    // A header the caller's pointer does not let us read is the core's to
+    // refuse with EFAULT; there is nothing to inject into or log.
+    guard request == ucb_ioc_call, let before = readHeader(argument) else {
       return core.ioctl(client, request, argument)
     }
-    let call = argument.assumingMemoryBound(to: ucb_call.self)
-    let before = call.pointee
     let fault = faults.withLock { $0.take(for: before.selector) }
     let result: Result<Void, Errno>
     switch fault {
     case .errno(let error)?:
       result = .failure(error)
     case .ioReturn(let ioReturn)?:
-      call.pointee.result = ioReturn.rawValue
-      call.pointee.scalar_out_count = 0
-      call.pointee.struct_out_size = 0
-      result = .success(())
+      result = writeOutcome(ioReturn, to: argument)
     case nil:
       result = core.ioctl(client, request, argument)
     }
-    if recordsCalls {
+    if recordsCalls, let after = readHeader(argument) {
       let record = CallRecord(
-        before: before, after: call.pointee,
+        before: before, after: after,
         error: result.failure, injected: fault != nil)
       log.withLock { $0.append(record) }
     }
     return result
+  }
+
+  /// Reads a caller's call header as the driver does, through the shim's
+  /// `copy_from_user()`, so that a bad pointer is a nil, not a crash.
+  private func readHeader(_ argument: UnsafeRawPointer) -> ucb_call? {
+    var header = ucb_call()
+    let missed = withUnsafeMutableBytes(of: &header) {
+      copy_from_user($0.baseAddress, argument, UInt($0.count))
+    }
+    return missed == 0 ? header : nil
+  }
+
+  /// Writes an injected result and zero output counts into the caller's
+  /// header, as the core's write-back does.
+  private func writeOutcome(
+    _ ioReturn: IOReturn, to argument: UnsafeMutableRawPointer
+  ) -> Result<Void, Errno> {
+    // result, scalar_out_count and struct_out_size are adjacent.
+    var outcome: (UInt32, UInt32, UInt32) = (ioReturn.rawValue, 0, 0)
+    let offset = MemoryLayout<ucb_call>.offset(of: \.result)!
+    let missed = withUnsafeBytes(of: &outcome) {
+      copy_to_user(argument + offset, $0.baseAddress, UInt($0.count))
+    }
+    return missed == 0 ? .success(()) : .failure(.badAddress)
   }
 
   /// A new client of the driver; the caller owns it.

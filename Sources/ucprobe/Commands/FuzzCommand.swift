@@ -36,9 +36,6 @@ extension UCProbe {
         within --watchdog seconds is a hang. After the run the driver's \
         live_buffers must be 0.
 
-        Against --mock, headers stay readable for UCB_IOC_CALL: the mock \
-        device reads their first 64 bytes itself.
-
         The seed is printed first; --seed replays a run and --replay one \
         of its calls. The exit status is 1 when anything was found.
 
@@ -123,7 +120,7 @@ extension UCProbe {
       }
 
       let generator = FuzzGenerator(
-        methods: methods, maxStructSize: driver.maxStructSize, headerMayFault: !target.isMock)
+        methods: methods, maxStructSize: driver.maxStructSize)
       let runner = FuzzRunner(
         seed: seed, generator: generator,
         executor: FuzzExecutor(

@@ -12,11 +12,6 @@ struct FuzzGenerator {
   let methods: [MethodInfo]
   /// The driver's max_struct_size.
   let maxStructSize: Int
-  /// Whether a header may be placed where it cannot be read.  A device
-  /// node's driver copies the header itself and fails with `EFAULT`;
-  /// UCBridgeMock's `MockDevice` reads a `UCB_IOC_CALL` header's first 64
-  /// bytes directly, so against the mock those bytes stay readable.
-  let headerMayFault: Bool
 
   private var maxScalars: Int { Int(UCB_MAX_SCALARS) }
 
@@ -228,18 +223,15 @@ struct FuzzGenerator {
     }
   }
 
-  /// A header placement, unreadable ones included where the device
-  /// allows them (see ``headerMayFault``).
+  /// A header placement, unreadable ones included.
   private func headerPlacement(
     for fuzzCase: FuzzCase, _ random: inout SplitMix64
   ) -> Placement {
-    let known = fuzzCase.request.structSize
     let readable = min(Int(fuzzCase.size), 4096)
-    let mustRead = headerMayFault || fuzzCase.request != .call ? 1 : known
     switch Int.random(in: 0..<6, using: &random) {
-    case 0..<2 where readable > mustRead:
-      return .straddlingGuard(inside: Int.random(in: mustRead..<readable, using: &random))
-    case 2 where headerMayFault || fuzzCase.request != .call:
+    case 0..<2 where readable > 1:
+      return .straddlingGuard(inside: Int.random(in: 1..<readable, using: &random))
+    case 2:
       return [.guardPage, .kernel].randomElement(using: &random)!
     case 3:
       return .misaligned(Int.random(in: 1...7, using: &random))

@@ -59,7 +59,7 @@ struct DeviceOptions: ParsableArguments {
       do {
         let device = try MockDevice(maxStructSize: size)
         return ProbeTarget(
-          connection: device.connect(privileged: true), name: "mock", isMock: true,
+          connection: device.connect(privileged: true), name: "mock",
           reopeningOptions: ["--mock"] + (mockMaxStructSize.map {
             ["--mock-max-struct-size", String($0.value)]
           } ?? []))
@@ -70,7 +70,7 @@ struct DeviceOptions: ParsableArguments {
     let path = devicePath
     do {
       return ProbeTarget(
-        connection: try Connection.open(path), name: path.string, isMock: false,
+        connection: try Connection.open(path), name: path.string,
         reopeningOptions: device.map { ["--device", $0] } ?? [])
     } catch {
       var failure = ProbeFailure.failed("cannot open \(path): \(error.explanation)")

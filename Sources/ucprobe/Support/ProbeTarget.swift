@@ -6,8 +6,6 @@ struct ProbeTarget {
   let connection: Connection
   /// The device node's path, or `"mock"`.
   let name: String
-  /// Whether it is the in-process mock rather than a device node.
-  let isMock: Bool
   /// The device options that open the same device again, for the
   /// commands ucprobe suggests (such as a fuzz replay).
   let reopeningOptions: [String]

@@ -1,6 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CUCBridge
 import SystemPackage
 import Testing
-import UCBridge
+@_spi(RawIoctl) import UCBridge
 import UCBridgeIOKit
 import UCBridgeMock
 
@@ -33,6 +37,33 @@ import UCBridgeMock
     #expect(throws: UCBridgeError.ioReturn(.timeout)) { try connection.call(.noop) }
     #expect(throws: UCBridgeError.errno(.ioError)) { try connection.call(.noop) }
     try connection.call(.noop)
+  }
+
+  @Test(arguments: [UInt(0x10), 0xffff_ffff_8100_0000])
+  func unreadableHeaderIsEFAULTWithFaultsAndLogOn(address: UInt) throws {
+    device.injectFault(.ioReturn(.busy), count: 1)
+    device.recordsCalls = true
+    let header = UnsafeMutableRawPointer(bitPattern: address)!
+    #expect(throws: UCBridgeError.errno(.badAddress)) {
+      try connection.rawIoctl(ucb_ioc_call, header)
+    }
+    #expect(device.callLog.isEmpty)
+    // The fault is still there for the next readable call.
+    #expect(throws: UCBridgeError.ioReturn(.busy)) { try connection.call(.noop) }
+  }
+
+  @Test func readOnlyHeaderTakesNoInjectedResult() throws {
+    let page = try #require(mmapPage())
+    defer { munmap(page, 4096) }
+    var call = ucb_call()
+    call.size = UInt32(MemoryLayout<ucb_call>.size)
+    call.selector = Sel.noop
+    page.storeBytes(of: call, as: ucb_call.self)
+    mprotect(page, 4096, PROT_READ)
+    device.injectFault(.ioReturn(.busy), count: 1)
+    #expect(throws: UCBridgeError.errno(.badAddress)) {
+      try connection.rawIoctl(ucb_ioc_call, page)
+    }
   }
 
   @Test func removeAllFaults() throws {
@@ -115,4 +146,9 @@ import UCBridgeMock
     try connection.call(.noop)
     #expect(device.callLog.isEmpty)
   }
+}
+
+private func mmapPage() -> UnsafeMutableRawPointer? {
+  let page = mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+  return page == MAP_FAILED ? nil : page
 }
