@@ -5,9 +5,17 @@
 # (--smoke).
 #
 # Expects /lib/ucbridge/ucbridge.ko and /bin/ucbridge-bench; AF_ALG's hash
-# interface (algif_hash) loaded by scripts/vm/run --kmod.
+# interface (algif_hash) loaded by scripts/vm/run --kmod.  With
+# /lib/ucbridge/patched/ucbridge_patched.ko (scripts/bench --patch), loads
+# it too and measures /dev/ucbridge-patched beside /dev/ucbridge.
 set -eu
 insmod /lib/ucbridge/ucbridge.ko
 echo 67108864 >/sys/module/ucbridge/parameters/max_struct_size
+patched=/lib/ucbridge/patched/ucbridge_patched.ko
+if [ -f "$patched" ]; then
+	insmod "$patched"
+	echo 67108864 >/sys/module/ucbridge_patched/parameters/max_struct_size
+	set -- "$@" --patched /dev/ucbridge-patched
+fi
 grep -E '^(name|driver|priority)' /proc/crypto | paste - - - | grep crc32c || true
 ucbridge-bench device --out /out/device.json "$@"

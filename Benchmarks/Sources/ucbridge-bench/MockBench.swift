@@ -4,6 +4,12 @@ import UCBridge
 import UCBridgeIOKit
 import UCBridgeMock
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// On the host: the mock device's Swift layers against its dispatch core
 /// called straight from C, and allocations per call.
 struct MockBench {
@@ -114,7 +120,81 @@ final class MockFixture {
         }
       }
     default:
-      throw BenchFailure("no variant \(id); there are \(Self.variants.map(\.0))")
+      throw BenchFailure("no variant \(id); there are \(Self.variants.map(\.0))"
+        + " and \(FakeDeviceFixture.variants.map(\.0))")
+    }
+  }
+}
+
+/// The device callers' side of a call, on /dev/null with UCB_IOC_CALL
+/// answered in user space (ucbb_fake_device_calls()): for callgrind.
+final class FakeDeviceFixture {
+  let fd: Int32
+  let connection: Connection
+  var handle: io_connect_t = IO_OBJECT_NULL
+
+  static let variants: [(String, String)] = [
+    ("dev-c", "C: noop, hand-written ioctl"),
+    ("dev-swift-raw", "Swift raw callMethod (buffers)"),
+    ("dev-swift-typed", "Swift typed connection.call(.noop)"),
+    ("dev-iokit-scalar", "IOKit shim IOConnectCallScalarMethod"),
+    ("dev-iokit-method", "IOKit shim IOConnectCallMethod"),
+  ]
+
+  init() throws {
+    ucbb_fake_device_calls()
+    fd = open("/dev/null", O_RDWR)
+    connection = try Connection.open("/dev/null")
+    guard IOServiceOpen("/dev/null", mach_task_self_, 0, &handle) == kIOReturnSuccess
+    else { throw BenchFailure("IOServiceOpen failed") }
+  }
+
+  func run(_ id: String, _ n: Int) throws -> UInt64 {
+    let noScalars = UnsafeBufferPointer<UInt64>(start: nil, count: 0)
+    let noBytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    let noScalarsOut = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
+    let noBytesOut = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    let handle = self.handle
+    switch id {
+    case "dev-c":
+      return try checked("C noop", ucbb_call_noop(fd, UInt64(n)))
+    case "dev-swift-raw":
+      return try timed {
+        for _ in 0..<n {
+          _ = try connection.callMethod(
+            selectorNoop, scalarInput: noScalars, structInput: noBytes,
+            scalarOutput: noScalarsOut, structOutput: noBytesOut)
+        }
+      }
+    case "dev-swift-typed":
+      return try timed {
+        for _ in 0..<n { try connection.call(.noop) }
+      }
+    case "dev-iokit-scalar":
+      return try timed {
+        var count: UInt32 = 0
+        for _ in 0..<n {
+          count = 0
+          guard IOConnectCallScalarMethod(handle, selectorNoop, nil, 0, nil, &count)
+            == kIOReturnSuccess
+          else { throw BenchFailure("IOConnectCallScalarMethod failed") }
+        }
+      }
+    case "dev-iokit-method":
+      return try timed {
+        var count: UInt32 = 0
+        var structCount = 0
+        for _ in 0..<n {
+          count = 0
+          structCount = 0
+          guard IOConnectCallMethod(
+            handle, selectorNoop, nil, 0, nil, 0, nil, &count, nil, &structCount)
+            == kIOReturnSuccess
+          else { throw BenchFailure("IOConnectCallMethod failed") }
+        }
+      }
+    default:
+      throw BenchFailure("no variant \(id)")
     }
   }
 }

@@ -1,10 +1,14 @@
 // ucbridge-bench: what ucbridge's checks and Swift layers cost over a
 // hand-written ioctl, measured side by side.  scripts/bench runs it:
 //
-//   ucbridge-bench device [--smoke] --out FILE   in the VM, /dev/ucbridge
+//   ucbridge-bench device [--smoke] [--patched DEV] --out FILE
+//                                                in the VM, /dev/ucbridge
+//                                                (and a patched module)
 //   ucbridge-bench mock [--smoke] --out FILE     on the host, the mock
-//   ucbridge-bench ir VARIANT N                  N mock noop calls of one
-//                                                layer, for callgrind
+//   ucbridge-bench ir VARIANT N                  N noop calls of one layer,
+//                                                for callgrind: on the mock,
+//                                                or dev-*: a device's caller
+//                                                with the kernel stubbed out
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -39,10 +43,14 @@ if let i = arguments.firstIndex(of: "--out"), i + 1 < arguments.count {
 }
 
 do {
+  try checkSelectors()
   switch mode {
   case "device":
     guard let out else { usage() }
     var bench = DeviceBench(smoke: smoke)
+    if let i = arguments.firstIndex(of: "--patched"), i + 1 < arguments.count {
+      bench.patched = arguments[i + 1]
+    }
     try bench.run()
     try save(bench.results, to: out)
   case "mock":
@@ -52,9 +60,13 @@ do {
     try save(bench.results, to: out)
   case "ir":
     guard arguments.count == 2, let n = Int(arguments[1]) else { usage() }
-    let fixture = try MockFixture()
-    _ = try fixture.run(arguments[0], n)
-    fixture.close()
+    if arguments[0].hasPrefix("dev-") {
+      _ = try FakeDeviceFixture().run(arguments[0], n)
+    } else {
+      let fixture = try MockFixture()
+      _ = try fixture.run(arguments[0], n)
+      fixture.close()
+    }
   default:
     usage()
   }

@@ -34,6 +34,13 @@ uint64_t ucbb_alloc_count_stop(void);
  */
 extern const unsigned long ucbb_ioc_unknown;
 
+/*
+ * From now on, UCB_IOC_CALL on any descriptor succeeds in user space as a
+ * noop, without a system call: for counting the instructions of the
+ * callers of a device with callgrind on a machine without one.
+ */
+void ucbb_fake_device_calls(void);
+
 /* An ioctl nobody handles: each must fail with ENOTTY. */
 int64_t ucbb_bare_ioctl(int fd, unsigned long cmd, uint64_t n);
 
