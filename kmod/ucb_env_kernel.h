@@ -6,6 +6,7 @@
 #define _UCB_ENV_KERNEL_H
 
 #include <linux/atomic.h>
+#include <linux/bitops.h>
 #include <linux/capability.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -39,6 +40,10 @@ static inline bool ucb_env_client_is_admin(const struct ucb_env_client *env)
 {
 	return capable(CAP_SYS_ADMIN);
 }
+
+typedef unsigned long ucb_flag_t;
+#define ucb_flag_trylock(f)	(!test_and_set_bit_lock(0, (f)))
+#define ucb_flag_unlock(f)	clear_bit_unlock(0, (f))
 
 typedef atomic_long_t ucb_counter_t;
 #define ucb_counter_inc(c)	atomic_long_inc(c)

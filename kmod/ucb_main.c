@@ -50,10 +50,10 @@ static int ucbridge_open(struct inode *inode, struct file *file)
 {
 	struct ucb_client *client;
 
-	client = kzalloc(sizeof(*client), GFP_KERNEL);
+	client = kmalloc(sizeof(*client), GFP_KERNEL);
 	if (!client)
 		return -ENOMEM;
-	client->driver = &ucbridge_driver;
+	ucb_client_init(client, &ucbridge_driver);
 	file->private_data = client;
 	/* With no .llseek either, lseek() fails with ESPIPE on every kernel. */
 	return nonseekable_open(inode, file);
@@ -61,7 +61,10 @@ static int ucbridge_open(struct inode *inode, struct file *file)
 
 static int ucbridge_release(struct inode *inode, struct file *file)
 {
-	kfree(file->private_data);
+	struct ucb_client *client = file->private_data;
+
+	ucb_client_release(client);
+	kfree(client);
 	return 0;
 }
 

@@ -77,6 +77,12 @@ static inline bool ucb_env_client_is_admin(const struct ucb_env_client *env)
 	return env->admin;
 }
 
+typedef atomic_bool ucb_flag_t;
+#define ucb_flag_trylock(f)	\
+	(!atomic_exchange_explicit((f), true, memory_order_acquire))
+#define ucb_flag_unlock(f)	\
+	atomic_store_explicit((f), false, memory_order_release)
+
 typedef atomic_long ucb_counter_t;
 #define ucb_counter_inc(c)	atomic_fetch_add((c), 1)
 #define ucb_counter_dec(c)	atomic_fetch_sub((c), 1)

@@ -24,6 +24,7 @@ final class MockTransport: ConnectionTransport, @unchecked Sendable {
   }
 
   func close() -> Result<Void, Errno> {
+    ucb_client_release(client)
     client.deinitialize(count: 1)
     client.deallocate()
     return .success(())

@@ -15,12 +15,14 @@ enum ucb_buffer_kind {
 	UCB_BUFFER_NONE,	/* nothing to release */
 	UCB_BUFFER_STACK,	/* small: an array of struct ucb_call_buffers */
 	UCB_BUFFER_HEAP,	/* large: ucb_env_alloc() */
+	UCB_BUFFER_CACHED,	/* large: its connection's input cache */
 };
 
 struct ucb_buffer {
 	void *data;
 	size_t size;
 	enum ucb_buffer_kind kind;
+	ucb_flag_t *cache_busy;	/* UCB_BUFFER_CACHED: the cache's lock */
 };
 
 struct ucb_call_buffers {

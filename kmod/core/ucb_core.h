@@ -108,16 +108,27 @@ struct ucb_driver {
  * struct ucb_client - one open connection to a driver
  * @driver: The driver it talks to.
  * @env: What the environment keeps per connection.
+ * @input_cache: A heap buffer kept for the connection's large struct
+ *	inputs, so that a call needs no allocation; it grows to the largest
+ *	input seen and is freed by ucb_client_release().
+ * @input_cache_size: Its size in bytes.
+ * @input_cache_busy: Held by the call using it; a concurrent call on the
+ *	same connection allocates a buffer of its own instead of waiting.
  */
 struct ucb_client {
 	struct ucb_driver *driver;
 	struct ucb_env_client env;
+	void *input_cache;
+	size_t input_cache_size;
+	ucb_flag_t input_cache_busy;
 };
 
 int ucb_driver_init(struct ucb_driver *driver);
 int ucb_driver_set_max_struct_size(struct ucb_driver *driver, u32 size);
 void ucb_driver_destroy(struct ucb_driver *driver);
 void ucb_driver_reset_stats(struct ucb_driver *driver);
+void ucb_client_init(struct ucb_client *client, struct ucb_driver *driver);
+void ucb_client_release(struct ucb_client *client);
 long ucb_ioctl(struct ucb_client *client, unsigned int cmd,
 	       void __user *arg);
 

@@ -105,8 +105,46 @@ static void ucb_buffer_put(struct ucb_driver *driver, struct ucb_buffer *buf)
 		ucb_env_free(buf->data);
 		ucb_counter_dec(&driver->live_buffers);
 		break;
+	case UCB_BUFFER_CACHED:
+		ucb_flag_unlock(buf->cache_busy);
+		ucb_counter_dec(&driver->live_buffers);
+		break;
 	}
 	buf->kind = UCB_BUFFER_NONE;
+}
+
+/*
+ * A large struct input goes into its connection's cached buffer unless
+ * another call on the connection holds it: no allocation per call, and no
+ * zeroing either, which a kernel with init_on_alloc does to every fresh
+ * buffer.  The cache only grows, to the largest input seen.
+ */
+static int ucb_input_buffer_get(struct ucb_client *client,
+				struct ucb_buffer *buf, void *stack,
+				size_t stack_size, size_t size)
+{
+	struct ucb_driver *driver = client->driver;
+	void *grown;
+
+	if (size <= stack_size || !ucb_flag_trylock(&client->input_cache_busy))
+		return ucb_buffer_get(driver, buf, stack, stack_size, size,
+				      false);
+	if (client->input_cache_size < size) {
+		grown = ucb_env_alloc(size);
+		if (!grown) {
+			ucb_flag_unlock(&client->input_cache_busy);
+			return -ENOMEM;
+		}
+		ucb_env_free(client->input_cache);
+		client->input_cache = grown;
+		client->input_cache_size = size;
+	}
+	buf->data = client->input_cache;
+	buf->size = size;
+	buf->kind = UCB_BUFFER_CACHED;
+	buf->cache_busy = &client->input_cache_busy;
+	ucb_counter_inc(&driver->live_buffers);
+	return 0;
 }
 
 static bool ucb_count_matches(u32 want, u32 got)
@@ -174,9 +212,10 @@ static int ucb_copy_inputs(struct ucb_driver *driver,
 	memset(bufs->scalar_out, 0, sizeof(bufs->scalar_out));
 
 	/* Sizes are bounded by UCB_STRUCT_SIZE_LIMIT: + 1 is safe. */
-	err = ucb_buffer_get(driver, &bufs->struct_in, bufs->struct_in_stack,
-			     sizeof(bufs->struct_in_stack),
-			     (size_t)call->struct_in_size + 1, false);
+	err = ucb_input_buffer_get(args->client, &bufs->struct_in,
+				   bufs->struct_in_stack,
+				   sizeof(bufs->struct_in_stack),
+				   (size_t)call->struct_in_size + 1);
 	if (err)
 		return err;
 	struct_in = bufs->struct_in.data;
@@ -493,4 +532,28 @@ void ucb_driver_destroy(struct ucb_driver *driver)
 void ucb_driver_reset_stats(struct ucb_driver *driver)
 {
 	ucb_env_stats_reset(driver->stats);
+}
+
+/**
+ * ucb_client_init() - set up a new connection to a driver
+ * @client: Storage for it.
+ * @driver: The driver, initialized.
+ *
+ * The environment part, @client->env, is the caller's to fill in.
+ */
+void ucb_client_init(struct ucb_client *client, struct ucb_driver *driver)
+{
+	memset(client, 0, sizeof(*client));
+	client->driver = driver;
+}
+
+/**
+ * ucb_client_release() - free what a closing connection holds
+ * @client: The connection; no call may be running on it.
+ */
+void ucb_client_release(struct ucb_client *client)
+{
+	ucb_env_free(client->input_cache);
+	client->input_cache = NULL;
+	client->input_cache_size = 0;
 }

@@ -27,6 +27,10 @@
  * ucb_counter_t;			an atomic long
  * ucb_counter_inc(c), ucb_counter_dec(c), ucb_counter_read(c)
  *
+ * ucb_flag_t;				a one-bit try-lock, zero-initialized
+ * bool ucb_flag_trylock(ucb_flag_t *f);	true when taken (acquire)
+ * void ucb_flag_unlock(ucb_flag_t *f);	(release)
+ *
  * struct ucb_stats;			per-method call and error counters,
  *					cheap to bump from many CPUs at once
  * struct ucb_stats *ucb_env_stats_alloc(u32 count);

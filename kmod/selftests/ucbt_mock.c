@@ -37,12 +37,12 @@ int ucbt_open(void)
 	for (handle = 0; handle < UCBT_MAX_HANDLES; handle++) {
 		if (ucbt_clients[handle])
 			continue;
-		client = calloc(1, sizeof(*client));
+		client = malloc(sizeof(*client));
 		if (!client) {
 			err = -ENOMEM;
 			break;
 		}
-		client->driver = &ucbt_driver;
+		ucb_client_init(client, &ucbt_driver);
 		client->env.admin = !ucbt_unprivileged;
 		ucbt_clients[handle] = client;
 		err = handle;
@@ -56,6 +56,7 @@ unlock:
 void ucbt_close(int handle)
 {
 	pthread_mutex_lock(&ucbt_lock);
+	ucb_client_release(ucbt_clients[handle]);
 	free(ucbt_clients[handle]);
 	ucbt_clients[handle] = NULL;
 	pthread_mutex_unlock(&ucbt_lock);

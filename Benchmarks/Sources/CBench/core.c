@@ -26,7 +26,7 @@ struct ucbb_core *ucbb_core_open(uint32_t max_struct_size)
 		free(core);
 		return NULL;
 	}
-	core->client.driver = &core->driver;
+	ucb_client_init(&core->client, &core->driver);
 	return core;
 }
 
