@@ -29,6 +29,8 @@ public final class MockDevice: Sendable {
 
   private let core: CoreDriver
   private let faults = Mutex<[PendingFault]>([])
+  /// Whether `faults` may hold any, read without its lock on every call.
+  private let faultsPending = Atomic<Bool>(false)
   private let log = Mutex<[CallRecord]>([])
   private let recording = Atomic<Bool>(false)
 
@@ -120,12 +122,16 @@ public final class MockDevice: Sendable {
     precondition(count > 0, "a fault applies to at least one call")
     faults.withLock {
       $0.append(PendingFault(fault: fault, selector: selector, remaining: count))
+      faultsPending.store(true, ordering: .relaxed)
     }
   }
 
   /// Drops every fault not yet used up.
   public func removeAllFaults() {
-    faults.withLock { $0.removeAll() }
+    faults.withLock {
+      $0.removeAll()
+      faultsPending.store(false, ordering: .relaxed)
+    }
   }
 
   /// Whether method calls are added to ``callLog``; off until set, so a
@@ -148,12 +154,20 @@ public final class MockDevice: Sendable {
     _ client: UnsafeMutablePointer<ucb_client>, _ request: CUnsignedLong,
     _ argument: UnsafeMutableRawPointer
   ) -> Result<Void, Errno> {
-    // A header the caller's pointer does not let us read is the core's to
-    // refuse with EFAULT; there is nothing to inject into or log.
-    guard request == ucb_ioc_call, let before = readHeader(argument) else {
+    // Only a pending fault or the call log needs the header before the
+    // core reads it (a system call, in the shim).  A header the caller's
+    // pointer does not let us read is the core's to refuse with EFAULT.
+    guard request == ucb_ioc_call,
+      recordsCalls || faultsPending.load(ordering: .relaxed),
+      let before = readHeader(argument)
+    else {
       return core.ioctl(client, request, argument)
     }
-    let fault = faults.withLock { $0.take(for: before.selector) }
+    let fault = faults.withLock {
+      let fault = $0.take(for: before.selector)
+      if $0.isEmpty { faultsPending.store(false, ordering: .relaxed) }
+      return fault
+    }
     let result: Result<Void, Errno>
     switch fault {
     case .errno(let error)?:
@@ -199,8 +213,7 @@ public final class MockDevice: Sendable {
   /// A new client of the driver; the caller owns it.
   func makeClient(privileged: Bool) -> UnsafeMutablePointer<ucb_client> {
     let client = UnsafeMutablePointer<ucb_client>.allocate(capacity: 1)
-    client.initialize(to: ucb_client())
-    client.pointee.driver = core.driver
+    ucb_client_init(client, core.driver)
     client.pointee.env.admin = privileged
     return client
   }

@@ -9,11 +9,12 @@
 #   hostile-break-copy_once.tap   the races against the broken copy-once
 #                        variant, every one of which must fail
 #   swift-device.xml     the Swift suite against /dev/ucbridge (JUnit XML)
-#   guest.tap            checks made here: the example app
+#   guest.tap            checks made here: the example app, ucprobe, its
+#                        fuzz (1 000 000 calls) and rmmod afterwards
 #
 # Expects /lib/ucbridge/ucbridge.ko, /lib/ucbridge/break-<name>/ucbridge.ko,
 # /bin/ucbridge_test, /bin/ucbridge_hostile, /bin/ucbridgePackageTests.xctest,
-# /bin/ucb-pathinfo.
+# /bin/ucb-pathinfo and /bin/ucprobe.
 set -u
 good=/lib/ucbridge/ucbridge.ko
 tap=/out/guest.tap
@@ -54,8 +55,11 @@ ucbridge_hostile >/out/hostile.tap 2>&1
 cat /out/hostile.tap
 
 echo "== Swift suite against /dev/ucbridge"
+# UCBridgeTests holds the device tests; the rest of the bundle tests tools
+# against the mock, which the host runs.
 UCBRIDGE_TEST_DEVICE=/dev/ucbridge UCBRIDGE_TEST_SET_MAX=1 \
 	ucbridgePackageTests.xctest --testing-library swift-testing \
+	--filter 'UCBridgeTests\.' \
 	--xunit-output /out/swift-device.xml >/out/swift-device.log 2>&1
 tail -3 /out/swift-device.log
 
@@ -66,4 +70,31 @@ check "ucb-pathinfo finds /etc/passwd as stat(1) does" \
 	grep -qxF "$expected" /out/example.txt
 check "ucb-pathinfo reports a missing file as not found" \
 	grep -qxF "/no/such/file: not found" /out/example.txt
+
+echo "== ucprobe"
+ucprobe list | tee /out/ucprobe-list.txt
+check "ucprobe list shows the reference table" \
+	grep -qE '^ +4 +pathInfo +0 +var≤4K +4 +0' /out/ucprobe-list.txt
+ucprobe call pathInfo --string /etc/passwd | tee /out/ucprobe-call.txt
+check "ucprobe call pathInfo finds /etc/passwd" \
+	grep -qE "^  \[3\] +$(stat -c %s /etc/passwd) " /out/ucprobe-call.txt
+check "ucprobe call add -s 1 exits 1 naming kIOReturnBadArgument" sh -c \
+	'ucprobe call add -s 1 >/dev/null 2>/tmp/err; [ $? -eq 1 ] && grep -q kIOReturnBadArgument /tmp/err'
+
+# Random calls of every kind, malformed ones included, each checked against
+# the ABI; a fresh seed each run, printed for replay.  A small maximum keeps
+# a million calls quick under emulation and puts every boundary in reach;
+# a shorter run covers the default 1 MiB.
+fuzz() { # CALLS MAX_STRUCT_SIZE
+	echo "$2" >/sys/module/ucbridge/parameters/max_struct_size
+	ucprobe fuzz --iterations "$1" >/out/fuzz-$2.txt 2>/dev/null
+	status=$?
+	tail -2 /out/fuzz-$2.txt
+	seed=$(sed -n 's/.*seed \([0-9]*\).*/\1/p' /out/fuzz-$2.txt | head -1)
+	check "ucprobe fuzz: $1 calls at max_struct_size $2, seed $seed: no findings, no live buffers" \
+		test "$status" -eq 0
+}
+fuzz 1000000 16384
+fuzz 20000 1048576
+check "rmmod after the fuzz" rmmod ucbridge
 exit 0
