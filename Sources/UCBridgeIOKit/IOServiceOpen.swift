@@ -47,7 +47,7 @@ public func IOServiceOpen(
   _ connection: Connection, _ owningTask: task_port_t, _ type: UInt32,
   _ connect: UnsafeMutablePointer<io_connect_t>
 ) -> kern_return_t {
-  connect.pointee = openConnections.withLock { $0.add(connection) }
+  connect.pointee = openConnections.write { $0.add(connection) }
   return kIOReturnSuccess
 }
 
@@ -63,7 +63,7 @@ public func IOServiceOpen(
 /// The corresponding IOKit call is `IOServiceClose`; the C call is
 /// `close(fd)`.
 public func IOServiceClose(_ connect: io_connect_t) -> kern_return_t {
-  guard let connection = openConnections.withLock({ $0.remove(connect) }) else {
+  guard let connection = openConnections.write({ $0.remove(connect) }) else {
     return kIOReturnNotOpen
   }
   do {

@@ -30,6 +30,44 @@ import UCBridgeMock
     #expect(IOServiceClose(IO_OBJECT_NULL) == kIOReturnNotOpen)
   }
 
+  @Test func aClosedHandleStaysClosedWhenItsSlotIsReused() throws {
+    let device = try MockDevice()
+    var old = IO_OBJECT_NULL, new = IO_OBJECT_NULL
+    #expect(IOServiceOpen(device.connect(), mach_task_self_, 0, &old) == kIOReturnSuccess)
+    #expect(IOServiceClose(old) == kIOReturnSuccess)
+    #expect(IOServiceOpen(device.connect(), mach_task_self_, 0, &new) == kIOReturnSuccess)
+    #expect(new != old)
+    #expect(IOConnectCallMethod(old, 0, nil, 0, nil, 0, nil, nil, nil, nil) == kIOReturnNotOpen)
+    #expect(IOServiceClose(old) == kIOReturnNotOpen)
+    #expect(IOConnectCallMethod(new, 0, nil, 0, nil, 0, nil, nil, nil, nil) == kIOReturnSuccess)
+    #expect(IOServiceClose(new) == kIOReturnSuccess)
+  }
+
+  @Test func manyThreadsOnOneHandle() async throws {
+    let device = try MockDevice()
+    var conn = IO_OBJECT_NULL
+    #expect(IOServiceOpen(device.connect(), mach_task_self_, 0, &conn) == kIOReturnSuccess)
+    let handle = conn
+    let failures = await withTaskGroup(of: Int.self) { group in
+      for task in 0..<4 {
+        group.addTask {
+          var failed = 0
+          for i in 0..<500 {
+            var input: [UInt64] = [UInt64(task), UInt64(i)]
+            var output: UInt64 = 0
+            var count: UInt32 = 1
+            if IOConnectCallScalarMethod(handle, 1, &input, 2, &output, &count)
+              != kIOReturnSuccess || output != UInt64(task + i) { failed += 1 }
+          }
+          return failed
+        }
+      }
+      return await group.reduce(0, +)
+    }
+    #expect(failures == 0)
+    #expect(IOServiceClose(handle) == kIOReturnSuccess)
+  }
+
   @Test func constants() {
     #expect(kIOUCVariableStructureSize == 0xffff_ffff)
     #expect(kIOReturnSuccess == 0)
