@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "UCBridgeIOKit", targets: ["UCBridgeIOKit"]),
         .executable(name: "ucb-pathinfo", targets: ["PathInfoExample"]),
         .executable(name: "ucprobe", targets: ["ucprobe"]),
+        .library(name: "UCBridgeConformance", targets: ["UCBridgeConformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
@@ -68,6 +69,16 @@ let package = Package(
             dependencies: [
                 "UCBridge", "UCBridgeMock", "CUCBridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // The differential conformance corpus: hundreds of calls with the
+        // outcomes the ABI documents, run on the mock or a device node,
+        // with a transcript that two runs can be compared by.
+        .target(
+            name: "UCBridgeConformance",
+            dependencies: [
+                "UCBridge", "UCBridgeMock", "CUCBridge", "CUCBridgeCore",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

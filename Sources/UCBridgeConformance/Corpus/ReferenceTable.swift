@@ -1,0 +1,141 @@
+import CUCBridge
+import CUCBridgeCore
+
+/// The reference driver as the ABI header describes it: its selectors,
+/// its method table and its description.  Cases compare the driver's
+/// introspection against this, not against anything the driver reports.
+enum ReferenceTable {
+  /// One method table entry.
+  struct Entry: Sendable {
+    let selector: UInt32
+    let name: String
+    let scalarInputCount: UInt32
+    let structInputSize: UInt32
+    let scalarOutputCount: UInt32
+    let structOutputSize: UInt32
+    /// The method's own maximum for a variable struct input.
+    var structInputMax = UInt32(UCB_STRUCT_SIZE_LIMIT)
+    var adminOnly = false
+  }
+
+  static let noop = UCB_SEL_NOOP.rawValue
+  static let add = UCB_SEL_ADD.rawValue
+  static let echo = UCB_SEL_ECHO.rawValue
+  static let checksum = UCB_SEL_CHECKSUM.rawValue
+  static let pathInfo = UCB_SEL_PATH_INFO.rawValue
+  static let fixedTransform = UCB_SEL_FIXED_TRANSFORM.rawValue
+  static let consistency = UCB_SEL_CONSISTENCY.rawValue
+  static let resetStats = UCB_SEL_RESET_STATS.rawValue
+  static let generate = UCB_SEL_GENERATE.rawValue
+  static let sink = UCB_SEL_SINK.rawValue
+
+  /// The number of methods: valid selectors are below it.
+  static let methodCount = UCB_REFERENCE_METHOD_COUNT.rawValue
+
+  private static let variable = UCB_VARIABLE_SIZE
+
+  /// The table, in selector order.
+  static let methods: [Entry] = [
+    Entry(selector: noop, name: "noop", scalarInputCount: 0, structInputSize: 0,
+          scalarOutputCount: 0, structOutputSize: 0),
+    Entry(selector: add, name: "add", scalarInputCount: 2, structInputSize: 0,
+          scalarOutputCount: 1, structOutputSize: 0),
+    Entry(selector: echo, name: "echo", scalarInputCount: 0, structInputSize: variable,
+          scalarOutputCount: 0, structOutputSize: variable),
+    Entry(selector: checksum, name: "checksum", scalarInputCount: 0, structInputSize: variable,
+          scalarOutputCount: 2, structOutputSize: 0),
+    Entry(selector: pathInfo, name: "pathInfo", scalarInputCount: 0, structInputSize: variable,
+          scalarOutputCount: 4, structOutputSize: 0, structInputMax: UInt32(UCB_PATH_INFO_MAX)),
+    Entry(selector: fixedTransform, name: "fixedTransform", scalarInputCount: 0,
+          structInputSize: 24, scalarOutputCount: 0, structOutputSize: 24),
+    Entry(selector: consistency, name: "consistency", scalarInputCount: variable,
+          structInputSize: variable, scalarOutputCount: 1, structOutputSize: 0),
+    Entry(selector: resetStats, name: "resetStats", scalarInputCount: 0, structInputSize: 0,
+          scalarOutputCount: 0, structOutputSize: 0, adminOnly: true),
+    Entry(selector: generate, name: "generate", scalarInputCount: 1, structInputSize: 0,
+          scalarOutputCount: 0, structOutputSize: variable),
+    Entry(selector: sink, name: "sink", scalarInputCount: 0, structInputSize: variable,
+          scalarOutputCount: 0, structOutputSize: 0),
+  ]
+
+  /// The reference driver's version, (major << 16 | minor << 8 | patch).
+  static let driverVersion = UInt32(UCB_REFERENCE_VERSION)
+
+  /// The default driver-wide max_struct_size of the reference driver.
+  static let defaultMaxStructSize = Int(UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE)
+
+  /// `struct ucb_driver_info` as the driver must fill it in.
+  ///
+  /// - Parameters:
+  ///   - size: The caller's `size`, which the driver copies back.
+  ///   - maxStructSize: The driver-wide max_struct_size.
+  /// - Returns: Its bytes; `live_buffers` is 0, as between calls.
+  static func driverInfo(size: UInt32, maxStructSize: Int) -> Bytes {
+    var info = ucb_driver_info()
+    info.size = size
+    info.abi_version = UInt32(UCB_ABI_VERSION)
+    info.driver_version = driverVersion
+    info.method_count = methodCount
+    info.max_scalars = UInt32(UCB_MAX_SCALARS)
+    info.max_struct_size = UInt32(maxStructSize)
+    info.struct_size_limit = UInt32(UCB_STRUCT_SIZE_LIMIT)
+    setName("ucbridge", of: &info.name)
+    return .literal(withUnsafeBytes(of: info, Array.init))
+  }
+
+  /// `struct ucb_method_info` as the driver must fill it in, with its
+  /// counters 0 (cases record it so).
+  ///
+  /// - Parameters:
+  ///   - entry: The method.
+  ///   - size: The caller's `size`, which the driver copies back.
+  ///   - maxStructSize: The driver-wide max_struct_size.
+  /// - Returns: Its bytes.
+  static func methodInfo(_ entry: Entry, size: UInt32, maxStructSize: Int) -> Bytes {
+    var info = ucb_method_info()
+    info.size = size
+    info.selector = entry.selector
+    info.method_flags = entry.adminOnly ? UCB_METHOD_FLAG_ADMIN : 0
+    info.scalar_in_count = entry.scalarInputCount
+    info.struct_in_size = entry.structInputSize
+    info.scalar_out_count = entry.scalarOutputCount
+    info.struct_out_size = entry.structOutputSize
+    info.struct_in_max = effectiveMax(entry.structInputSize, entry.structInputMax, maxStructSize)
+    info.struct_out_max = effectiveMax(
+      entry.structOutputSize, UInt32(UCB_STRUCT_SIZE_LIMIT), maxStructSize)
+    setName(entry.name, of: &info.name)
+    return .literal(withUnsafeBytes(of: info, Array.init))
+  }
+
+  /// A check's maximum as the driver applies it: the fixed size, or for a
+  /// variable size the smaller of the method's and the driver's maxima.
+  private static func effectiveMax(_ size: UInt32, _ methodMax: UInt32, _ driverMax: Int) -> UInt32 {
+    size == variable ? min(methodMax, UInt32(driverMax)) : size
+  }
+
+  /// Stores a name NUL-padded into a `char name[UCB_NAME_SIZE]` field.
+  private static func setName<Field>(_ name: String, of field: inout Field) {
+    withUnsafeMutableBytes(of: &field) { bytes in
+      bytes.initializeMemory(as: UInt8.self, repeating: 0)
+      bytes.copyBytes(from: name.utf8.prefix(bytes.count - 1))
+    }
+  }
+}
+
+/// Where `struct ucb_method_info` keeps its counters, which the
+/// introspection cases record as 0: the counters group checks them, from
+/// a reset, where they are deterministic.
+enum MethodInfoLayout {
+  private static let counters: Range<Int> = {
+    let calls = MemoryLayout<ucb_method_info>.offset(of: \.calls)!
+    let errors = MemoryLayout<ucb_method_info>.offset(of: \.errors)!
+    return calls..<errors + MemoryLayout<UInt64>.size
+  }()
+
+  /// The bytes of a method info structure with its counters zeroed.
+  static func withoutCounters(_ bytes: [UInt8]) -> [UInt8] {
+    var bytes = bytes
+    for index in counters where bytes.indices.contains(index) { bytes[index] = 0 }
+    return bytes
+  }
+}
