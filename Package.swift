@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "ucb-pathinfo", targets: ["PathInfoExample"]),
         .executable(name: "ucprobe", targets: ["ucprobe"]),
         .library(name: "UCBridgeConformance", targets: ["UCBridgeConformance"]),
+        .executable(name: "ucb-conformance", targets: ["ucb-conformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
@@ -79,6 +80,16 @@ let package = Package(
             name: "UCBridgeConformance",
             dependencies: [
                 "UCBridge", "UCBridgeMock", "CUCBridge", "CUCBridgeCore",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // Runs the corpus against a device node or --mock: TAP on stdout,
+        // the transcript to a file.
+        .executableTarget(
+            name: "ucb-conformance",
+            dependencies: [
+                "UCBridgeConformance", "UCBridge", "UCBridgeMock",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
