@@ -108,6 +108,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The corpus against the mock, its golden transcript, the runner's
+        // executable and scripts/conformance-diff.
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: [
+                "UCBridgeConformance", "ucb-conformance", "UCBridge", "UCBridgeMock",
+            ],
+            exclude: ["golden.transcript"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

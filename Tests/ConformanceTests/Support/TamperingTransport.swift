@@ -1,0 +1,47 @@
+import CUCBridge
+import SystemPackage
+@_spi(RawIoctl) import UCBridge
+import UCBridgeMock
+
+/// A connection to a mock device that, after each ioctl, lets a test
+/// tamper with the caller's memory as a broken driver would: the positive
+/// controls of the corpus's checks.
+final class TamperingTransport: ConnectionTransport {
+  private let inner: Connection
+  private let tamper: @Sendable (CUnsignedLong, UnsafeMutableRawPointer) -> Void
+
+  /// Wraps a privileged connection to a fresh reference mock.
+  ///
+  /// - Parameter tamper: Runs after every ioctl, with its number and
+  ///   argument.
+  init(tamper: @escaping @Sendable (CUnsignedLong, UnsafeMutableRawPointer) -> Void) throws {
+    inner = try MockDevice().connect(privileged: true)
+    self.tamper = tamper
+  }
+
+  /// A connection through a tampering transport.
+  static func connection(
+    tamper: @escaping @Sendable (CUnsignedLong, UnsafeMutableRawPointer) -> Void
+  ) throws -> Connection {
+    Connection(transport: try TamperingTransport(tamper: tamper))
+  }
+
+  func ioctl(
+    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer
+  ) -> Result<Void, Errno> {
+    let result = Result { () throws(UCBridgeError) in try inner.rawIoctl(request, argument) }
+      .mapError { error -> Errno in
+        if case .errno(let number) = error { return number }
+        return .ioError
+      }
+    tamper(request, argument)
+    return result
+  }
+
+  func close() -> Result<Void, Errno> { .success(()) }
+}
+
+/// A call header's fields, read from the caller's memory.
+func callHeader(at argument: UnsafeMutableRawPointer) -> UnsafeMutablePointer<ucb_call> {
+  argument.assumingMemoryBound(to: ucb_call.self)
+}
