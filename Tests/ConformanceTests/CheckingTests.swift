@@ -7,7 +7,7 @@ import UCBridgeMock
 
 /// Positive controls: a driver that breaks the ABI in each way the corpus
 /// checks for makes the case that looks fail, with a problem saying so.
-@Suite struct CheckingTests {
+@Suite(.hostOnly) struct CheckingTests {
   /// Runs one corpus case on `connection` and returns its problems.
   private func problems(of name: String, on connection: Connection) throws -> [String] {
     let testCase = try #require(ConformanceCorpus.reference.first { $0.name == name })

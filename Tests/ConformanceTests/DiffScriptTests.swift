@@ -4,7 +4,7 @@ import UCBridgeConformance
 
 /// scripts/conformance-diff: agreement, every kind of difference, and
 /// files that are not transcripts.
-@Suite struct DiffScriptTests {
+@Suite(.hostOnly) struct DiffScriptTests {
   private let entries = [
     TranscriptEntry(name: "noop/valid", outcome: "kIOReturnSuccess", scalarCount: 0, structSize: 0, hash: "cbf29ce484222325"),
     TranscriptEntry(name: "add/40+2", outcome: "kIOReturnSuccess", scalarCount: 1, structSize: 0, hash: "ff3add6b3789daef"),

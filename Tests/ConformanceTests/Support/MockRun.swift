@@ -12,12 +12,14 @@ let mockRun = Result { () throws(ConformanceError) in
 }
 
 extension Trait where Self == ConditionTrait {
-  /// For the suites that run the corpus on the mock: the conformance run
-  /// against a real device is scripts/guest/conformance.sh's, so these do
-  /// not run again beside one (with `UCBRIDGE_TEST_DEVICE` set).
+  /// For the suites that run the corpus on the mock or need the package's
+  /// files (the golden transcript, scripts/, the built executable): they
+  /// run on the host, not again in the test VM beside a real device (with
+  /// `UCBRIDGE_TEST_DEVICE` set), where the conformance run is
+  /// scripts/guest/conformance.sh's.
   static var hostOnly: Self {
     .enabled(
       if: getenv("UCBRIDGE_TEST_DEVICE") == nil,
-      "runs the corpus on the mock; the device run is scripts/guest/conformance.sh")
+      "runs on the host; the device's conformance run is scripts/guest/conformance.sh")
   }
 }
