@@ -31,6 +31,8 @@ extension CorpusSection {
       refused("room=0", "no room where exactly 24 bytes are given", request(valid, room: 0)),
       refused("room=23", "room one byte short of a fixed 24-byte output", request(valid, room: 23)),
       refused("room=25", "room one byte larger than a fixed 24-byte output: must be exact", request(valid, room: 25)),
+      refused("room=4096", "a page of room for a fixed 24-byte output", request(valid, room: 4096)),
+      refused("room=max+1", "room over max_struct_size for a fixed 24-byte output", request(valid, room: maxStructSize + 1)),
       refused("scalar_in=1", "an input scalar where none is taken", request(valid, scalars: [1])),
       refused("scalar_out=1", "room for a scalar where none is given", request(valid, scalarRoom: 1)),
     ]

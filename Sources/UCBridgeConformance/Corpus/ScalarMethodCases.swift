@@ -1,19 +1,28 @@
 /// noop and add: the methods of fixed scalar counts, each count one off
-/// either way.
+/// either way; noop also with struct inputs and rooms of every boundary
+/// size, where it takes and gives none.
 extension CorpusSection {
   var noopCases: [ConformanceCase] {
     let noop = ReferenceTable.noop
     func refused(_ name: String, _ summary: String, _ request: CallRequest) -> ConformanceCase {
       call("noop/\(name)", "\(summary) -> kIOReturnBadArgument", expect: .badArgument, CallPlan(request: request))
     }
-    return [
-      call("noop/valid", "nothing in, nothing out", expect: .success, CallPlan(request: CallRequest(selector: noop))),
+    let sizes = boundarySizes.filter { $0.bytes > 0 }
+    let structInputs = sizes.map { size in
+      refused("struct_in=\(size.label)", "\(size.bytes) struct bytes where none is taken",
+              CallRequest(selector: noop, structInput: .pattern(size.bytes)))
+    }
+    let structRooms = sizes.map { size in
+      refused("struct_out=\(size.label)", "\(size.bytes) bytes of struct room where none is given",
+              CallRequest(selector: noop, structOutputRoom: size.bytes))
+    }
+    let valid = call(
+      "noop/valid", "nothing in, nothing out", expect: .success, CallPlan(request: CallRequest(selector: noop)))
+    return [valid] + structInputs + structRooms + [
       refused("scalar_in=1", "one input scalar where none is taken", CallRequest(selector: noop, scalarInput: [1])),
       refused("scalar_in=16", "UCB_MAX_SCALARS input scalars where none is taken",
               CallRequest(selector: noop, scalarInput: Array(repeating: 1, count: 16))),
       refused("scalar_out=1", "room for a scalar where none is given", CallRequest(selector: noop, scalarOutputRoom: 1)),
-      refused("struct_in=1", "a struct byte where none is taken", CallRequest(selector: noop, structInput: .pattern(1))),
-      refused("struct_out=1", "struct room where none is given", CallRequest(selector: noop, structOutputRoom: 1)),
       call("noop/zero_counts/kernel_pointers", "every pointer a kernel address, every count 0: pointers with zero counts are never touched",
            expect: .success,
            CallPlan(request: CallRequest(
