@@ -106,6 +106,14 @@ import UCBridgeMock
     #expect(mentions(try problems(of: "echo/struct_in=4097/room=larger", on: connection), "wrote into the call's inputs"))
   }
 
+  @Test func aWrongDriverDescriptionFailsNamingTheField() throws {
+    let connection = try TamperingTransport.connection { request, argument in
+      guard request == ucb_ioc_driver_info else { return }
+      argument.assumingMemoryBound(to: ucb_driver_info.self).pointee.live_buffers = 3
+    }
+    #expect(try problems(of: "final/driver-info", on: connection) == ["live_buffers 0x3, expected 0x0"])
+  }
+
   @Test func introspectionWritingPastItsStructureFails() throws {
     let connection = try TamperingTransport.connection { request, argument in
       guard request == ucb_ioc_driver_info else { return }
@@ -119,6 +127,6 @@ import UCBridgeMock
       guard request == ucb_ioc_method_info else { return }
       argument.assumingMemoryBound(to: ucb_method_info.self).pointee.struct_in_max -= 1
     }
-    #expect(mentions(try problems(of: "method-info/echo", on: connection), "are not the expected 88"))
+    #expect(try problems(of: "method-info/echo", on: connection) == ["struct_in_max 0xfffff, expected 0x100000"])
   }
 }

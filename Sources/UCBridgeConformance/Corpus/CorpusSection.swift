@@ -72,8 +72,8 @@ struct CorpusSection: Sendable {
       if observation.outcome == .succeeded,
         !observation.structOutput.withUnsafeBytes(output.matches)
       {
-        observation.problems.append(
-          "the \(observation.structOutput.count) bytes written are not the expected \(output.count)")
+        observation.problems += request.fields?.differences(observation.structOutput, expected: output.array)
+          ?? ["the \(observation.structOutput.count) bytes written are not the expected \(output.count)"]
       }
       return observation
     }

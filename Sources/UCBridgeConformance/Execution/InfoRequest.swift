@@ -43,6 +43,16 @@ struct InfoRequest: Hashable, Sendable {
     InfoRequest(command: command, knownSize: 64, size: 64)
   }
 
+  /// The fields of the structure the driver knows for the ioctl; nil for
+  /// an ioctl the driver does not know.
+  var fields: StructFields? {
+    switch command {
+    case ucb_ioc_driver_info: return .driverInfo
+    case ucb_ioc_method_info: return .methodInfo
+    default: return nil
+    }
+  }
+
   /// Bytes of argument memory a case writes: `size` bytes when the driver
   /// may read that many (the known size to 4096), else the known size.
   var bufferCount: Int {
