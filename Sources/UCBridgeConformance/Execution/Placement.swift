@@ -25,13 +25,4 @@ enum Placement: Hashable, Sendable {
   static var lowUnmapped: Placement { .address(0x1000) }
   /// An address no x86-64 pointer can hold (not canonical).
   static var nonCanonical: Placement { .address(0x8000_0000_0000_0000) }
-
-  /// Whether the driver may read and write every byte of a buffer placed
-  /// here (given the buffer is not read-only).
-  var isAccessible: Bool {
-    switch self {
-    case .normal, .misaligned, .readOnly: return true
-    case .null, .address, .guardPage, .straddling: return false
-    }
-  }
 }
