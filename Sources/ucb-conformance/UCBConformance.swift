@@ -27,7 +27,9 @@ struct UCBConformance: ParsableCommand {
       Against a device node the runner must be root: it resets the \
       driver's counters and sets its max_struct_size module parameter \
       (restoring it at the end), and runs the unprivileged cases in a \
-      copy of itself that drops to uid and gid 65534.
+      copy of itself that drops to uid and gid 65534. It must be the \
+      device's only user while it runs: cases check the counters and that \
+      no kernel buffer is live between calls.
 
       EXIT STATUS
         0   every case kept its expectation
