@@ -10,6 +10,16 @@ run() {
 
 run insmod /lib/ucbridge/ucbridge.ko
 run ls -l /dev/ucbridge
-run cat /sys/module/ucbridge/parameters/max_struct_size
+run ucprobe info
+run ucprobe list
 # The seed's use case: a variable-length path in, what the kernel found out.
+run ucprobe call pathInfo --string /etc/passwd
+run ucprobe call add -s 40 -s 2
+# (its progress line is for terminals; the console log keeps no carriage returns)
+run sh -c 'ucprobe bench echo --sizes 0,4096,65536 --iterations 2000 2>/dev/null'
+# The same from a Swift app, through the typed API.
 run ucb-pathinfo /etc/passwd /bin/busybox /no/such/file
+# A call the method table refuses, and the admin-only method as nobody.
+run sh -c 'ucprobe call add -s 1 || true'
+run su -s /bin/sh nobody -c 'ucprobe call resetStats || true'
+run ucprobe list

@@ -9,12 +9,15 @@
 #   hostile-break-copy_once.tap   the races against the broken copy-once
 #                        variant, every one of which must fail
 #   swift-device.xml     the Swift suite against /dev/ucbridge (JUnit XML)
+#   conformance.tap, conformance-device.transcript
+#                        the conformance corpus (scripts/guest/conformance.sh)
 #   guest.tap            checks made here: the example app, ucprobe, its
 #                        fuzz (1 000 000 calls) and rmmod afterwards
 #
 # Expects /lib/ucbridge/ucbridge.ko, /lib/ucbridge/break-<name>/ucbridge.ko,
 # /bin/ucbridge_test, /bin/ucbridge_hostile, /bin/ucbridgePackageTests.xctest,
-# /bin/ucb-pathinfo and /bin/ucprobe.
+# /bin/ucb-pathinfo, /bin/ucprobe, /bin/ucb-conformance and
+# /bin/conformance.sh.
 set -u
 good=/lib/ucbridge/ucbridge.ko
 tap=/out/guest.tap
@@ -49,6 +52,8 @@ for dir in /lib/ucbridge/break-*; do
 done
 [ -d /sys/module/ucbridge ] && rmmod ucbridge
 insmod "$good" || exit 1
+
+sh /bin/conformance.sh
 
 echo "== hostile races and load"
 ucbridge_hostile >/out/hostile.tap 2>&1
