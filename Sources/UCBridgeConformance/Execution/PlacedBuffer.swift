@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import UCBridgeMock
 
 /// One buffer of a call, placed: the address the driver is given and the
 /// bytes of it (and of the slack after it) that this process can reach.
@@ -35,7 +36,7 @@ struct PlacedBuffer {
     switch placement {
     case .normal, .misaligned, .readOnly:
       let offset = placement == .misaligned ? 1 : 0
-      let region = try GuardedRegion(capacity: offset + count + slack)
+      let region = try Self.map(capacity: offset + count + slack)
       let start = region.start + offset
       self.region = region
       address = UInt64(UInt(bitPattern: start))
@@ -60,12 +61,20 @@ struct PlacedBuffer {
     }
   }
 
+  private static func map(capacity: Int) throws(ConformanceError) -> GuardedRegion {
+    do {
+      return try GuardedRegion(capacity: capacity)
+    } catch {
+      throw ConformanceError("cannot map \(capacity) bytes: \(error)")
+    }
+  }
+
   /// Maps pages whose last `readable` bytes are where a buffer starts that
   /// runs on into the guard page after them.
   private static func beforeGuard(
     readable: Int
   ) throws(ConformanceError) -> (GuardedRegion, UInt64, UnsafeMutableRawBufferPointer) {
-    let region = try GuardedRegion(capacity: readable)
+    let region = try Self.map(capacity: readable)
     let start = region.guardPage - readable
     return (
       region, UInt64(UInt(bitPattern: start)),
@@ -80,7 +89,11 @@ struct PlacedBuffer {
   ///
   /// - Throws: ``ConformanceError`` when mprotect(2) fails.
   func makeReadOnly() throws(ConformanceError) {
-    try region?.makeReadOnly()
+    do {
+      try region?.makeReadOnly()
+    } catch {
+      throw ConformanceError("cannot make a buffer read-only: \(error)")
+    }
   }
 
   /// Fills the reachable bytes of the buffer and its slack with `value`.

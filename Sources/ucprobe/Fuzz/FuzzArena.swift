@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import UCBridgeMock
 
 /// The memory fuzz cases point into: one ``GuardedRegion`` for the header
 /// and one for each of the four buffers, each large enough for any buffer
@@ -34,11 +35,15 @@ final class FuzzArena {
   /// - Throws: ``ProbeFailure`` when memory cannot be mapped.
   init(maxStructSize: Int, seed: UInt64) throws(ProbeFailure) {
     let page = GuardedRegion.pageSize
-    header = try GuardedRegion(capacity: 3 * page)
-    scalarInput = try GuardedRegion(capacity: page)
-    scalarOutput = try GuardedRegion(capacity: page)
-    structInput = try GuardedRegion(capacity: maxStructSize + 2 * page)
-    structOutput = try GuardedRegion(capacity: maxStructSize + 2 * page)
+    do {
+      header = try GuardedRegion(capacity: 3 * page)
+      scalarInput = try GuardedRegion(capacity: page)
+      scalarOutput = try GuardedRegion(capacity: page)
+      structInput = try GuardedRegion(capacity: maxStructSize + 2 * page)
+      structOutput = try GuardedRegion(capacity: maxStructSize + 2 * page)
+    } catch {
+      throw .failed("fuzz: cannot map its buffers: \(error)")
+    }
     var random = SplitMix64(seed: seed)
     let words = structInput.start.bindMemory(
       to: UInt64.self, capacity: structInput.capacity / 8)

@@ -1,6 +1,7 @@
 import CUCBridge
 import SystemPackage
 import UCBridge
+import UCBridgeMock
 
 extension FuzzExecutor {
   /// The checks of one case once its ioctl has returned; each problem

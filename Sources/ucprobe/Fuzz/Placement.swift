@@ -1,3 +1,5 @@
+import UCBridgeMock
+
 /// Where a fuzz case puts a buffer or header: inside a ``GuardedRegion``,
 /// against or across its guard page, or at an address that is no memory of
 /// this process at all.

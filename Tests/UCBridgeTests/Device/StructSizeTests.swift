@@ -2,6 +2,7 @@ import CUCBridge
 import Glibc
 import Testing
 import UCBridge
+import UCBridgeMock
 
 extension DeviceTests {
   /// Struct sizes around pages, IOKit's old crossover and the maxima.
@@ -128,6 +129,24 @@ extension DeviceTests {
           structOutput: UnsafeMutableRawBufferPointer(start: Self.badAddress, count: 200))
       }
       #expect(try connection.driverInfo().liveBuffers == 0, "no buffer leaks on EFAULT")
+    }
+
+    @Test func buffersRunningIntoAGuardPageAreEFAULT() throws {
+      let region = try GuardedRegion(capacity: 8192)
+      region.start.initializeMemory(as: UInt8.self, repeating: 7, count: region.capacity)
+      let input = UnsafeRawBufferPointer(start: region.guardPage - 100, count: 200)
+      #expect(throws: UCBridgeError.errno(.badAddress)) { try connection.call(.checksum, input) }
+      let whole = UnsafeRawBufferPointer(start: region.guardPage - 100, count: 100)
+      #expect(try connection.call(.checksum, whole).length == 100, "up to the guard is fine")
+
+      let output = try GuardedRegion(capacity: 4096)
+      try output.makeReadOnly()
+      #expect(throws: UCBridgeError.errno(.badAddress)) {
+        try connection.callMethod(
+          Sel.echo, structInput: [UInt8](repeating: 1, count: 10),
+          structOutput: UnsafeMutableRawBufferPointer(start: output.start, count: 10))
+      }
+      #expect(try connection.driverInfo().liveBuffers == 0)
     }
 
     @Test func zeroCountsNeverTouchPointers() throws {
