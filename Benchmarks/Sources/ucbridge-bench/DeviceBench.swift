@@ -106,10 +106,6 @@ struct DeviceBench {
       try? connection.close()
       _ = IOServiceClose(handle)
     }
-    let noScalars = UnsafeBufferPointer<UInt64>(start: nil, count: 0)
-    let noBytes = UnsafeRawBufferPointer(start: nil, count: 0)
-    let noScalarsOut = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
-    let noBytesOut = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     let budget = smoke
       ? Budget(rounds: 3, batchNanoseconds: 1_000_000)
       : Budget(rounds: 41, batchNanoseconds: 20_000_000)
@@ -127,46 +123,11 @@ struct DeviceBench {
       Variant(id: "c-noop", label: "C: noop through the bridge") {
         try checked("C noop", ucbb_call_noop(fd, UInt64($0)))
       },
-      Variant(id: "swift-raw", label: "Swift raw callMethod (buffers)") { n in
-        try timed {
-          for _ in 0..<n {
-            _ = try connection.callMethod(
-              selectorNoop, scalarInput: noScalars, structInput: noBytes,
-              scalarOutput: noScalarsOut, structOutput: noBytesOut)
-          }
-        }
-      },
-      Variant(id: "swift-typed", label: "Swift typed connection.call(.noop)") { n in
-        try timed {
-          for _ in 0..<n { try connection.call(.noop) }
-        }
-      },
-      Variant(id: "iokit-scalar", label: "IOKit shim IOConnectCallScalarMethod") { n in
-        try timed {
-          var count: UInt32 = 0
-          for _ in 0..<n {
-            count = 0
-            guard IOConnectCallScalarMethod(handle, selectorNoop, nil, 0, nil, &count)
-              == kIOReturnSuccess
-            else { throw BenchFailure("IOConnectCallScalarMethod failed") }
-          }
-        }
-      },
-      Variant(id: "iokit-method", label: "IOKit shim IOConnectCallMethod") { n in
-        try timed {
-          var count: UInt32 = 0
-          var structCount = 0
-          for _ in 0..<n {
-            count = 0
-            structCount = 0
-            guard IOConnectCallMethod(
-              handle, selectorNoop, nil, 0, nil, 0, nil, &count, nil, &structCount)
-              == kIOReturnSuccess
-            else { throw BenchFailure("IOConnectCallMethod failed") }
-          }
-        }
-      },
-    ]
+    ] + SwiftNoopLayer.allCases.map { layer in
+      Variant(id: layer.rawValue, label: layer.label) {
+        try layer.run($0, connection: connection, handle: handle)
+      }
+    }
     results.comparisons.append(try interleave(
       id: "overhead", title: "noop call overhead", budget: budget,
       variants: variants))

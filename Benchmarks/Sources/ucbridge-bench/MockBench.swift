@@ -50,13 +50,9 @@ final class MockFixture {
   let connection: Connection
   var handle: io_connect_t = IO_OBJECT_NULL
 
-  static let variants: [(String, String)] = [
-    ("core", "C: ucb_ioctl() on the core, directly"),
-    ("swift-raw", "Swift raw callMethod (buffers) on the mock"),
-    ("swift-typed", "Swift typed connection.call(.noop) on the mock"),
-    ("iokit-scalar", "IOKit shim IOConnectCallScalarMethod on the mock"),
-    ("iokit-method", "IOKit shim IOConnectCallMethod on the mock"),
-  ]
+  static let variants: [(String, String)] =
+    [("core", "C: ucb_ioctl() on the core, directly")]
+    + SwiftNoopLayer.allCases.map { ($0.rawValue, "\($0.label) on the mock") }
 
   init() throws {
     device = try MockDevice()
@@ -76,53 +72,12 @@ final class MockFixture {
 
   /// `n` noop calls through one layer; the nanoseconds they took.
   func run(_ id: String, _ n: Int) throws -> UInt64 {
-    let noScalars = UnsafeBufferPointer<UInt64>(start: nil, count: 0)
-    let noBytes = UnsafeRawBufferPointer(start: nil, count: 0)
-    let noScalarsOut = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
-    let noBytesOut = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-    let handle = self.handle
-    switch id {
-    case "core":
-      return try checked("core noop", ucbb_core_noop(core, UInt64(n)))
-    case "swift-raw":
-      return try timed {
-        for _ in 0..<n {
-          _ = try connection.callMethod(
-            selectorNoop, scalarInput: noScalars, structInput: noBytes,
-            scalarOutput: noScalarsOut, structOutput: noBytesOut)
-        }
-      }
-    case "swift-typed":
-      return try timed {
-        for _ in 0..<n { try connection.call(.noop) }
-      }
-    case "iokit-scalar":
-      return try timed {
-        var count: UInt32 = 0
-        for _ in 0..<n {
-          count = 0
-          guard IOConnectCallScalarMethod(handle, selectorNoop, nil, 0, nil, &count)
-            == kIOReturnSuccess
-          else { throw BenchFailure("IOConnectCallScalarMethod failed") }
-        }
-      }
-    case "iokit-method":
-      return try timed {
-        var count: UInt32 = 0
-        var structCount = 0
-        for _ in 0..<n {
-          count = 0
-          structCount = 0
-          guard IOConnectCallMethod(
-            handle, selectorNoop, nil, 0, nil, 0, nil, &count, nil, &structCount)
-            == kIOReturnSuccess
-          else { throw BenchFailure("IOConnectCallMethod failed") }
-        }
-      }
-    default:
+    if id == "core" { return try checked("core noop", ucbb_core_noop(core, UInt64(n))) }
+    guard let layer = SwiftNoopLayer(rawValue: id) else {
       throw BenchFailure("no variant \(id); there are \(Self.variants.map(\.0))"
         + " and \(FakeDeviceFixture.variants.map(\.0))")
     }
+    return try layer.run(n, connection: connection, handle: handle)
   }
 }
 
@@ -133,13 +88,9 @@ final class FakeDeviceFixture {
   let connection: Connection
   var handle: io_connect_t = IO_OBJECT_NULL
 
-  static let variants: [(String, String)] = [
-    ("dev-c", "C: noop, hand-written ioctl"),
-    ("dev-swift-raw", "Swift raw callMethod (buffers)"),
-    ("dev-swift-typed", "Swift typed connection.call(.noop)"),
-    ("dev-iokit-scalar", "IOKit shim IOConnectCallScalarMethod"),
-    ("dev-iokit-method", "IOKit shim IOConnectCallMethod"),
-  ]
+  static let variants: [(String, String)] =
+    [("dev-c", "C: noop, hand-written ioctl")]
+    + SwiftNoopLayer.allCases.map { ("dev-" + $0.rawValue, $0.label) }
 
   init() throws {
     ucbb_fake_device_calls()
@@ -150,51 +101,9 @@ final class FakeDeviceFixture {
   }
 
   func run(_ id: String, _ n: Int) throws -> UInt64 {
-    let noScalars = UnsafeBufferPointer<UInt64>(start: nil, count: 0)
-    let noBytes = UnsafeRawBufferPointer(start: nil, count: 0)
-    let noScalarsOut = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
-    let noBytesOut = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-    let handle = self.handle
-    switch id {
-    case "dev-c":
-      return try checked("C noop", ucbb_call_noop(fd, UInt64(n)))
-    case "dev-swift-raw":
-      return try timed {
-        for _ in 0..<n {
-          _ = try connection.callMethod(
-            selectorNoop, scalarInput: noScalars, structInput: noBytes,
-            scalarOutput: noScalarsOut, structOutput: noBytesOut)
-        }
-      }
-    case "dev-swift-typed":
-      return try timed {
-        for _ in 0..<n { try connection.call(.noop) }
-      }
-    case "dev-iokit-scalar":
-      return try timed {
-        var count: UInt32 = 0
-        for _ in 0..<n {
-          count = 0
-          guard IOConnectCallScalarMethod(handle, selectorNoop, nil, 0, nil, &count)
-            == kIOReturnSuccess
-          else { throw BenchFailure("IOConnectCallScalarMethod failed") }
-        }
-      }
-    case "dev-iokit-method":
-      return try timed {
-        var count: UInt32 = 0
-        var structCount = 0
-        for _ in 0..<n {
-          count = 0
-          structCount = 0
-          guard IOConnectCallMethod(
-            handle, selectorNoop, nil, 0, nil, 0, nil, &count, nil, &structCount)
-            == kIOReturnSuccess
-          else { throw BenchFailure("IOConnectCallMethod failed") }
-        }
-      }
-    default:
-      throw BenchFailure("no variant \(id)")
-    }
+    if id == "dev-c" { return try checked("C noop", ucbb_call_noop(fd, UInt64(n))) }
+    guard id.hasPrefix("dev-"), let layer = SwiftNoopLayer(rawValue: String(id.dropFirst(4)))
+    else { throw BenchFailure("no variant \(id)") }
+    return try layer.run(n, connection: connection, handle: handle)
   }
 }
