@@ -125,26 +125,41 @@ extension Connection {
     scalarOutputCount: Int = 0,
     structOutput: UnsafeMutableRawBufferPointer
   ) throws(UCBridgeError) -> (scalars: [UInt64], structSize: Int) {
+    try _callMethod(
+      selector, scalarInput: scalarInput, structInput: structInput,
+      scalarOutputCount: scalarOutputCount, structOutput: structOutput
+    ).get()
+  }
+
+  /// The raw call with the output scalars returned as an array of what
+  /// was written: the room for them is on the stack, so an array is made
+  /// only when the method wrote scalars.
+  private func _callMethod(
+    _ selector: UInt32,
+    scalarInput: [UInt64],
+    structInput: some ContiguousBytes,
+    scalarOutputCount: Int,
+    structOutput: UnsafeMutableRawBufferPointer
+  ) -> Result<(scalars: [UInt64], structSize: Int), UCBridgeError> {
     guard (0...Int(UCB_MAX_SCALARS)).contains(scalarOutputCount) else {
-      throw .errno(.invalidArgument)
+      return .failure(.errno(.invalidArgument))
     }
-    var scalars = [UInt64](repeating: 0, count: scalarOutputCount)
-    let outcome = scalars.withUnsafeMutableBufferPointer { scalarOutput in
+    return withUnsafeTemporaryAllocation(
+      of: UInt64.self, capacity: scalarOutputCount
+    ) { scalarOutput in
       scalarInput.withUnsafeBufferPointer { scalarInput in
         structInput.withUnsafeBytes { structInput in
           _callMethod(
             selector, scalarInput: scalarInput, structInput: structInput,
             scalarOutput: scalarOutput, structOutput: structOutput)
         }
+      }.map { counts in
+        // Array(_:) of an empty slice still walks the generic path.
+        let scalars = counts.scalarCount == 0
+          ? [] : Array(scalarOutput[..<counts.scalarCount])
+        return (scalars, counts.structSize)
       }
     }
-    let counts = try outcome.get()
-    // Only when there is something to drop: removeSubrange makes even an
-    // empty array unique first, a few hundred instructions per call.
-    if counts.scalarCount < scalars.count {
-      scalars.removeSubrange(counts.scalarCount...)
-    }
-    return (scalars, counts.structSize)
   }
 
   /// Calls a method, returning its outputs as arrays.
@@ -176,14 +191,23 @@ extension Connection {
       throw .badArgument(
         "struct output room of \(structOutputSize) bytes: the ABI carries 0 to \(UInt32.max)")
     }
+    // An empty array needs no buffer: skip making one.
+    if structOutputSize == 0 {
+      let (scalars, _) = try _callMethod(
+        selector, scalarInput: scalarInput, structInput: structInput,
+        scalarOutputCount: scalarOutputCount,
+        structOutput: UnsafeMutableRawBufferPointer(start: nil, count: 0)
+      ).get()
+      return MethodOutput(scalars: scalars)
+    }
     var outcome: Result<[UInt64], UCBridgeError> = .success([])
     let structOutput = [UInt8](unsafeUninitializedCapacity: structOutputSize) {
       buffer, initializedCount in
-      outcome = Result { () throws(UCBridgeError) in
-        let (scalars, structSize) = try callMethod(
-          selector, scalarInput: scalarInput, structInput: structInput,
-          scalarOutputCount: scalarOutputCount,
-          structOutput: UnsafeMutableRawBufferPointer(buffer))
+      outcome = _callMethod(
+        selector, scalarInput: scalarInput, structInput: structInput,
+        scalarOutputCount: scalarOutputCount,
+        structOutput: UnsafeMutableRawBufferPointer(buffer)
+      ).map { scalars, structSize in
         initializedCount = structSize
         return scalars
       }
