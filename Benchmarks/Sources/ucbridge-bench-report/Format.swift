@@ -67,19 +67,6 @@ func verdict(_ met: Bool?) -> String {
   }
 }
 
-func readText(_ path: String) -> String? {
-  guard let file = fopen(path, "r") else { return nil }
-  defer { fclose(file) }
-  var bytes = [UInt8]()
-  var chunk = [UInt8](repeating: 0, count: 65536)
-  while true {
-    let got = fread(&chunk, 1, chunk.count, file)
-    if got <= 0 { break }
-    bytes += chunk[0..<got]
-  }
-  return String(decoding: bytes, as: UTF8.self)
-}
-
 func writeText(_ path: String, _ text: String) {
   guard let file = fopen(path, "w") else {
     fatalError("cannot write \(path)")

@@ -32,7 +32,7 @@ else {
 }
 
 func load(_ path: String) -> BenchResults {
-  guard let text = readText(path) else { fatalError("cannot read \(path)") }
+  guard let text = readTextFile(path) else { fatalError("cannot read \(path)") }
   do {
     return try JSONDecoder().decode(BenchResults.self, from: Data(text.utf8))
   } catch {
@@ -42,9 +42,9 @@ func load(_ path: String) -> BenchResults {
 
 let report = Report(
   device: load(devicePath), mock: load(mockPath),
-  callgrind: options["callgrind"].flatMap(readText).map(CallgrindCounts.init),
-  info: options["info"].flatMap(readText).map(parseInfo) ?? [],
-  findings: options["findings"].flatMap(readText),
+  callgrind: options["callgrind"].flatMap(readTextFile).map(CallgrindCounts.init),
+  info: options["info"].flatMap(readTextFile).map(parseInfo) ?? [],
+  findings: options["findings"].flatMap(readTextFile),
   svgName: options["svg"].map { String($0.split(separator: "/").last!) })
 writeText(markdownPath, report.markdown())
 if let svgPath = options["svg"] {

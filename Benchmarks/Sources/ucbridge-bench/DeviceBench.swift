@@ -78,7 +78,7 @@ struct DeviceBench {
     let start = ucbb_now_ns()
     results.environment = machineEnvironment()
     results.environment["max_struct_size"] = trimmed(
-      readFile("/sys/module/ucbridge/parameters/max_struct_size"))
+      readTextFile("/sys/module/ucbridge/parameters/max_struct_size"))
     let buffers = Buffers(size: 64 * miB)
     try callOverhead()
     try allocations(buffers)

@@ -118,20 +118,6 @@ func progress(_ message: String) {
   line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }
 
-/// A whole file as text, or nil.
-func readFile(_ path: String) -> String? {
-  guard let file = fopen(path, "r") else { return nil }
-  defer { fclose(file) }
-  var bytes = [UInt8]()
-  var chunk = [UInt8](repeating: 0, count: 65536)
-  while true {
-    let got = fread(&chunk, 1, chunk.count, file)
-    if got <= 0 { break }
-    bytes += chunk[0..<got]
-  }
-  return String(decoding: bytes, as: UTF8.self)
-}
-
 func writeFile(_ path: String, _ bytes: [UInt8]) throws {
   guard let file = fopen(path, "w") else {
     throw BenchFailure("cannot write \(path): \(errnoName(errno))")
@@ -163,7 +149,7 @@ func machineEnvironment() -> [String: String] {
   env["kernel"] = "\(field(names.sysname)) \(field(names.release)) \(field(names.version))"
   env["machine"] = field(names.machine)
   env["cpus"] = String(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-  if let cpuinfo = readFile("/proc/cpuinfo") {
+  if let cpuinfo = readTextFile("/proc/cpuinfo") {
     let lines = cpuinfo.split(separator: "\n")
     if let model = lines.first(where: { $0.hasPrefix("model name") }) {
       env["cpu"] = trimmed(String(model.split(separator: ":", maxSplits: 1).last ?? ""))
@@ -174,10 +160,10 @@ func machineEnvironment() -> [String: String] {
       env["cpu flags (of interest)"] = interesting.filter(have.contains).joined(separator: " ")
     }
   }
-  env["clocksource"] = trimmed(readFile(
+  env["clocksource"] = trimmed(readTextFile(
     "/sys/devices/system/clocksource/clocksource0/current_clocksource"))
-  env["kernel command line"] = trimmed(readFile("/proc/cmdline"))
-  if let crypto = readFile("/proc/crypto") {
+  env["kernel command line"] = trimmed(readTextFile("/proc/cmdline"))
+  if let crypto = readTextFile("/proc/crypto") {
     // Blocks of "key : value" lines; list every crc32c implementation.
     var drivers: [String] = []
     for block in crypto.split(separator: "\n\n", omittingEmptySubsequences: true) {
@@ -196,7 +182,7 @@ func machineEnvironment() -> [String: String] {
   }
   let vulnerabilities = "/sys/devices/system/cpu/vulnerabilities/"
   for name in ["spectre_v2", "retbleed", "meltdown"] {
-    if let value = trimmed(readFile(vulnerabilities + name)) {
+    if let value = trimmed(readTextFile(vulnerabilities + name)) {
       env["mitigation: \(name)"] = value
     }
   }
