@@ -19,13 +19,12 @@
  * Usage: ucbridge_hostile [CALLS]   calls per race (default 100000)
  */
 #define _GNU_SOURCE
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ucbt_lib.h"
+#include "ucbt_load.h"
 #include "ucbt_race.h"
 
 /* One aligned 32-bit field between two values. */
@@ -124,63 +123,6 @@ static void race_scalars(int h, unsigned long calls)
 	      calls, torn, failed);
 }
 
-struct load {
-	pthread_t thread;
-	int handle;		/* < 0: open a connection of its own */
-	unsigned long calls;
-	unsigned long wrong;
-};
-
-static void *add_in_loop(void *arg)
-{
-	struct load *l = arg;
-	int h = l->handle >= 0 ? l->handle : ucbt_open();
-	unsigned long i;
-
-	for (i = 0; i < l->calls; i++) {
-		__u64 in[2] = { i, i << 1 }, out[1] = { 0 };
-		struct call c = { .selector = UCB_SEL_ADD, .scalar_in = in,
-				  .scalar_in_count = 2, .scalar_out = out,
-				  .scalar_out_count = 1 };
-
-		if (call_result(h, &c) != UCB_IORETURN_SUCCESS ||
-		    out[0] != 3 * (__u64)i)
-			l->wrong++;
-		c = (struct call){ .selector = UCB_SEL_NOOP };
-		if (call_result(h, &c) != UCB_IORETURN_SUCCESS)
-			l->wrong++;
-	}
-	if (l->handle < 0)
-		ucbt_close(h);
-	return NULL;
-}
-
-static void load(int h, unsigned long calls, bool shared)
-{
-	struct load loads[2] = {
-		{ .handle = shared ? h : -1, .calls = calls },
-		{ .handle = shared ? h : -1, .calls = calls },
-	};
-	__u64 add0, add1, noop0, noop1, errors;
-	int t;
-
-	method_counters(h, UCB_SEL_ADD, &add0, &errors);
-	method_counters(h, UCB_SEL_NOOP, &noop0, &errors);
-	for (t = 0; t < 2; t++)
-		pthread_create(&loads[t].thread, NULL, add_in_loop, &loads[t]);
-	for (t = 0; t < 2; t++)
-		pthread_join(loads[t].thread, NULL);
-	method_counters(h, UCB_SEL_ADD, &add1, &errors);
-	method_counters(h, UCB_SEL_NOOP, &noop1, &errors);
-	check(!loads[0].wrong && !loads[1].wrong &&
-	      add1 - add0 == 2 * calls && noop1 - noop0 == 2 * calls,
-	      "load: 2 threads x %lu add+noop on %s: %lu wrong, counters +%llu/+%llu",
-	      calls, shared ? "one connection" : "two connections",
-	      loads[0].wrong + loads[1].wrong,
-	      (unsigned long long)(add1 - add0),
-	      (unsigned long long)(noop1 - noop0));
-}
-
 int main(int argc, char **argv)
 {
 	unsigned long calls = argc > 1 ? strtoul(argv[1], NULL, 0) : 100000;
@@ -200,8 +142,8 @@ int main(int argc, char **argv)
 		race_struct_input(h, sizes[i], calls * share[i] / 100 ?: 1);
 	race_header(h, calls);
 	race_scalars(h, calls);
-	load(h, calls / 2, true);
-	load(h, calls / 2, false);
+	load_two_threads(h, calls / 2, true);
+	load_two_threads(h, calls / 2, false);
 	check(live_buffers(h) == 0, "no live buffers after the races: %llu",
 	      (unsigned long long)live_buffers(h));
 	ucbt_close(h);

@@ -16,9 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +27,7 @@
 #include <unistd.h>
 
 #include "ucbt_lib.h"
+#include "ucbt_load.h"
 #include "ucbt_race.h"
 
 /* ---- ioctl framing ------------------------------------------------ */
@@ -820,61 +819,10 @@ static void test_privilege_and_counters(int h)
 	      (unsigned long long)calls, (unsigned long long)errors);
 }
 
-struct load {
-	int handle;		/* < 0: open a connection of its own */
-	unsigned int calls;
-	unsigned int wrong;
-};
-
-static void *add_in_loop(void *arg)
-{
-	struct load *l = arg;
-	int h = l->handle >= 0 ? l->handle : ucbt_open();
-	unsigned int i;
-
-	for (i = 0; i < l->calls; i++) {
-		__u64 in[2] = { i, 1 }, out[1] = { 0 };
-		struct call c = { .selector = UCB_SEL_ADD, .scalar_in = in,
-				  .scalar_in_count = 2, .scalar_out = out,
-				  .scalar_out_count = 1 };
-
-		if (call_result(h, &c) != UCB_IORETURN_SUCCESS ||
-		    out[0] != (__u64)i + 1)
-			l->wrong++;
-	}
-	if (l->handle < 0)
-		ucbt_close(h);
-	return NULL;
-}
-
 static void test_threads(int h)
 {
-	static const unsigned int calls = 5000;
-	__u64 before, after, errors;
-	int shared;
-
-	for (shared = 1; shared >= 0; shared--) {
-		struct load loads[2] = {
-			{ shared ? h : -1, calls, 0 },
-			{ shared ? h : -1, calls, 0 },
-		};
-		pthread_t threads[2];
-		int t;
-
-		method_counters(h, UCB_SEL_ADD, &before, &errors);
-		for (t = 0; t < 2; t++)
-			pthread_create(&threads[t], NULL, add_in_loop,
-				       &loads[t]);
-		for (t = 0; t < 2; t++)
-			pthread_join(threads[t], NULL);
-		method_counters(h, UCB_SEL_ADD, &after, &errors);
-		check(loads[0].wrong + loads[1].wrong == 0 &&
-		      after - before == 2 * calls,
-		      "2 threads x %u adds on %s: %u wrong, counter +%llu",
-		      calls, shared ? "one connection" : "two connections",
-		      loads[0].wrong + loads[1].wrong,
-		      (unsigned long long)(after - before));
-	}
+	load_two_threads(h, 5000, true);
+	load_two_threads(h, 5000, false);
 }
 
 /* ---- driver-wide maximum ------------------------------------------ */
