@@ -15,16 +15,16 @@ extension Connection {
   /// - Parameters:
   ///   - request: The ioctl number, such as `ucb_ioc_call`; any number is
   ///     sent as is.
-  ///   - argument: The argument, passed to the driver unchanged; it need
-  ///     not point at readable memory (the driver, or a mock device's
-  ///     dispatch core, fails the call with `EFAULT`).
+  ///   - argument: The argument, passed to the driver unchanged; it may
+  ///     be nil or point at memory that cannot be read (the driver, or a
+  ///     mock device's dispatch core, fails the call with `EFAULT`).
   /// - Throws: ``UCBridgeError/errno(_:)`` with the ioctl's error number,
   ///   or `.badFileDescriptor` once the connection is closed.
   ///
   /// The corresponding C call is `ioctl(fd, request, argument)`.
   @_spi(RawIoctl)
   public func rawIoctl(
-    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer
+    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
   ) throws(UCBridgeError) {
     try ioctl(request, argument).mapError(UCBridgeError.errno).get()
   }

@@ -103,7 +103,7 @@ public final class Connection: Sendable {
   /// - Returns: Success or the ioctl's error number; `.badFileDescriptor`
   ///   once the connection is closed.
   internal func ioctl(
-    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer
+    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
   ) -> Result<Void, Errno> {
     guard useCount.enter() else { return .failure(.badFileDescriptor) }
     defer {

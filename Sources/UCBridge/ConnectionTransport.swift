@@ -16,10 +16,11 @@ package protocol ConnectionTransport: AnyObject, Sendable {
   ///
   /// - Parameters:
   ///   - request: The command, such as `ucb_ioc_call`.
-  ///   - argument: The command's argument structure.
+  ///   - argument: The command's argument structure; nil is passed on
+  ///     as a NULL argument, which the driver refuses with `EFAULT`.
   /// - Returns: Success, or the error number ioctl(2) would set.
   func ioctl(
-    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer
+    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
   ) -> Result<Void, Errno>
 
   /// Releases the connection, as close(2) on its descriptor.
@@ -48,7 +49,7 @@ internal struct ConnectionBackend: Sendable {
 
   @inline(__always)
   func ioctl(
-    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer
+    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
   ) -> Result<Void, Errno> {
     if let fd = device { return ioctlDevice(fd, request, argument) }
     return transport!.ioctl(request, argument)

@@ -9,6 +9,7 @@ import Musl
 #else
 #error("UCBridge talks to a Linux character device")
 #endif
+import CUCBridge
 import SystemPackage
 
 internal func system_open(_ path: UnsafePointer<CChar>, _ flags: CInt) -> CInt {
@@ -16,9 +17,9 @@ internal func system_open(_ path: UnsafePointer<CChar>, _ flags: CInt) -> CInt {
 }
 
 internal func system_ioctl(
-  _ fd: CInt, _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer
+  _ fd: CInt, _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
 ) -> CInt {
-  ioctl(fd, request, argument)
+  ucb_sys_ioctl(fd, request, argument)
 }
 
 internal func system_close(_ fd: CInt) -> CInt {
@@ -63,7 +64,7 @@ internal func closeDevice(_ fd: FileDescriptor) -> Result<Void, Errno> {
 /// One ioctl(2) on a device descriptor.
 internal func ioctlDevice(
   _ fd: FileDescriptor, _ request: CUnsignedLong,
-  _ argument: UnsafeMutableRawPointer
+  _ argument: UnsafeMutableRawPointer?
 ) -> Result<Void, Errno> {
   nothingOrErrno(retryOnInterrupt: true) {
     system_ioctl(fd.rawValue, request, argument)

@@ -96,7 +96,7 @@ final class CoreDriver: @unchecked Sendable {
   /// operations make it.
   func ioctl(
     _ client: UnsafeMutablePointer<ucb_client>, _ request: CUnsignedLong,
-    _ argument: UnsafeMutableRawPointer
+    _ argument: UnsafeMutableRawPointer?
   ) -> Result<Void, Errno> {
     let result = ucb_ioctl(client, UInt32(truncatingIfNeeded: request), argument)
     return result == 0 ? .success(()) : .failure(Errno(rawValue: CInt(-result)))

@@ -152,14 +152,14 @@ public final class MockDevice: Sendable {
   /// One ioctl from a connection of this device.
   func ioctl(
     _ client: UnsafeMutablePointer<ucb_client>, _ request: CUnsignedLong,
-    _ argument: UnsafeMutableRawPointer
+    _ argument: UnsafeMutableRawPointer?
   ) -> Result<Void, Errno> {
     // Only a pending fault or the call log needs the header before the
     // core reads it (a system call, in the shim).  A header the caller's
     // pointer does not let us read is the core's to refuse with EFAULT.
     guard request == ucb_ioc_call,
       recordsCalls || faultsPending.load(ordering: .relaxed),
-      let before = readHeader(argument)
+      let argument, let before = readHeader(argument)
     else {
       return core.ioctl(client, request, argument)
     }

@@ -18,7 +18,7 @@ final class MockTransport: ConnectionTransport, @unchecked Sendable {
   }
 
   func ioctl(
-    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer
+    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
   ) -> Result<Void, Errno> {
     device.ioctl(client, request, argument)
   }

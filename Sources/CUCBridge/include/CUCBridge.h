@@ -5,6 +5,8 @@
 #ifndef CUCBRIDGE_H
 #define CUCBRIDGE_H
 
+#include <sys/ioctl.h>
+
 #include "uapi/linux/ucbridge.h"
 
 /*
@@ -14,5 +16,14 @@
 static const unsigned long ucb_ioc_call = UCB_IOC_CALL;
 static const unsigned long ucb_ioc_driver_info = UCB_IOC_DRIVER_INFO;
 static const unsigned long ucb_ioc_method_info = UCB_IOC_METHOD_INFO;
+
+/*
+ * ioctl(2) with an argument that may be NULL: the Glibc overlay's ioctl()
+ * takes a non-optional pointer, and probes must be able to send NULL.
+ */
+static inline int ucb_sys_ioctl(int fd, unsigned long request, void *argument)
+{
+	return ioctl(fd, request, argument);
+}
 
 #endif

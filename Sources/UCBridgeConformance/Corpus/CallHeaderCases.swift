@@ -64,7 +64,7 @@ extension CorpusSection {
     cases.append(call(
       "call-header/result_before=0xffffffff", "result is only written: what it held before is ignored",
       expect: .success, garbageResult))
-    cases += (NamedPlacement.unreadable + [.straddling(8)]).map { bad in
+    cases += ([NamedPlacement.null] + NamedPlacement.unreadable + [.straddling(8)]).map { bad in
       call("call-header/pointer=\(bad.label)", "the header \(bad.summary) -> EFAULT, nothing written",
            expect: .fault, header(placement: bad.placement))
     }

@@ -49,7 +49,7 @@ extension CorpusSection {
     cases.append(info(
       "driver-info/output_fields=0xff", "the fields the driver fills in hold 0xff before: ignored, overwritten",
       expect: .succeeded, garbage, output: described()))
-    cases += (NamedPlacement.unreadable + [.straddling(8), .readOnly]).map { bad in
+    cases += ([NamedPlacement.null] + NamedPlacement.unreadable + [.straddling(8), .readOnly]).map { bad in
       info("driver-info/argument=\(bad.label)", "the argument \(bad.summary) -> EFAULT",
            expect: .fault, request(placement: bad.placement))
     }

@@ -83,12 +83,8 @@ struct CallExecutor {
     header.slack.initializeMemory(as: UInt8.self, repeating: Self.canary)
     if shape.placement == .readOnly { try header.makeReadOnly() }
     let before = header.snapshot
-    guard let argument = header.pointer else {
-      throw ConformanceError("Connection.rawIoctl cannot pass a NULL header")
-    }
-
     do {
-      try connection.rawIoctl(ucb_ioc_call, argument)
+      try connection.rawIoctl(ucb_ioc_call, header.pointer)
     } catch {
       var sent = Sent(outcome: try Observation(thrown: error).outcome)
       if header.snapshot != before {

@@ -24,12 +24,8 @@ struct InfoExecutor {
     argument.slack.initializeMemory(as: UInt8.self, repeating: Self.canary)
     if request.placement == .readOnly { try argument.makeReadOnly() }
     let before = argument.snapshot
-    guard let pointer = argument.pointer else {
-      throw ConformanceError("Connection.rawIoctl cannot pass a NULL argument")
-    }
-
     do {
-      try connection.rawIoctl(request.command, pointer)
+      try connection.rawIoctl(request.command, argument.pointer)
     } catch {
       var observation = try Observation(thrown: error)
       if argument.snapshot != before {

@@ -27,14 +27,14 @@ final class TamperingTransport: ConnectionTransport {
   }
 
   func ioctl(
-    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer
+    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
   ) -> Result<Void, Errno> {
     let result = Result { () throws(UCBridgeError) in try inner.rawIoctl(request, argument) }
       .mapError { error -> Errno in
         if case .errno(let number) = error { return number }
         return .ioError
       }
-    tamper(request, argument)
+    if let argument { tamper(request, argument) }
     return result
   }
 

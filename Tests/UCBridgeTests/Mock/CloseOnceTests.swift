@@ -14,7 +14,7 @@ final class CheckingTransport: ConnectionTransport {
   var callsAfterClose: Int { state.withLock { $0.callsAfterClose } }
   var calls: Int { state.withLock { $0.calls } }
 
-  func ioctl(_ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer) -> Result<Void, Errno> {
+  func ioctl(_ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?) -> Result<Void, Errno> {
     state.withLock {
       $0.inFlight += 1
       $0.calls += 1
@@ -24,6 +24,7 @@ final class CheckingTransport: ConnectionTransport {
     for _ in 0..<20 { sched_yield() }
     state.withLock { $0.inFlight -= 1 }
     // Answer as a driver dispatching noop successfully.
+    guard let argument else { return .failure(.badAddress) }
     argument.assumingMemoryBound(to: ucb_call.self).pointee.result = UCB_IORETURN_SUCCESS
     return .success(())
   }
