@@ -55,7 +55,7 @@ struct FuzzExecutor {
     watchdog.begin(fuzzCase)
     let returned = Result { () throws(UCBridgeError) in
       try connection.rawIoctl(
-        fuzzCase.request.number, UnsafeMutableRawPointer(bitPattern: layout.header)!)
+        fuzzCase.request.number, UnsafeMutableRawPointer(bitPattern: layout.header))
     }
     watchdog.end()
 

@@ -232,7 +232,7 @@ struct FuzzGenerator {
     case 0..<2 where readable > 1:
       return .straddlingGuard(inside: Int.random(in: 1..<readable, using: &random))
     case 2:
-      return [.guardPage, .kernel].randomElement(using: &random)!
+      return [.null, .guardPage, .kernel].randomElement(using: &random)!
     case 3:
       return .misaligned(Int.random(in: 1...7, using: &random))
     default:
