@@ -38,31 +38,14 @@ extension UCProbe {
           ucprobe bench add -s 1 -s 2 --iterations 100000 --json
         """)
 
-    @Argument(
-      help: ArgumentHelp(
-        "The method: its name, or its selector in decimal or 0x hex.", valueName: "method"),
-      completion: .custom(MethodNameCompletion.candidates))
-    var method: MethodReference
+    @OptionGroup
+    var methodCall: MethodCallOptions
 
     @Option(
       help: ArgumentHelp(
         "Struct sizes to measure, comma-separated, such as 0,4096,64K,1M.", valueName: "sizes"),
       transform: ByteCountList.parse)
     var sizes: ByteCountList?
-
-    @Option(
-      name: [.customShort("s"), .customLong("scalar")],
-      help: ArgumentHelp(
-        "An input scalar, decimal or 0x hex; repeat for more. Write a negative one as -s=-1.",
-        valueName: "value"),
-      transform: ScalarArgument.parse)
-    var scalars: [ScalarArgument] = []
-
-    @Option(
-      help: ArgumentHelp(
-        "Room for output scalars (default: the method's fixed count, or 16 when variable).",
-        valueName: "count"))
-    var outScalars: Int?
 
     @Option(
       help: ArgumentHelp(
@@ -102,9 +85,6 @@ extension UCProbe {
       if warmup < 0 {
         throw ValidationError("--warmup is 0 or more")
       }
-      if let outScalars, !(0...Call.maxOutputScalarRoom).contains(outScalars) {
-        throw ValidationError("--out-scalars is 0 to \(Call.maxOutputScalarRoom)")
-      }
       if sizes?.values.isEmpty == true {
         throw ValidationError("--sizes needs at least one size")
       }
@@ -124,7 +104,7 @@ extension UCProbe {
     func run() throws {
       let target = try device.open()
       let driver = try target.driverInfo()
-      let method = try self.method.resolve(in: try target.methods(), driver: driver.name)
+      let method = try methodCall.method.resolve(in: try target.methods(), driver: driver.name)
       if sizes != nil, let checks = method.info?.checks,
         case .exactly(let input) = checks.structInputSize,
         case .exactly(let output) = checks.structOutputSize
@@ -136,8 +116,8 @@ extension UCProbe {
       let plan = BenchPlan(method: method, sizes: sizes?.values, outputRoom: outSize?.value)
       var report = BenchReport(
         device: target.name, driver: driver.name, selector: method.selector,
-        method: method.info?.name, scalarInput: scalars.map(\.value),
-        scalarOutputRoom: outScalars ?? method.defaultScalarOutputRoom,
+        method: method.info?.name, scalarInput: methodCall.scalarInput,
+        scalarOutputRoom: methodCall.scalarOutputRoom(for: method),
         warmupCalls: warmup, durationSeconds: iterations == nil ? duration ?? 1 : nil,
         iterations: iterations)
       if !output.json {

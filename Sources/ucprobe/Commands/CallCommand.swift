@@ -44,28 +44,11 @@ extension UCProbe {
           printf 'hello' | ucprobe call 2 --stdin --json
         """)
 
-    @Argument(
-      help: ArgumentHelp(
-        "The method: its name, or its selector in decimal or 0x hex.", valueName: "method"),
-      completion: .custom(MethodNameCompletion.candidates))
-    var method: MethodReference
-
-    @Option(
-      name: [.customShort("s"), .customLong("scalar")],
-      help: ArgumentHelp(
-        "An input scalar, decimal or 0x hex; repeat for more (a call carries up to 16). Write a negative one as -s=-1.",
-        valueName: "value"),
-      transform: ScalarArgument.parse)
-    var scalars: [ScalarArgument] = []
+    @OptionGroup
+    var methodCall: MethodCallOptions
 
     @OptionGroup(title: "Struct Input")
     var input: StructInputOptions
-
-    @Option(
-      help: ArgumentHelp(
-        "Room for output scalars (default: the method's fixed count, or 16 when variable).",
-        valueName: "count"))
-    var outScalars: Int?
 
     @Option(
       help: ArgumentHelp(
@@ -87,15 +70,7 @@ extension UCProbe {
     @OptionGroup
     var output: OutputOptions
 
-    /// Most output scalars ucprobe offers room for: enough to see the
-    /// driver refuse more than `UCB_MAX_SCALARS`.
-    static let maxOutputScalarRoom = 1024
-
     func validate() throws {
-      if let outScalars, !(0...Self.maxOutputScalarRoom).contains(outScalars) {
-        throw ValidationError(
-          "--out-scalars is 0 to \(Self.maxOutputScalarRoom) (a call carries up to 16)")
-      }
       if let outSize, outSize.value > Self.maxStructRoom {
         throw ValidationError("--out-size is at most 64M: no ucbridge driver writes more")
       }
@@ -108,12 +83,12 @@ extension UCProbe {
     func run() throws {
       let target = try device.open()
       let driver = try target.driverInfo()
-      let method = try self.method.resolve(in: try target.methods(), driver: driver.name)
+      let method = try methodCall.method.resolve(in: try target.methods(), driver: driver.name)
       let call = MethodCall(
         selector: method.selector,
-        scalarInput: scalars.map(\.value),
+        scalarInput: methodCall.scalarInput,
         structInput: try input.bytes(),
-        scalarOutputRoom: outScalars ?? method.defaultScalarOutputRoom,
+        scalarOutputRoom: methodCall.scalarOutputRoom(for: method),
         structOutputRoom: outSize?.value ?? method.defaultStructOutputRoom)
       let outcome = call.make(on: target.connection)
 

@@ -27,17 +27,17 @@ import Testing
       ["call", "add", "-s", "40", "--scalar", "0x2", "-s=-1", "--out-scalars", "3",
        "--out-size", "4K", "--mock"],
       as: UCProbe.Call.self)
-    #expect(call.method == .name("add"))
-    #expect(call.scalars.map(\.value) == [40, 2, .max])
-    #expect(call.outScalars == 3)
+    #expect(call.methodCall.method == .name("add"))
+    #expect(call.methodCall.scalars.map(\.value) == [40, 2, .max])
+    #expect(call.methodCall.outScalars == 3)
     #expect(call.outSize?.value == 4096)
     #expect(call.device.mock)
     #expect(!call.output.json)
   }
 
   @Test func selectorsAreNumbers() throws {
-    #expect(try parse(["call", "0x7"], as: UCProbe.Call.self).method == .selector(7))
-    #expect(try parse(["call", "12"], as: UCProbe.Call.self).method == .selector(12))
+    #expect(try parse(["call", "0x7"], as: UCProbe.Call.self).methodCall.method == .selector(7))
+    #expect(try parse(["call", "12"], as: UCProbe.Call.self).methodCall.method == .selector(12))
     #expect(refusal(["call", "12abc"])?.contains("12abc") == true)
     #expect(refusal(["call", "4294967296"]) != nil)
   }
