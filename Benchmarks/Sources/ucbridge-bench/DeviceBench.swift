@@ -106,9 +106,7 @@ struct DeviceBench {
       try? connection.close()
       _ = IOServiceClose(handle)
     }
-    let budget = smoke
-      ? Budget(rounds: 3, batchNanoseconds: 1_000_000)
-      : Budget(rounds: 41, batchNanoseconds: 20_000_000)
+    let budget = Budget.callOverhead(smoke: smoke)
 
     let variants = [
       Variant(id: "bare-ucbridge", label: "bare ioctl, unknown number, /dev/ucbridge (ENOTTY)") {
@@ -163,9 +161,7 @@ struct DeviceBench {
       : [0, 64, 256, 257, 1 * kiB, 4095, 4096, 4097, 8191, 8192, 8193,
          16 * kiB, 32 * kiB, 64 * kiB, 128 * kiB, 256 * kiB, 512 * kiB,
          1 * miB, 2 * miB, 4 * miB, 8 * miB, 16 * miB, 32 * miB, 64 * miB]
-    let budget = smoke
-      ? Budget(rounds: 2, batchNanoseconds: 500_000)
-      : Budget(rounds: 9, batchNanoseconds: 10_000_000)
+    let budget = Budget.sizeSweep(smoke: smoke)
     let source = UnsafeRawPointer(buffers.source)
     let destination = buffers.destination
     for size in sizes {
@@ -279,9 +275,7 @@ struct DeviceBench {
       close(next)
     }
     let source = UnsafeRawPointer(buffers.source)
-    let budget = smoke
-      ? Budget(rounds: 3, batchNanoseconds: 1_000_000)
-      : Budget(rounds: 41, batchNanoseconds: 20_000_000)
+    let budget = Budget.callOverhead(smoke: smoke)
     results.comparisons.append(try interleave(
       id: "patched/overhead", title: "noop, current and patched module", budget: budget,
       variants: [
@@ -298,9 +292,7 @@ struct DeviceBench {
     let sizes = smoke
       ? [4096, 64 * kiB]
       : [257, 4095, 4096, 8192, 8193, 64 * kiB, 1 * miB, 16 * miB, 64 * miB]
-    let sizeBudget = smoke
-      ? Budget(rounds: 2, batchNanoseconds: 500_000)
-      : Budget(rounds: 9, batchNanoseconds: 10_000_000)
+    let sizeBudget = Budget.sizeSweep(smoke: smoke)
     let destination = buffers.destination
     for size in sizes {
       results.comparisons.append(try interleave(

@@ -26,9 +26,7 @@ struct MockBench {
     results.environment = machineEnvironment()
     let fixture = try MockFixture()
     defer { fixture.close() }
-    let budget = smoke
-      ? Budget(rounds: 3, batchNanoseconds: 1_000_000)
-      : Budget(rounds: 41, batchNanoseconds: 20_000_000)
+    let budget = Budget.callOverhead(smoke: smoke)
     let variants = MockFixture.variants.map { id, label in
       Variant(id: id, label: label) { n in try fixture.run(id, n) }
     }

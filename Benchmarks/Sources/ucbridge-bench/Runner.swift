@@ -50,6 +50,24 @@ struct Budget {
   var maxIterations: Int = 1 << 24
 }
 
+extension Budget {
+  /// For the cost of one call: many rounds, so that the per-round ratios
+  /// of variants a few percent apart have a tight spread.
+  static func callOverhead(smoke: Bool) -> Budget {
+    smoke
+      ? Budget(rounds: 3, batchNanoseconds: 1_000_000)
+      : Budget(rounds: 41, batchNanoseconds: 20_000_000)
+  }
+
+  /// For a sweep over struct sizes: fewer rounds per size, as there are
+  /// many sizes.
+  static func sizeSweep(smoke: Bool) -> Budget {
+    smoke
+      ? Budget(rounds: 2, batchNanoseconds: 500_000)
+      : Budget(rounds: 9, batchNanoseconds: 10_000_000)
+  }
+}
+
 /// The smallest power of two of iterations whose batch takes at least the
 /// budget's batch time (at least 1).
 func calibrate(_ budget: Budget, _ run: (Int) throws -> UInt64) throws -> Int {
