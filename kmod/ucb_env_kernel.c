@@ -9,86 +9,142 @@
 #include <linux/mm.h>
 #include <linux/namei.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/mutex.h>
 #include <linux/stat.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/vmalloc.h>
 
 #include "ucb_env.h"
 #include "ucb_test_breakage.h"
 
+/*
+ * One method's counters on one CPU.  Each call bumps exactly one of
+ * @successes and @errors, so any read of the pair has errors <= calls; the
+ * u64_stats_sync makes that read whole on 32-bit kernels too.
+ */
 struct ucb_stat {
-	u64 calls;
+	u64_stats_t successes;
+	u64_stats_t errors;
+	struct u64_stats_sync syncp;
+};
+
+/* What a reset subtracts: the sums over all CPUs when it ran. */
+struct ucb_stat_base {
+	u64 successes;
 	u64 errors;
 };
 
 /*
  * Per-CPU so that concurrent callers never share a cache line on the call
- * path; readers sum over CPUs.
+ * path.  A CPU's counters are only ever written by that CPU: a reset
+ * records a baseline instead of writing them, so it cannot lose a count
+ * racing with it, nor be undone by one.
  */
 struct ucb_stats {
 	u32 count;
 	struct ucb_stat __percpu *percpu;
+	struct mutex base_lock;	/* protects @base */
+	struct ucb_stat_base *base;
 };
 
 struct ucb_stats *ucb_env_stats_alloc(u32 count)
 {
 	struct ucb_stats *stats;
+	int cpu;
+	u32 i;
 
 	stats = kzalloc(sizeof(*stats), GFP_KERNEL);
 	if (!stats)
 		return NULL;
 	stats->count = count;
+	mutex_init(&stats->base_lock);
+	stats->base = kcalloc(count, sizeof(*stats->base), GFP_KERNEL);
+	if (!stats->base)
+		goto free_stats;
 	stats->percpu = __alloc_percpu(array_size(count,
 						  sizeof(struct ucb_stat)),
 				       __alignof__(struct ucb_stat));
-	if (!stats->percpu) {
-		kfree(stats);
-		return NULL;
-	}
+	if (!stats->percpu)
+		goto free_base;
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < count; i++)
+			u64_stats_init(&per_cpu_ptr(stats->percpu, cpu)[i].syncp);
 	return stats;
+
+free_base:
+	kfree(stats->base);
+free_stats:
+	kfree(stats);
+	return NULL;
 }
 
 void ucb_env_stats_free(struct ucb_stats *stats)
 {
+	if (!stats)
+		return;
+	mutex_destroy(&stats->base_lock);
 	free_percpu(stats->percpu);
+	kfree(stats->base);
 	kfree(stats);
 }
 
 void ucb_env_stats_count(struct ucb_stats *stats, u32 index, bool error)
 {
-	this_cpu_inc(stats->percpu[index].calls);
-	if (error)
-		this_cpu_inc(stats->percpu[index].errors);
+	struct ucb_stat *stat = &get_cpu_ptr(stats->percpu)[index];
+
+	u64_stats_update_begin(&stat->syncp);
+	u64_stats_inc(error ? &stat->errors : &stat->successes);
+	u64_stats_update_end(&stat->syncp);
+	put_cpu_ptr(stats->percpu);
+}
+
+/* The sums over all CPUs since load; each only grows. */
+static void ucb_stats_sum(struct ucb_stats *stats, u32 index,
+			  struct ucb_stat_base *sum)
+{
+	unsigned int start;
+	u64 successes, errors;
+	int cpu;
+
+	sum->successes = 0;
+	sum->errors = 0;
+	for_each_possible_cpu(cpu) {
+		struct ucb_stat *stat = &per_cpu_ptr(stats->percpu, cpu)[index];
+
+		do {
+			start = u64_stats_fetch_begin(&stat->syncp);
+			successes = u64_stats_read(&stat->successes);
+			errors = u64_stats_read(&stat->errors);
+		} while (u64_stats_fetch_retry(&stat->syncp, start));
+		sum->successes += successes;
+		sum->errors += errors;
+	}
 }
 
 void ucb_env_stats_read(struct ucb_stats *stats, u32 index,
 			u64 *calls, u64 *errors)
 {
-	int cpu;
+	struct ucb_stat_base sum;
 
-	*calls = 0;
-	*errors = 0;
-	for_each_possible_cpu(cpu) {
-		struct ucb_stat *stat = per_cpu_ptr(&stats->percpu[index], cpu);
-
-		*calls += READ_ONCE(stat->calls);
-		*errors += READ_ONCE(stat->errors);
-	}
+	/* Under the lock, so that a reset is wholly before or after. */
+	mutex_lock(&stats->base_lock);
+	ucb_stats_sum(stats, index, &sum);
+	sum.successes -= stats->base[index].successes;
+	sum.errors -= stats->base[index].errors;
+	mutex_unlock(&stats->base_lock);
+	*errors = sum.errors;
+	*calls = sum.successes + sum.errors;
 }
 
 void ucb_env_stats_reset(struct ucb_stats *stats)
 {
 	u32 i;
-	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		for (i = 0; i < stats->count; i++) {
-			struct ucb_stat *stat;
-
-			stat = per_cpu_ptr(&stats->percpu[i], cpu);
-			WRITE_ONCE(stat->calls, 0);
-			WRITE_ONCE(stat->errors, 0);
-		}
-	}
+	mutex_lock(&stats->base_lock);
+	for (i = 0; i < stats->count; i++)
+		ucb_stats_sum(stats, i, &stats->base[i]);
+	mutex_unlock(&stats->base_lock);
 }
 
 u32 ucb_env_crc32c(u32 crc, const void *data, size_t len)
@@ -110,7 +166,8 @@ int ucb_env_path_stat(const char *name, u64 *ino, u32 *mode, u64 *size)
 	struct kstat stat;
 	int err;
 
-	err = kern_path(name, LOOKUP_FOLLOW, &path);
+	/* As stat(2) does: follow symlinks, trigger automounts. */
+	err = kern_path(name, LOOKUP_FOLLOW | LOOKUP_AUTOMOUNT, &path);
 	if (err)
 		return err;
 	err = vfs_getattr(&path, &stat, STATX_INO | STATX_MODE | STATX_SIZE,
@@ -127,6 +184,11 @@ int ucb_env_path_stat(const char *name, u64 *ino, u32 *mode, u64 *size)
 void ucb_env_delay_us(unsigned int us)
 {
 	fsleep(us);
+}
+
+void ucb_env_cond_resched(void)
+{
+	cond_resched();
 }
 
 #ifdef UCB_TEST_BREAK_COPY_ONCE

@@ -61,5 +61,6 @@ void ucb_env_stats_reset(struct ucb_stats *stats);
 u32 ucb_env_crc32c(u32 crc, const void *data, size_t len);
 int ucb_env_path_stat(const char *path, u64 *ino, u32 *mode, u64 *size);
 void ucb_env_delay_us(unsigned int us);
+void ucb_env_cond_resched(void);
 
 #endif /* _UCB_ENV_KERNEL_H */

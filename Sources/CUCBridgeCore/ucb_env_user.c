@@ -85,13 +85,21 @@ void ucb_env_free(void *p)
 	free(p);
 }
 
+/*
+ * Each call bumps exactly one of @successes and @errors, so any read of the
+ * pair has errors <= calls.  A reset records a baseline under @base_lock
+ * instead of writing the counters, so it never loses a count racing it.
+ */
 struct ucb_stat {
-	atomic_uint_least64_t calls;
+	atomic_uint_least64_t successes;
 	atomic_uint_least64_t errors;
+	u64 base_successes;
+	u64 base_errors;
 };
 
 struct ucb_stats {
 	u32 count;
+	pthread_mutex_t base_lock;
 	struct ucb_stat stat[];
 };
 
@@ -100,42 +108,54 @@ struct ucb_stats *ucb_env_stats_alloc(u32 count)
 	struct ucb_stats *stats;
 
 	stats = calloc(1, sizeof(*stats) + (size_t)count * sizeof(stats->stat[0]));
-	if (stats)
-		stats->count = count;
+	if (!stats)
+		return NULL;
+	stats->count = count;
+	pthread_mutex_init(&stats->base_lock, NULL);
 	return stats;
 }
 
 void ucb_env_stats_free(struct ucb_stats *stats)
 {
+	if (!stats)
+		return;
+	pthread_mutex_destroy(&stats->base_lock);
 	free(stats);
 }
 
 void ucb_env_stats_count(struct ucb_stats *stats, u32 index, bool error)
 {
-	atomic_fetch_add_explicit(&stats->stat[index].calls, 1,
+	struct ucb_stat *stat = &stats->stat[index];
+
+	atomic_fetch_add_explicit(error ? &stat->errors : &stat->successes, 1,
 				  memory_order_relaxed);
-	if (error)
-		atomic_fetch_add_explicit(&stats->stat[index].errors, 1,
-					  memory_order_relaxed);
 }
 
 void ucb_env_stats_read(struct ucb_stats *stats, u32 index,
 			u64 *calls, u64 *errors)
 {
-	*calls = atomic_load_explicit(&stats->stat[index].calls,
-				      memory_order_relaxed);
-	*errors = atomic_load_explicit(&stats->stat[index].errors,
-				       memory_order_relaxed);
+	struct ucb_stat *stat = &stats->stat[index];
+	u64 successes;
+
+	pthread_mutex_lock(&stats->base_lock);
+	successes = atomic_load(&stat->successes) - stat->base_successes;
+	*errors = atomic_load(&stat->errors) - stat->base_errors;
+	pthread_mutex_unlock(&stats->base_lock);
+	*calls = successes + *errors;
 }
 
 void ucb_env_stats_reset(struct ucb_stats *stats)
 {
 	u32 i;
 
+	pthread_mutex_lock(&stats->base_lock);
 	for (i = 0; i < stats->count; i++) {
-		atomic_store(&stats->stat[i].calls, 0);
-		atomic_store(&stats->stat[i].errors, 0);
+		stats->stat[i].base_successes =
+			atomic_load(&stats->stat[i].successes);
+		stats->stat[i].base_errors =
+			atomic_load(&stats->stat[i].errors);
 	}
+	pthread_mutex_unlock(&stats->base_lock);
 }
 
 #define CRC32C_POLY_REFLECTED	0x82f63b78U
@@ -240,6 +260,10 @@ void ucb_env_delay_us(unsigned int us)
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+void ucb_env_cond_resched(void)
+{
 }
 
 #ifdef UCB_TEST_BREAK_COPY_ONCE

@@ -213,7 +213,9 @@ public final class MockDevice: Sendable {
   /// A new client of the driver; the caller owns it.
   func makeClient(privileged: Bool) -> UnsafeMutablePointer<ucb_client> {
     let client = UnsafeMutablePointer<ucb_client>.allocate(capacity: 1)
-    ucb_client_init(client, core.driver)
+    // Its only failure is malloc's, which Swift's own allocations treat as
+    // fatal too.
+    precondition(ucb_client_init(client, core.driver) == 0, "out of memory")
     client.pointee.env.admin = privileged
     return client
   }

@@ -74,18 +74,41 @@ static int ucb_copy_args_out(void __user *dst, const void *src, size_t ksize,
 	return 0;
 }
 
-static int ucb_buffer_get(struct ucb_driver *driver, struct ucb_buffer *buf,
-			  void *stack, size_t stack_size, size_t size,
-			  bool zeroed)
+/*
+ * Take the connection's call area, or allocate one when another call on the
+ * connection holds it: the common call needs no allocation, and the stack
+ * frame stays small enough for a VFS lookup in a method on top of it.
+ */
+static int ucb_area_get(struct ucb_client *client,
+			struct ucb_call_buffers *bufs)
 {
-	if (size <= stack_size) {
-		buf->data = stack;
-		buf->size = size;
-		buf->kind = UCB_BUFFER_STACK;
-		if (zeroed)
-			memset(stack, 0, size);
+	if (ucb_flag_trylock(&client->busy)) {
+		bufs->area = &client->area;
+		bufs->area_owned = false;
 		return 0;
 	}
+	bufs->area = ucb_env_alloc(sizeof(*bufs->area));
+	if (!bufs->area)
+		return -ENOMEM;
+	bufs->area_owned = true;
+	ucb_counter_inc(&client->driver->live_buffers);
+	return 0;
+}
+
+static void ucb_area_put(struct ucb_client *client,
+			 struct ucb_call_buffers *bufs)
+{
+	if (!bufs->area_owned) {
+		ucb_flag_unlock(&client->busy);
+		return;
+	}
+	ucb_env_free(bufs->area);
+	ucb_counter_dec(&client->driver->live_buffers);
+}
+
+static int ucb_buffer_alloc(struct ucb_driver *driver, struct ucb_buffer *buf,
+			    size_t size, bool zeroed)
+{
 	buf->data = zeroed ? ucb_env_zalloc(size) : ucb_env_alloc(size);
 	if (!buf->data)
 		return -ENOMEM;
@@ -99,51 +122,86 @@ static void ucb_buffer_put(struct ucb_driver *driver, struct ucb_buffer *buf)
 {
 	switch (buf->kind) {
 	case UCB_BUFFER_NONE:
-	case UCB_BUFFER_STACK:
+	case UCB_BUFFER_AREA:
 		break;
 	case UCB_BUFFER_HEAP:
 		ucb_env_free(buf->data);
 		ucb_counter_dec(&driver->live_buffers);
 		break;
 	case UCB_BUFFER_CACHED:
-		ucb_flag_unlock(buf->cache_busy);
 		ucb_counter_dec(&driver->live_buffers);
 		break;
 	}
 	buf->kind = UCB_BUFFER_NONE;
 }
 
+static void ucb_buffer_use(struct ucb_buffer *buf, void *data, size_t size,
+			   enum ucb_buffer_kind kind)
+{
+	buf->data = data;
+	buf->size = size;
+	buf->kind = kind;
+}
+
+/* The allocator's own size class: a power of two from 512 bytes up. */
+static size_t ucb_input_cache_size(size_t size)
+{
+	size_t cache_size = 2 * UCB_SMALL_STRUCT_SIZE;
+
+	while (cache_size < size)
+		cache_size *= 2;
+	return cache_size;
+}
+
 /*
- * A large struct input goes into its connection's cached buffer unless
- * another call on the connection holds it: no allocation per call, and no
- * zeroing either, which a kernel with init_on_alloc does to every fresh
- * buffer.  The cache only grows, to the largest input seen.
+ * A struct input above the call area's room goes into its connection's
+ * input cache while the call holds the connection's area: no allocation
+ * per call, and no zeroing either, which a kernel with init_on_alloc does
+ * to every fresh buffer.  The cache grows to the largest input seen up to
+ * UCB_INPUT_CACHE_MAX; a larger input gets a buffer freed after the call,
+ * so an idle connection never holds more than that.
  */
 static int ucb_input_buffer_get(struct ucb_client *client,
-				struct ucb_buffer *buf, void *stack,
-				size_t stack_size, size_t size)
+				struct ucb_call_buffers *bufs, size_t size)
 {
-	struct ucb_driver *driver = client->driver;
+	size_t cache_size;
 	void *grown;
 
-	if (size <= stack_size || !ucb_flag_trylock(&client->input_cache_busy))
-		return ucb_buffer_get(driver, buf, stack, stack_size, size,
-				      false);
+	if (size <= sizeof(bufs->area->struct_in)) {
+		ucb_buffer_use(&bufs->struct_in, bufs->area->struct_in, size,
+			       UCB_BUFFER_AREA);
+		return 0;
+	}
+	if (bufs->area_owned || size > ucb_test_input_cache_max())
+		return ucb_buffer_alloc(client->driver, &bufs->struct_in, size,
+					false);
 	if (client->input_cache_size < size) {
-		grown = ucb_env_alloc(size);
-		if (!grown) {
-			ucb_flag_unlock(&client->input_cache_busy);
+		cache_size = ucb_input_cache_size(size);
+		grown = ucb_env_alloc(cache_size);
+		if (!grown)
 			return -ENOMEM;
-		}
 		ucb_env_free(client->input_cache);
 		client->input_cache = grown;
-		client->input_cache_size = size;
+		client->input_cache_size = cache_size;
 	}
-	buf->data = client->input_cache;
-	buf->size = size;
-	buf->kind = UCB_BUFFER_CACHED;
-	buf->cache_busy = &client->input_cache_busy;
-	ucb_counter_inc(&driver->live_buffers);
+	ucb_buffer_use(&bufs->struct_in, client->input_cache, size,
+		       UCB_BUFFER_CACHED);
+	ucb_counter_inc(&client->driver->live_buffers);
+	return 0;
+}
+
+static int ucb_output_buffer_get(struct ucb_driver *driver,
+				 struct ucb_call_buffers *bufs, size_t size)
+{
+	bool zeroed = !ucb_test_break_zeroing();
+
+	if (size > sizeof(bufs->area->struct_out))
+		return ucb_buffer_alloc(driver, &bufs->struct_out, size,
+					zeroed);
+	if (zeroed)
+		memset(bufs->area->struct_out, 0, size);
+	ucb_buffer_use(&bufs->struct_out, bufs->area->struct_out, size,
+		       UCB_BUFFER_AREA);
 	return 0;
 }
 
@@ -198,23 +256,23 @@ static u32 ucb_check_call(const struct ucb_client *client,
 }
 
 /* Copy scalars and struct input in, once each, and make output room. */
-static int ucb_copy_inputs(struct ucb_driver *driver,
+static int ucb_copy_inputs(struct ucb_client *client,
 			   const struct ucb_call __user *ucall,
 			   const struct ucb_call *call,
 			   struct ucb_call_buffers *bufs, struct ucb_args *args)
 {
+	struct ucb_call_area *area = bufs->area;
 	u8 *struct_in;
 	int err;
 
-	if (copy_from_user(bufs->scalar_in, u64_to_user_ptr(call->scalar_in),
+	if (copy_from_user(area->scalar_in, u64_to_user_ptr(call->scalar_in),
 			   call->scalar_in_count * sizeof(u64)))
 		return -EFAULT;
-	memset(bufs->scalar_out, 0, sizeof(bufs->scalar_out));
+	/* A method writes no scalar beyond its room, so only that is zeroed. */
+	memset(area->scalar_out, 0, call->scalar_out_count * sizeof(u64));
 
 	/* Sizes are bounded by UCB_STRUCT_SIZE_LIMIT: + 1 is safe. */
-	err = ucb_input_buffer_get(args->client, &bufs->struct_in,
-				   bufs->struct_in_stack,
-				   sizeof(bufs->struct_in_stack),
+	err = ucb_input_buffer_get(client, bufs,
 				   (size_t)call->struct_in_size + 1);
 	if (err)
 		return err;
@@ -224,19 +282,17 @@ static int ucb_copy_inputs(struct ucb_driver *driver,
 		return -EFAULT;
 	struct_in[call->struct_in_size] = '\0';
 
-	err = ucb_buffer_get(driver, &bufs->struct_out,
-			     bufs->struct_out_stack,
-			     sizeof(bufs->struct_out_stack),
-			     args->struct_out_size,
-			     !ucb_test_break_zeroing());
+	err = ucb_output_buffer_get(client->driver, bufs,
+				    args->struct_out_size);
 	if (err)
 		return err;
 
-	args->scalar_in = bufs->scalar_in;
-	args->scalar_out = bufs->scalar_out;
+	args->scalar_in = area->scalar_in;
+	args->scalar_out = area->scalar_out;
 	args->struct_in = bufs->struct_in.data;
 	args->struct_out = bufs->struct_out.data;
-	return ucb_test_use_live_inputs(driver, ucall, call, bufs, args);
+	return ucb_test_use_live_inputs(client->driver, ucall, call, bufs,
+					args);
 }
 
 /*
@@ -258,13 +314,16 @@ static int ucb_copy_outputs(const struct ucb_call *call,
 	return 0;
 }
 
-static void ucb_release_buffers(struct ucb_driver *driver,
+static void ucb_release_buffers(struct ucb_client *client,
 				struct ucb_call_buffers *bufs, u32 result)
 {
+	struct ucb_driver *driver = client->driver;
+
 	ucb_test_release_live_inputs(driver, bufs);
 	ucb_buffer_put(driver, &bufs->struct_out);
 	if (!ucb_test_break_free(result))
 		ucb_buffer_put(driver, &bufs->struct_in);
+	ucb_area_put(client, bufs);
 }
 
 static u32 ucb_run_method(const struct ucb_method *method,
@@ -303,6 +362,16 @@ static int ucb_write_back(struct ucb_call __user *ucall, struct ucb_call *call,
 	return 0;
 }
 
+/* Driver-wide and on the connection: one of successes or errors each. */
+static void ucb_count_call(struct ucb_client *client, u32 selector,
+			   bool error)
+{
+	struct ucb_client_count *count = &client->counts[selector];
+
+	ucb_env_stats_count(client->driver->stats, selector, error);
+	ucb_counter_inc(error ? &count->errors : &count->successes);
+}
+
 static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 {
 	struct ucb_driver *driver = client->driver;
@@ -335,6 +404,9 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 	if (call.result != UCB_IORETURN_SUCCESS)
 		goto write_back;
 
+	err = ucb_area_get(client, &bufs);
+	if (err)
+		goto count;
 	bufs.struct_in.kind = UCB_BUFFER_NONE;
 	bufs.struct_out.kind = UCB_BUFFER_NONE;
 	ucb_test_init_live_inputs(&bufs);
@@ -344,7 +416,7 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 	args.scalar_out_count = call.scalar_out_count;
 	args.struct_in_size = call.struct_in_size;
 	args.struct_out_size = struct_out_room;
-	err = ucb_copy_inputs(driver, ucall, &call, &bufs, &args);
+	err = ucb_copy_inputs(client, ucall, &call, &bufs, &args);
 	if (err)
 		goto release_buffers;
 
@@ -353,15 +425,15 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 		err = ucb_copy_outputs(&call, &args, struct_out_room);
 
 release_buffers:
-	ucb_release_buffers(driver, &bufs, call.result);
+	ucb_release_buffers(client, &bufs, call.result);
 	if (err)
 		goto count;
 write_back:
 	err = ucb_write_back(ucall, &call, &args);
 count:
 	/* Last, so that a call failing anywhere, even here, is an error. */
-	ucb_env_stats_count(driver->stats, selector,
-			    err || call.result != UCB_IORETURN_SUCCESS);
+	ucb_count_call(client, selector,
+		       err || call.result != UCB_IORETURN_SUCCESS);
 	return err;
 }
 
@@ -399,6 +471,26 @@ static long ucb_driver_info(struct ucb_client *client, void __user *uinfo)
 	return ucb_copy_args_out(uinfo, &out, sizeof(out), in.size);
 }
 
+/*
+ * Driver-wide counters show every user's activity, so only an admin reads
+ * them; anyone else reads the calls made on this connection.
+ */
+static void ucb_method_counts(struct ucb_client *client, u32 selector,
+			      u64 *calls, u64 *errors)
+{
+	const struct ucb_client_count *count = &client->counts[selector];
+	u64 successes;
+
+	if (ucb_env_client_is_admin(&client->env)) {
+		ucb_env_stats_read(client->driver->stats, selector, calls,
+				   errors);
+		return;
+	}
+	successes = ucb_counter_read(&count->successes);
+	*errors = ucb_counter_read(&count->errors);
+	*calls = successes + *errors;
+}
+
 static long ucb_method_info(struct ucb_client *client, void __user *uinfo)
 {
 	struct ucb_driver *driver = client->driver;
@@ -433,7 +525,7 @@ static long ucb_method_info(struct ucb_client *client, void __user *uinfo)
 	out.struct_out_max = ucb_effective_max(method->struct_out_size,
 					       method->struct_out_max,
 					       max_struct_size);
-	ucb_env_stats_read(driver->stats, selector, &out.calls, &out.errors);
+	ucb_method_counts(client, selector, &out.calls, &out.errors);
 	ucb_copy_name(out.name, method->name);
 	return ucb_copy_args_out(uinfo, &out, sizeof(out), in.size);
 }
@@ -493,6 +585,7 @@ int ucb_driver_init(struct ucb_driver *driver)
 	u32 i;
 
 	if (!driver->name || !driver->method_count ||
+	    driver->method_count > UCB_METHOD_COUNT_MAX ||
 	    driver->max_struct_size < UCB_STRUCT_SIZE_FLOOR ||
 	    driver->max_struct_size > UCB_STRUCT_SIZE_LIMIT)
 		return -EINVAL;
@@ -540,11 +633,16 @@ void ucb_driver_reset_stats(struct ucb_driver *driver)
  * @driver: The driver, initialized.
  *
  * The environment part, @client->env, is the caller's to fill in.
+ *
+ * Return: 0, or -ENOMEM; on failure there is nothing to release.
  */
-void ucb_client_init(struct ucb_client *client, struct ucb_driver *driver)
+int ucb_client_init(struct ucb_client *client, struct ucb_driver *driver)
 {
 	memset(client, 0, sizeof(*client));
 	client->driver = driver;
+	client->counts = ucb_env_zalloc(driver->method_count *
+					sizeof(*client->counts));
+	return client->counts ? 0 : -ENOMEM;
 }
 
 /**
@@ -556,4 +654,6 @@ void ucb_client_release(struct ucb_client *client)
 	ucb_env_free(client->input_cache);
 	client->input_cache = NULL;
 	client->input_cache_size = 0;
+	ucb_env_free(client->counts);
+	client->counts = NULL;
 }

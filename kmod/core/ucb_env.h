@@ -32,9 +32,12 @@
  * void ucb_flag_unlock(ucb_flag_t *f);	(release)
  *
  * struct ucb_stats;			per-method call and error counters,
- *					cheap to bump from many CPUs at once
+ *					cheap to bump from many CPUs at once;
+ *					a read is consistent (errors <= calls)
+ *					and a reset never loses a count made
+ *					after it
  * struct ucb_stats *ucb_env_stats_alloc(u32 count);
- * void ucb_env_stats_free(struct ucb_stats *stats);
+ * void ucb_env_stats_free(struct ucb_stats *stats);	NULL: nothing
  * void ucb_env_stats_count(struct ucb_stats *stats, u32 index, bool error);
  * void ucb_env_stats_read(struct ucb_stats *stats, u32 index,
  *			   u64 *calls, u64 *errors);
@@ -46,6 +49,8 @@
  *	Look up @path as the caller, following symlinks: 0 or -errno.
  * void ucb_env_delay_us(unsigned int us);
  *	Sleep for about @us microseconds.
+ * void ucb_env_cond_resched(void);
+ *	Let other tasks run, in a long loop of a method.
  */
 #ifndef _UCB_ENV_H
 #define _UCB_ENV_H

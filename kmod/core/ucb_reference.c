@@ -154,8 +154,12 @@ static u32 ucb_generate(struct ucb_args *args)
 		return UCB_IORETURN_BAD_ARGUMENT;
 	if (n > args->struct_out_size)
 		return UCB_IORETURN_OVERRUN;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		out[i] = UCB_GENERATE_BYTE(i);
+		/* Up to 64 MiB: let others run every 64 KiB. */
+		if ((i & 0xffff) == 0xffff)
+			ucb_env_cond_resched();
+	}
 	args->struct_out_size = (u32)n;
 	return UCB_IORETURN_SUCCESS;
 }

@@ -16,6 +16,9 @@
  *	output room is copied back, whatever the method wrote.
  * UCB_TEST_BREAK_FREE: a heap struct input is not freed when its method
  *	fails.
+ * UCB_TEST_BREAK_CACHE: the connection's input cache keeps an input of any
+ *	size until the connection closes, so idle connections pin memory
+ *	without bound.
  */
 #ifndef _UCB_TEST_BREAKAGE_H
 #define _UCB_TEST_BREAKAGE_H
@@ -75,8 +78,8 @@ static inline int ucb_test_use_live_inputs(struct ucb_driver *driver,
 	}
 	if (copy_from_user(&size, usize, sizeof(size)))
 		return -EFAULT;
-	held = bufs->struct_in.kind == UCB_BUFFER_STACK ?
-	       UCB_STACK_STRUCT_SIZE : bufs->struct_in.size - 1;
+	held = bufs->struct_in.kind == UCB_BUFFER_AREA ?
+	       UCB_SMALL_STRUCT_SIZE : bufs->struct_in.size - 1;
 	args->struct_in_size = min_t(size_t, size, held);
 	return 0;
 }
@@ -129,6 +132,15 @@ static inline bool ucb_test_break_zeroing(void)
 	return true;
 #else
 	return false;
+#endif
+}
+
+static inline size_t ucb_test_input_cache_max(void)
+{
+#ifdef UCB_TEST_BREAK_CACHE
+	return (size_t)UCB_STRUCT_SIZE_LIMIT + 1;
+#else
+	return UCB_INPUT_CACHE_MAX;
 #endif
 }
 

@@ -93,7 +93,7 @@ struct fz_stat {
 
 static struct fz_region fz_regions[FZ_R_COUNT];
 static struct ucb_driver fz_driver;
-static struct ucb_client fz_client = { .driver = &fz_driver };
+static struct ucb_client fz_client;
 static struct fz_stat fz_stats[UCB_REFERENCE_METHOD_COUNT];
 /* The header region as laid out before the ioctl. */
 static u8 fz_snap[2 * FZ_PAGE];
@@ -884,6 +884,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct fz_input in = { .data = data, .left = size };
 
 	/* Each input starts from the same state, so a crash reproduces. */
+	if (ucb_client_init(&fz_client, &fz_driver))
+		abort();
 	fz_client.env.admin = fz_u8(&in) & 1;
 	fz_set_max(&in);
 	ucb_driver_reset_stats(&fz_driver);
@@ -910,7 +912,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		}
 		FZ_CHECK(ucb_counter_read(&fz_driver.live_buffers) == 0);
 	}
-	/* Not even the connection's input cache carries over. */
+	/* Not even the connection's input cache or counters carry over. */
 	ucb_client_release(&fz_client);
 	return 0;
 }

@@ -4,6 +4,7 @@
  * userspace environment shim, running the reference driver.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -11,7 +12,7 @@
 #include "ucb_reference.h"
 #include "ucbt_transport.h"
 
-#define UCBT_MAX_HANDLES	64
+#define UCBT_MAX_HANDLES	256
 
 const char *const ucbt_transport_name = "in-process dispatch core";
 
@@ -42,7 +43,11 @@ int ucbt_open(void)
 			err = -ENOMEM;
 			break;
 		}
-		ucb_client_init(client, &ucbt_driver);
+		if (ucb_client_init(client, &ucbt_driver)) {
+			free(client);
+			err = -ENOMEM;
+			break;
+		}
 		client->env.admin = !ucbt_unprivileged;
 		ucbt_clients[handle] = client;
 		err = handle;
@@ -80,6 +85,13 @@ int ucbt_run_unprivileged(int (*fn)(void))
 int ucbt_set_max_struct_size(__u32 size)
 {
 	return ucb_driver_set_max_struct_size(&ucbt_driver, size);
+}
+
+long long ucbt_memory_in_use(void)
+{
+	struct mallinfo2 info = mallinfo2();
+
+	return (long long)(info.uordblks + info.hblkhd);
 }
 
 int ucbt_unload(void)

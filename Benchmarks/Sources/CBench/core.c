@@ -26,7 +26,11 @@ struct ucbb_core *ucbb_core_open(uint32_t max_struct_size)
 		free(core);
 		return NULL;
 	}
-	ucb_client_init(&core->client, &core->driver);
+	if (ucb_client_init(&core->client, &core->driver)) {
+		ucb_driver_destroy(&core->driver);
+		free(core);
+		return NULL;
+	}
 	return core;
 }
 
