@@ -18,7 +18,8 @@ let coreHeaders: [String] = [
     "-I", top + "/kmod/include/uapi",
     "-I", top + "/kmod/include",
     "-I", top + "/kmod/core",
-    "-I", top + "/Sources/CUCBridgeCore",
+    "-I", top + "/kmod/user",
+    "-I", top + "/kmod/reference",
 ]
 
 let package = Package(

@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kernel side of the dispatch core's environment: per-CPU method
- * counters, CRC32C, path lookup and sleeping.
+ * counters and the gate calls pass.
  */
-#include <linux/crc32c.h>
-#include <linux/delay.h>
-#include <linux/fs.h>
 #include <linux/mm.h>
-#include <linux/namei.h>
 #include <linux/percpu.h>
-#include <linux/sched.h>
 #include <linux/mutex.h>
-#include <linux/stat.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/vmalloc.h>
 
@@ -147,48 +141,10 @@ void ucb_env_stats_reset(struct ucb_stats *stats)
 	mutex_unlock(&stats->base_lock);
 }
 
-u32 ucb_env_crc32c(u32 crc, const void *data, size_t len)
+void ucb_env_gate_close(struct ucb_env_gate *gate)
 {
-	/* crc32c() takes an unsigned int length: feed it in pieces. */
-	while (len) {
-		unsigned int n = min_t(size_t, len, UINT_MAX);
-
-		crc = crc32c(crc, data, n);
-		data += n;
-		len -= n;
-	}
-	return crc;
-}
-
-int ucb_env_path_stat(const char *name, u64 *ino, u32 *mode, u64 *size)
-{
-	struct path path;
-	struct kstat stat;
-	int err;
-
-	/* As stat(2) does: follow symlinks, trigger automounts. */
-	err = kern_path(name, LOOKUP_FOLLOW | LOOKUP_AUTOMOUNT, &path);
-	if (err)
-		return err;
-	err = vfs_getattr(&path, &stat, STATX_INO | STATX_MODE | STATX_SIZE,
-			  AT_STATX_SYNC_AS_STAT);
-	path_put(&path);
-	if (err)
-		return err;
-	*ino = stat.ino;
-	*mode = stat.mode;
-	*size = stat.size;
-	return 0;
-}
-
-void ucb_env_delay_us(unsigned int us)
-{
-	fsleep(us);
-}
-
-void ucb_env_cond_resched(void)
-{
-	cond_resched();
+	WRITE_ONCE(gate->closed, true);
+	synchronize_srcu(&gate->srcu);
 }
 
 #ifdef UCB_TEST_BREAK_COPY_ONCE

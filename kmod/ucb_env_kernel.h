@@ -9,13 +9,25 @@
 #include <linux/bitops.h>
 #include <linux/capability.h>
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <linux/mutex.h>
 #include <linux/nospec.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
+
+/* struct class's devnode() takes a const device from 6.2 on. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define UCB_DEVNODE_CONST	const
+#else
+#define UCB_DEVNODE_CONST
+#endif
 
 static inline void *ucb_env_alloc(size_t size)
 {
@@ -45,6 +57,46 @@ typedef unsigned long ucb_flag_t;
 #define ucb_flag_trylock(f)	(!test_and_set_bit_lock(0, (f)))
 #define ucb_flag_unlock(f)	clear_bit_unlock(0, (f))
 
+typedef refcount_t ucb_ref_t;
+#define ucb_ref_init(r)		refcount_set((r), 1)
+#define ucb_ref_get(r)		refcount_inc(r)
+#define ucb_ref_put(r)		refcount_dec_and_test(r)
+
+#define ucb_load_acquire(p)	smp_load_acquire(p)
+#define ucb_store_release(p, v)	smp_store_release((p), (v))
+
+struct ucb_env_mutex {
+	struct mutex mutex;
+};
+
+#define ucb_env_mutex_init(m)		mutex_init(&(m)->mutex)
+#define ucb_env_mutex_destroy(m)	mutex_destroy(&(m)->mutex)
+#define ucb_env_mutex_lock(m)		mutex_lock(&(m)->mutex)
+#define ucb_env_mutex_unlock(m)		mutex_unlock(&(m)->mutex)
+
+/*
+ * SRCU: a reader costs a per-CPU increment, and readers may sleep in a
+ * method; closing waits for every reader that could have seen it open.
+ */
+struct ucb_env_gate {
+	struct srcu_struct srcu;
+	bool closed;
+};
+
+#define ucb_env_gate_init(g)	init_srcu_struct(&(g)->srcu)
+#define ucb_env_gate_destroy(g)	cleanup_srcu_struct(&(g)->srcu)
+#define ucb_env_gate_enter(g)	srcu_read_lock(&(g)->srcu)
+#define ucb_env_gate_exit(g, i)	srcu_read_unlock(&(g)->srcu, (i))
+#define ucb_env_gate_closed(g)	READ_ONCE((g)->closed)
+void ucb_env_gate_close(struct ucb_env_gate *gate);
+
+/* The node ucbridge.ko publishes for a device (see ucb_main.c). */
+struct ucb_env_device {
+	struct cdev *cdev;
+	struct device *dev;
+	int minor;
+};
+
 typedef atomic_long_t ucb_counter_t;
 #define ucb_counter_inc(c)	atomic_long_inc(c)
 #define ucb_counter_dec(c)	atomic_long_dec(c)
@@ -58,9 +110,5 @@ void ucb_env_stats_read(struct ucb_stats *stats, u32 index,
 			u64 *calls, u64 *errors);
 void ucb_env_stats_reset(struct ucb_stats *stats);
 
-u32 ucb_env_crc32c(u32 crc, const void *data, size_t len);
-int ucb_env_path_stat(const char *path, u64 *ino, u32 *mode, u64 *size);
-void ucb_env_delay_us(unsigned int us);
-void ucb_env_cond_resched(void);
 
 #endif /* _UCB_ENV_KERNEL_H */

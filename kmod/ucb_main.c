@@ -1,65 +1,160 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ucbridge: IOKit-style user-client method calls for Linux.
+ * ucbridge: IOKit-style user clients for Linux drivers.
  *
- * The kernel-only glue: module parameters, the /dev/ucbridge misc device and
- * its file operations.  Everything a call does happens in the portable
- * dispatch core (core/), which the in-process mock runs too.
+ * The kernel-only glue of ucbridge.ko: the "ucbridge" device class, one
+ * character device and sysfs directory per registered driver, and their
+ * file operations.  Everything a call does happens in the portable dispatch
+ * core (core/), which the in-process mock runs too.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cdev.h>
 #include <linux/compat.h>
+#include <linux/device.h>
 #include <linux/fs.h>
-#include <linux/miscdevice.h>
+#include <linux/idr.h>
 #include <linux/module.h>
-#include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 
 #include "ucb_core.h"
-#include "ucb_reference.h"
 
-/* Module parameters are parsed before ucbridge_init() runs. */
-static struct ucb_driver ucbridge_driver = {
-	.max_struct_size = UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE,
-};
+/*
+ * A test-only broken variant (UCB_TEST_BREAK in Kbuild) must never pass for
+ * the real module: modinfo shows "test: Y", the kernel taints itself with
+ * TAINT_TEST when it loads one, and ucbridge_init() says what it is.
+ */
+#ifdef UCB_TEST_BUILD
+#if defined(UCB_TEST_BREAK_COPY_ONCE)
+#define UCB_TEST_BREAK_NAME	"copy_once"
+#define UCB_TEST_BREAK_HARM	"reads its inputs from the caller's live memory"
+#elif defined(UCB_TEST_BREAK_ZEROING)
+#define UCB_TEST_BREAK_NAME	"zeroing"
+#define UCB_TEST_BREAK_HARM	"leaks kernel memory to callers"
+#elif defined(UCB_TEST_BREAK_FREE)
+#define UCB_TEST_BREAK_NAME	"free"
+#define UCB_TEST_BREAK_HARM	"leaks kernel memory on failed calls"
+#elif defined(UCB_TEST_BREAK_CACHE)
+#define UCB_TEST_BREAK_NAME	"cache"
+#define UCB_TEST_BREAK_HARM	"pins kernel memory without bound in idle connections"
+#else
+#error "UCB_TEST_BUILD without a UCB_TEST_BREAK_* variant"
+#endif
+#define UCB_TEST_BANNER "TEST-ONLY BROKEN BUILD (" UCB_TEST_BREAK_NAME "): " \
+			UCB_TEST_BREAK_HARM ", never use outside tests"
+MODULE_INFO(test, "Y");
+#endif
+
+/* The most drivers registered at once: the minors ucbridge.ko reserves. */
+#define UCB_MAX_DEVICES		256
+
+static dev_t ucb_devt;
+
+/* Minor -> device, for open(); a device leaves it first on unregister. */
+static DEFINE_IDR(ucb_minors);
+static DEFINE_MUTEX(ucb_minors_lock);
+
+static struct ucb_device *ucb_dev_device(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+static ssize_t abi_version_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", UCB_ABI_VERSION);
+}
+static DEVICE_ATTR_RO(abi_version);
+
+static ssize_t driver_version_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	u32 version = ucb_dev_device(dev)->driver->version;
+
+	return sysfs_emit(buf, "%u.%u.%u\n", version >> 16,
+			  (version >> 8) & 0xff, version & 0xff);
+}
+static DEVICE_ATTR_RO(driver_version);
+
+static ssize_t method_count_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", ucb_dev_device(dev)->method_count);
+}
+static DEVICE_ATTR_RO(method_count);
+
+static ssize_t max_struct_size_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  ucb_device_max_struct_size(ucb_dev_device(dev)));
+}
 
 /* The core owns the range check, so the mock enforces the same one. */
-static int max_struct_size_set(const char *val, const struct kernel_param *kp)
+static ssize_t max_struct_size_store(struct device *dev,
+				     struct device_attribute *attr,
+				     const char *buf, size_t count)
 {
 	unsigned int size;
 	int err;
 
-	err = kstrtouint(val, 0, &size);
-	if (err)
-		return err;
-	return ucb_driver_set_max_struct_size(&ucbridge_driver, size);
+	err = kstrtouint(buf, 0, &size);
+	if (!err)
+		err = ucb_device_set_max_struct_size(ucb_dev_device(dev), size);
+	return err ? err : count;
+}
+/* Root only: the mode is the check, as for a module parameter. */
+static DEVICE_ATTR_RW(max_struct_size);
+
+static struct attribute *ucb_attrs[] = {
+	&dev_attr_abi_version.attr,
+	&dev_attr_driver_version.attr,
+	&dev_attr_method_count.attr,
+	&dev_attr_max_struct_size.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(ucb);
+
+/* /dev/ucbridge/<name>, with the mode the driver asked for. */
+static char *ucb_devnode(UCB_DEVNODE_CONST struct device *dev, umode_t *mode)
+{
+	struct ucb_device *device = dev_get_drvdata(dev);
+
+	if (mode)
+		*mode = device->driver->mode ? device->driver->mode : 0600;
+	return kasprintf(GFP_KERNEL, "ucbridge/%s", dev_name(dev));
 }
 
-static const struct kernel_param_ops max_struct_size_ops = {
-	.set = max_struct_size_set,
-	.get = param_get_uint,
+static struct class ucb_class = {
+	.name = "ucbridge",
+	.devnode = ucb_devnode,
 };
 
-/* The core reads it once per call with READ_ONCE(), so it may change live. */
-module_param_cb(max_struct_size, &max_struct_size_ops,
-		&ucbridge_driver.max_struct_size, 0644);
-MODULE_PARM_DESC(max_struct_size,
-		 "Largest variable struct input or output in bytes, 4096 to 67108864 (default 1048576)");
-
-static int ucbridge_open(struct inode *inode, struct file *file)
+static int ucb_open(struct inode *inode, struct file *file)
 {
+	struct ucb_device *device;
 	struct ucb_client *client;
+	int err;
 
-	client = kmalloc(sizeof(*client), GFP_KERNEL);
+	/* Charged to the opener's memory cgroup: one per open file. */
+	client = kmalloc(sizeof(*client), GFP_KERNEL_ACCOUNT);
 	if (!client)
 		return -ENOMEM;
-	ucb_client_init(client, &ucbridge_driver);
+	mutex_lock(&ucb_minors_lock);
+	device = idr_find(&ucb_minors, iminor(inode));
+	err = device ? ucb_client_init(client, device) : -ENODEV;
+	mutex_unlock(&ucb_minors_lock);
+	if (err) {
+		kfree(client);
+		return err;
+	}
 	file->private_data = client;
 	/* With no .llseek either, lseek() fails with ESPIPE on every kernel. */
 	return nonseekable_open(inode, file);
 }
 
-static int ucbridge_release(struct inode *inode, struct file *file)
+static int ucb_release(struct inode *inode, struct file *file)
 {
 	struct ucb_client *client = file->private_data;
 
@@ -68,56 +163,166 @@ static int ucbridge_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static long ucbridge_ioctl(struct file *file, unsigned int cmd,
-			   unsigned long arg)
+static long ucb_unlocked_ioctl(struct file *file, unsigned int cmd,
+			       unsigned long arg)
 {
 	return ucb_ioctl(file->private_data, cmd, (void __user *)arg);
 }
 
-static const struct file_operations ucbridge_fops = {
+static const struct file_operations ucb_fops = {
 	.owner = THIS_MODULE,
-	.open = ucbridge_open,
-	.release = ucbridge_release,
-	.unlocked_ioctl = ucbridge_ioctl,
+	.open = ucb_open,
+	.release = ucb_release,
+	.unlocked_ioctl = ucb_unlocked_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };
 
-static struct miscdevice ucbridge_misc = {
-	.minor = MISC_DYNAMIC_MINOR,
-	.name = "ucbridge",
-	.fops = &ucbridge_fops,
-	/* Unprivileged callers are welcome: privilege is checked per method. */
-	.mode = 0666,
-};
+/* Is @name taken?  Under ucb_minors_lock. */
+static bool ucb_name_taken(const char *name)
+{
+	struct ucb_device *device;
+	int minor;
+
+	idr_for_each_entry(&ucb_minors, device, minor)
+		if (!strcmp(device->driver->name, name))
+			return true;
+	return false;
+}
+
+/**
+ * ucb_register_driver() - publish a driver's user clients
+ * @driver: The driver, filled in as &struct ucb_driver says; it must stay
+ *	in place and unchanged until ucb_unregister_driver() returns.
+ *
+ * Creates /dev/ucbridge/<name> and /sys/class/ucbridge/<name>/.  Opens of
+ * the node may reach the driver's callbacks before this returns.
+ *
+ * Return: 0; -EINVAL for a malformed driver or method table, -EEXIST when a
+ * driver of that name is registered, -ENOSPC when %UCB_MAX_DEVICES are, or
+ * -ENOMEM.
+ */
+int ucb_register_driver(struct ucb_driver *driver)
+{
+	struct ucb_device *device;
+	struct cdev *cdev;
+	struct device *dev;
+	int minor, err;
+
+	err = ucb_device_create(driver, &device);
+	if (err)
+		return err;
+	cdev = cdev_alloc();
+	if (!cdev) {
+		err = -ENOMEM;
+		goto put_device;
+	}
+	cdev->owner = THIS_MODULE;
+	cdev->ops = &ucb_fops;
+
+	mutex_lock(&ucb_minors_lock);
+	minor = ucb_name_taken(driver->name) ? -EEXIST :
+		idr_alloc(&ucb_minors, NULL, 0, UCB_MAX_DEVICES, GFP_KERNEL);
+	mutex_unlock(&ucb_minors_lock);
+	if (minor < 0) {
+		err = minor;
+		goto put_cdev;
+	}
+	err = cdev_add(cdev, MKDEV(MAJOR(ucb_devt), minor), 1);
+	if (err)
+		goto remove_minor;
+	dev = device_create_with_groups(&ucb_class, NULL, cdev->dev, device,
+					ucb_groups, "%s", driver->name);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto del_cdev;
+	}
+	device->env.cdev = cdev;
+	device->env.dev = dev;
+	device->env.minor = minor;
+	driver->device = device;
+	/* Last: from here on open() finds it. */
+	mutex_lock(&ucb_minors_lock);
+	idr_replace(&ucb_minors, device, minor);
+	mutex_unlock(&ucb_minors_lock);
+	return 0;
+
+del_cdev:
+	cdev_del(cdev);
+	cdev = NULL;
+remove_minor:
+	mutex_lock(&ucb_minors_lock);
+	idr_remove(&ucb_minors, minor);
+	mutex_unlock(&ucb_minors_lock);
+put_cdev:
+	if (cdev)
+		kobject_put(&cdev->kobj);
+put_device:
+	ucb_device_put(device);
+	return err;
+}
+EXPORT_SYMBOL_GPL(ucb_register_driver);
+
+/**
+ * ucb_unregister_driver() - withdraw a driver, with clients open or not
+ * @driver: A driver that ucb_register_driver() accepted.
+ *
+ * Removes the node and the sysfs directory, refuses every later ioctl of
+ * the driver's clients with -ENODEV, waits for the calls running, and calls
+ * @driver->close for each client the driver opened.  When it returns
+ * ucbridge holds no pointer into @driver or its module.  May sleep.
+ */
+void ucb_unregister_driver(struct ucb_driver *driver)
+{
+	struct ucb_device *device = driver->device;
+
+	mutex_lock(&ucb_minors_lock);
+	idr_remove(&ucb_minors, device->env.minor);
+	mutex_unlock(&ucb_minors_lock);
+	/* Waits for sysfs readers, which look at the driver. */
+	device_destroy(&ucb_class, device->env.cdev->dev);
+	cdev_del(device->env.cdev);
+	ucb_device_shutdown(device);
+	driver->device = NULL;
+	ucb_device_put(device);
+}
+EXPORT_SYMBOL_GPL(ucb_unregister_driver);
 
 static int __init ucbridge_init(void)
 {
 	int err;
 
-	err = ucb_reference_driver_init(&ucbridge_driver,
-					ucbridge_driver.max_struct_size);
+#ifdef UCB_TEST_BUILD
+	pr_crit(UCB_TEST_BANNER "\n");
+#endif
+	err = alloc_chrdev_region(&ucb_devt, 0, UCB_MAX_DEVICES, "ucbridge");
 	if (err)
 		return err;
-	err = misc_register(&ucbridge_misc);
+	err = class_register(&ucb_class);
 	if (err)
-		goto destroy_driver;
+		goto unregister_region;
 	return 0;
 
-destroy_driver:
-	ucb_driver_destroy(&ucbridge_driver);
+unregister_region:
+	unregister_chrdev_region(ucb_devt, UCB_MAX_DEVICES);
 	return err;
 }
 
 static void __exit ucbridge_exit(void)
 {
-	misc_deregister(&ucbridge_misc);
-	ucb_driver_destroy(&ucbridge_driver);
+	/* No driver is registered: each holds a reference on this module. */
+	class_unregister(&ucb_class);
+	unregister_chrdev_region(ucb_devt, UCB_MAX_DEVICES);
+	idr_destroy(&ucb_minors);
 }
 
 module_init(ucbridge_init);
 module_exit(ucbridge_exit);
 
-MODULE_DESCRIPTION("IOKit-style user-client method calls over one ioctl");
+#ifdef UCB_TEST_BUILD
+MODULE_DESCRIPTION(UCB_TEST_BANNER);
+#else
+MODULE_DESCRIPTION("IOKit-style user clients for Linux drivers");
+#endif
 MODULE_AUTHOR("The ucbridge authors");
 MODULE_LICENSE("GPL");
-MODULE_VERSION(UCB_REFERENCE_VERSION_STRING);
+MODULE_VERSION(UCB_VERSION_STRING);

@@ -1,3 +1,4 @@
+import CUCBridge
 import SystemPackage
 
 /// An open connection to a ucbridge driver: IOKit's `io_connect_t`, as a
@@ -19,8 +20,13 @@ import SystemPackage
 /// print(try connection.call(.add, 40, 2))   // 42
 /// ```
 public final class Connection: Sendable {
-  /// Where the reference driver's device node lives: `/dev/ucbridge`.
-  public static var defaultDevicePath: FilePath { "/dev/ucbridge" }
+  /// Where every driver's node lives: `/dev/ucbridge/<name>`.
+  public static var deviceDirectory: FilePath { "/dev/ucbridge" }
+
+  /// The reference driver's node: `/dev/ucbridge/reference`.
+  public static var defaultDevicePath: FilePath {
+    deviceDirectory.appending(UCB_REFERENCE_NAME)
+  }
 
   private let backend: ConnectionBackend
   private let useCount = UseCount()
@@ -38,22 +44,32 @@ public final class Connection: Sendable {
     self.init(backend: .custom(transport))
   }
 
-  /// Opens a connection to a ucbridge device.
+  /// Opens a connection to a ucbridge driver.
   ///
-  /// The device is opened for reading and writing, close-on-exec.  An
-  /// interrupted open is retried.
+  /// The node is opened for reading and writing, close-on-exec.  An
+  /// interrupted open is retried.  With a `type`, the driver is asked to
+  /// open the connection as that user-client type (IOServiceOpen's
+  /// `type`); without one it opens with type 0 at the first call.
   ///
-  /// - Parameter path: The device node; `/dev/ucbridge` when omitted.
+  /// - Parameters:
+  ///   - path: The driver's node, `/dev/ucbridge/<name>`; the reference
+  ///     driver's when omitted.
+  ///   - type: The user-client type, or nil.
   /// - Returns: The open connection.
   /// - Throws: ``UCBridgeError/errno(_:)`` with open(2)'s error, such as
-  ///   `.noSuchFileOrDirectory` when the module is not loaded or
-  ///   `.permissionDenied`.
+  ///   `.noSuchFileOrDirectory` when the driver is not loaded,
+  ///   `.permissionDenied`, or `.isDirectory` for `/dev/ucbridge` itself,
+  ///   which holds one node per driver since ucbridge 0.2;
+  ///   ``UCBridgeError/ioReturn(_:)`` when the driver refuses the type.
   ///
-  /// The corresponding C call is `open(path, O_RDWR | O_CLOEXEC)`.
+  /// The corresponding C calls are `open(path, O_RDWR | O_CLOEXEC)` and,
+  /// with a type, `ioctl(fd, UCB_IOC_OPEN, &open)`.
   public static func open(
-    _ path: FilePath = Connection.defaultDevicePath
+    _ path: FilePath = Connection.defaultDevicePath, type: UInt32? = nil
   ) throws(UCBridgeError) -> Connection {
-    try _open(path).get()
+    let connection = try _open(path).get()
+    if let type { try connection.openUserClient(type: type) }
+    return connection
   }
 
   internal static func _open(
@@ -62,6 +78,31 @@ public final class Connection: Sendable {
     openDevice(path)
       .map { Connection(backend: .device($0)) }
       .mapError(UCBridgeError.errno)
+  }
+
+  /// Asks the driver to open this connection as a user-client type, as
+  /// IOServiceOpen's `type` does on macOS.
+  ///
+  /// A connection chooses its type once, before its first call; a call
+  /// made without a choice opens it with type 0.  A refused type leaves
+  /// the connection unopened, so another may be tried.
+  ///
+  /// - Parameter type: The type, which the driver's open callback sees.
+  /// - Throws: ``UCBridgeError/ioReturn(_:)`` with the driver's refusal;
+  ///   ``UCBridgeError/errno(_:)`` with `.resourceBusy` once a type was
+  ///   accepted or a call made.
+  ///
+  /// The corresponding C call is `ioctl(fd, UCB_IOC_OPEN, &open)`.
+  public func openUserClient(type: UInt32) throws(UCBridgeError) {
+    var request = ucb_open()
+    request.size = UInt32(MemoryLayout<ucb_open>.size)
+    request.type = type
+    try withUnsafeMutableBytes(of: &request) { bytes throws(UCBridgeError) in
+      try ioctl(ucb_ioc_open, bytes.baseAddress).mapError(UCBridgeError.errno).get()
+    }
+    if request.result != UCB_IORETURN_SUCCESS {
+      throw .ioReturn(IOReturn(rawValue: request.result))
+    }
   }
 
   /// Closes the connection.

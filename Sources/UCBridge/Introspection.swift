@@ -3,7 +3,7 @@ import SystemPackage
 
 /// A ucbridge driver's description, from `UCB_IOC_DRIVER_INFO`.
 public struct DriverInfo: Hashable, Sendable {
-  /// The driver's name, such as `"ucbridge"`.
+  /// The driver's name, such as `"reference"`: its node is `/dev/ucbridge/<name>`.
   public var name: String
   /// The `UCB_ABI_VERSION` the driver speaks.
   public var abiVersion: UInt32
@@ -65,9 +65,12 @@ public struct MethodInfo: Hashable, Sendable {
   public var checks: MethodChecks
   /// The method's flags.
   public var flags: Flags
-  /// Calls dispatched to the method since load or the last reset.
+  /// Calls dispatched to the method: for a caller with `CAP_SYS_ADMIN`
+  /// through every connection since load or the last `resetStats`, for
+  /// anyone else through this connection since it was opened.
   public var calls: UInt64
-  /// Those of ``calls`` that did not end in success.
+  /// Those of ``calls`` that did not end in success; never more than
+  /// ``calls``.
   public var errors: UInt64
 
   /// Whether only a caller with `CAP_SYS_ADMIN` may call the method.

@@ -6,11 +6,11 @@ import UCBridge
 ///
 /// ```swift
 /// var conn: io_connect_t = IO_OBJECT_NULL
-/// let kr = IOServiceOpen("/dev/ucbridge", mach_task_self_, 0, &conn)
+/// let kr = IOServiceOpen("/dev/ucbridge/reference", mach_task_self_, 0, &conn)
 /// ```
 ///
 /// - Parameters:
-///   - path: The device node, such as `"/dev/ucbridge"`.
+///   - path: The device node, such as `"/dev/ucbridge/reference"`.
 ///   - owningTask: Ignored; pass `mach_task_self_`.
 ///   - type: Ignored; pass 0.
 ///   - connect: Receives the new connection's handle on success.

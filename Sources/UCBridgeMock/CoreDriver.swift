@@ -1,5 +1,6 @@
 import CUCBridge
 import CUCBridgeCore
+import Synchronization
 import SystemPackage
 import UCBridge
 
@@ -9,17 +10,20 @@ import Glibc
 import Musl
 #endif
 
-/// The C `struct ucb_driver` a mock device runs, with everything its
-/// method table points at: the table itself, its C strings and the Swift
-/// handlers behind the trampoline.  All of it lives exactly as long as this
-/// object, which every connection of the device keeps alive.
+/// The C `struct ucb_driver` a mock device runs and the core's device for
+/// it, with everything its method table points at: the table itself, its C
+/// strings and the Swift handlers behind the trampoline.  All of it lives
+/// exactly as long as this object, which every connection of the device
+/// keeps alive.
 ///
 /// `@unchecked Sendable`: after `init` only the dispatch core touches the
 /// driver, and it is made for concurrent callers (atomic counters,
-/// `READ_ONCE` of max_struct_size); ``setMaxStructSize(_:)`` is the
-/// module parameter's single aligned store.
+/// `READ_ONCE` of max_struct_size); ``setMaxStructSize(_:)`` is the sysfs
+/// attribute's single aligned store.
 final class CoreDriver: @unchecked Sendable {
   let driver: UnsafeMutablePointer<ucb_driver>
+  /// The core's side of the driver, as `ucb_register_driver()` makes it.
+  let device: UnsafeMutablePointer<ucb_device>
   private let table: UnsafeMutableBufferPointer<ucb_method>
   private let cStrings: [UnsafeMutablePointer<CChar>]
   private let handlers: [MockHandlerBox]
@@ -31,7 +35,31 @@ final class CoreDriver: @unchecked Sendable {
     table = UnsafeMutableBufferPointer(start: nil, count: 0)
     cStrings = []
     handlers = []
-    try Self.check(ucb_reference_driver_init(driver, maxStructSize))
+    ucb_reference_driver_fill(driver, maxStructSize)
+    do {
+      device = try Self.create(driver)
+    } catch {
+      driver.deallocate()
+      throw error
+    }
+  }
+
+  /// A driver written in C, which `fill` describes.
+  init(
+    filling fill: (UnsafeMutablePointer<ucb_driver>) -> Void
+  ) throws(UCBridgeError) {
+    driver = .allocate(capacity: 1)
+    driver.initialize(to: ucb_driver())
+    table = UnsafeMutableBufferPointer(start: nil, count: 0)
+    cStrings = []
+    handlers = []
+    fill(driver)
+    do {
+      device = try Self.create(driver)
+    } catch {
+      driver.deallocate()
+      throw error
+    }
   }
 
   /// A driver of Swift methods.  The C core validates the table as it
@@ -68,12 +96,44 @@ final class CoreDriver: @unchecked Sendable {
     driver.pointee.methods = UnsafePointer(table.baseAddress)
     driver.pointee.method_count = UInt32(entries.count)
     driver.pointee.max_struct_size = maxStructSize
-    try Self.check(ucb_driver_init(driver))
+    do {
+      device = try Self.create(driver)
+    } catch {
+      driver.deallocate()
+      table.deallocate()
+      cStrings.forEach { free($0) }
+      throw error
+    }
+  }
+
+  /// The core validates the driver and sets up its device, as
+  /// `ucb_register_driver()` does in the kernel.
+  private static func create(
+    _ driver: UnsafeMutablePointer<ucb_driver>
+  ) throws(UCBridgeError) -> UnsafeMutablePointer<ucb_device> {
+    var device: UnsafeMutablePointer<ucb_device>?
+    let result = ucb_device_create(driver, &device)
+    guard result == 0, let device else {
+      throw .errno(Errno(rawValue: -result))
+    }
+    driver.pointee.device = device
+    return device
+  }
+
+  private let unregistered = Atomic<Bool>(false)
+
+  /// Cuts the driver off, as `ucb_unregister_driver()`; once only.
+  func unregister() {
+    if !unregistered.exchange(true, ordering: .acquiringAndReleasing) {
+      ucb_device_shutdown(device)
+    }
   }
 
   deinit {
-    // Safe after a failed ucb_driver_init too: it frees no stats then.
-    ucb_driver_destroy(driver)
+    // Every connection holds this object, so none is open: the driver's
+    // close callbacks have all run.
+    unregister()
+    ucb_device_put(device)
     driver.deallocate()
     table.deallocate()
     cStrings.forEach { free($0) }
@@ -84,12 +144,12 @@ final class CoreDriver: @unchecked Sendable {
   }
 
   /// The driver-wide bound on variable struct sizes.
-  var maxStructSize: UInt32 { driver.pointee.max_struct_size }
+  var maxStructSize: UInt32 { ucb_device_max_struct_size(device) }
 
   /// Changes the driver-wide bound through the core, which checks the
-  /// range as it does for the module parameter.
+  /// range as it does for the sysfs attribute.
   func setMaxStructSize(_ size: UInt32) throws(UCBridgeError) {
-    try Self.check(ucb_driver_set_max_struct_size(driver, size))
+    try Self.check(ucb_device_set_max_struct_size(device, size))
   }
 
   /// One ioctl on a client of this driver, as the module's file

@@ -5,7 +5,7 @@ import SystemPackage
 import UCBridge
 
 /// A ucbridge device in this process: the driver's own C dispatch core,
-/// behind `Connection`s that behave like connections to `/dev/ucbridge`.
+/// behind `Connection`s that behave like connections to a driver's node in `/dev/ucbridge`.
 ///
 /// The reference device (``init(maxStructSize:)``) runs the module's
 /// reference driver, byte for byte the same checks and methods.  A custom
@@ -50,7 +50,7 @@ public final class MockDevice: Sendable {
 
   /// Creates a device running methods written in Swift.
   ///
-  /// The table is validated by the dispatch core's `ucb_driver_init()`, as
+  /// The table is validated by the dispatch core's `ucb_device_create()`, as
   /// a kernel driver's is.
   ///
   /// - Parameters:
@@ -72,6 +72,24 @@ public final class MockDevice: Sendable {
       maxStructSize: try Self.checkedMaxStructSize(maxStructSize))
   }
 
+  /// Creates a device running a driver written in C against
+  /// `<linux/ucbridge_driver.h>`, as the kernel would after
+  /// `ucb_register_driver()`: the same callbacks, methods and checks.
+  ///
+  /// ```swift
+  /// let device = try MockDevice { ucb_kvstore_driver_fill($0) }
+  /// ```
+  ///
+  /// - Parameter fill: Fills in the zeroed `struct ucb_driver`, which the
+  ///   device keeps for as long as it lives.
+  /// - Throws: `UCBridgeError.errno(_:)` with `.invalidArgument` when the
+  ///   core refuses the driver, as `ucb_register_driver()` would.
+  public init(
+    filling fill: (UnsafeMutablePointer<ucb_driver>) -> Void
+  ) throws(UCBridgeError) {
+    core = try CoreDriver(filling: fill)
+  }
+
   /// Opens a connection to the device, as open(2) on its node.
   ///
   /// - Parameter privileged: Whether the connection has `CAP_SYS_ADMIN`,
@@ -79,6 +97,31 @@ public final class MockDevice: Sendable {
   /// - Returns: The connection.
   public func connect(privileged: Bool = false) -> Connection {
     Connection(transport: MockTransport(device: self, privileged: privileged))
+  }
+
+  /// Opens a connection as a user-client type, as `Connection.open(_:type:)`
+  /// does on a device node.
+  ///
+  /// - Parameters:
+  ///   - type: The user-client type the driver's open callback sees.
+  ///   - privileged: Whether the connection has `CAP_SYS_ADMIN`.
+  /// - Throws: `UCBridgeError.ioReturn(_:)` when the driver refuses it.
+  public func connect(
+    type: UInt32, privileged: Bool = false
+  ) throws(UCBridgeError) -> Connection {
+    let connection = connect(privileged: privileged)
+    try connection.openUserClient(type: type)
+    return connection
+  }
+
+  /// Withdraws the driver while connections may be open, as
+  /// `ucb_unregister_driver()` does when a device goes away: waits for the
+  /// calls running, runs the driver's close callback for every connection
+  /// it opened, and from then on every ioctl of every connection fails
+  /// with `ENODEV`; closing them still works.  Calling it again does
+  /// nothing.
+  public func unregister() {
+    core.unregister()
   }
 
   /// The driver-wide bound on variable struct sizes, in bytes.
@@ -215,7 +258,7 @@ public final class MockDevice: Sendable {
     let client = UnsafeMutablePointer<ucb_client>.allocate(capacity: 1)
     // Its only failure is malloc's, which Swift's own allocations treat as
     // fatal too.
-    precondition(ucb_client_init(client, core.driver) == 0, "out of memory")
+    precondition(ucb_client_init(client, core.device) == 0, "out of memory")
     client.pointee.env.admin = privileged
     return client
   }

@@ -3,7 +3,7 @@ import SystemPackage
 import UCBridge
 
 /// One connection's client of a mock device: the in-process counterpart
-/// of an open file of /dev/ucbridge.
+/// of an open file of a node in /dev/ucbridge.
 ///
 /// `@unchecked Sendable`: the client is written only here, before any
 /// ioctl and in `close()` after the last one (`Connection` guarantees

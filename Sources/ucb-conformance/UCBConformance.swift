@@ -39,13 +39,13 @@ struct UCBConformance: ParsableCommand {
 
       EXAMPLES
         ucb-conformance --mock --transcript mock.transcript
-        ucb-conformance --device /dev/ucbridge --transcript device.transcript
+        ucb-conformance --device /dev/ucbridge/reference --transcript device.transcript
         ucb-conformance --mock --filter echo/ --filter max=64M/
         ucb-conformance --list
       """)
 
   @Option(
-    help: ArgumentHelp("The device node (default: /dev/ucbridge).", valueName: "path"),
+    help: ArgumentHelp("The device node (default: /dev/ucbridge/reference).", valueName: "path"),
     completion: .file())
   var device: String?
 
@@ -95,7 +95,7 @@ struct UCBConformance: ParsableCommand {
   }
 
   /// The device node calls go to.
-  private var devicePath: FilePath { FilePath(device ?? "/dev/ucbridge") }
+  private var devicePath: FilePath { FilePath(device ?? "/dev/ucbridge/reference") }
 
   private func runCorpus() throws {
     let cases = ConformanceCorpus.cases(matching: filters)

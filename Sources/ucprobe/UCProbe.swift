@@ -15,7 +15,7 @@ struct UCProbe: ParsableCommand {
     abstract: "Probe a ucbridge device: describe it, list and call its methods, benchmark and fuzz it.",
     discussion: """
       ucprobe talks to a ucbridge driver through its device node \
-      (/dev/ucbridge unless --device names another) or, with --mock, to the \
+      (/dev/ucbridge/reference unless --device names another) or, with --mock, to the \
       reference driver's own dispatch core running in this process. It \
       learns a driver's methods from the driver's introspection ioctls, so \
       it works with any ucbridge driver, not only the reference one.

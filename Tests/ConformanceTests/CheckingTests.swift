@@ -11,7 +11,12 @@ import UCBridgeMock
   /// Runs one corpus case on `connection` and returns its problems.
   private func problems(of name: String, on connection: Connection) throws -> [String] {
     let testCase = try #require(ConformanceCorpus.reference.first { $0.name == name })
-    return testCase.run(in: CaseContext(connection: connection, fixture: try PathFixture())).problems
+    let context = CaseContext(
+      connection: connection, fixture: try PathFixture(),
+      connect: { () throws(ConformanceError) -> Connection in
+        throw ConformanceError("these controls open no second connection")
+      })
+    return testCase.run(in: context).problems
   }
 
   /// Whether one of `problems` contains `text`.

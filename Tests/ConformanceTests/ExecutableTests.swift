@@ -40,7 +40,7 @@ import Glibc
     #expect(run.stderr.hasPrefix("ucb-conformance: "), "\(run.stderr)")
   }
 
-  @Test(arguments: [["--mock", "--device", "/dev/ucbridge"], ["--filter", "no-such-group/"], ["--case", "noop/valid"]])
+  @Test(arguments: [["--mock", "--device", "/dev/ucbridge/reference"], ["--filter", "no-such-group/"], ["--case", "noop/valid"]])
   func commandLineErrors(arguments: [String]) throws {
     #expect(try runProgram(PackagePaths.runner, arguments).status == 64)
   }

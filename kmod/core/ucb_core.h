@@ -1,108 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ucbridge dispatch core: the portable part of a ucbridge driver.
+ * ucbridge dispatch core: the portable part of ucbridge.ko.
  *
  * The same sources build into the kernel module and, through the userspace
  * environment shim, into the in-process mock.  Everything they need from
- * their surroundings comes from ucb_env.h.
+ * their surroundings comes from ucb_env.h; drivers see only
+ * <linux/ucbridge_driver.h>.
  */
 #ifndef _UCB_CORE_H
 #define _UCB_CORE_H
 
 #include "ucb_env.h"
-#include <uapi/linux/ucbridge.h>
+#include <linux/ucbridge_driver.h>
 
-struct ucb_method;
-struct ucb_client;
-
-/**
- * struct ucb_args - what a method sees of a call: kernel memory only
- * @client: The connection the call came through.
- * @method: The table entry being run (its @context is the method's own).
- * @scalar_in: Copied input scalars.
- * @scalar_in_count: How many, already checked against the table.
- * @scalar_out: Zeroed room for output scalars.
- * @scalar_out_count: In: room at @scalar_out.  The method sets it to how
- *	many it wrote; it may not grow it.
- * @struct_in: Copied input struct.  struct_in[struct_in_size] is always a
- *	NUL byte that is not part of the input, so a method can treat a
- *	NUL-free input as a C string without a second copy.
- * @struct_in_size: Bytes at @struct_in, already checked against the table.
- * @struct_out: Zeroed room for the output struct.
- * @struct_out_size: In: room at @struct_out.  The method sets it to how
- *	many bytes it wrote; it may not grow it.
- */
-struct ucb_args {
-	struct ucb_client *client;
-	const struct ucb_method *method;
-	const u64 *scalar_in;
-	u32 scalar_in_count;
-	u64 *scalar_out;
-	u32 scalar_out_count;
-	const void *struct_in;
-	u32 struct_in_size;
-	void *struct_out;
-	u32 struct_out_size;
-};
-
-/**
- * typedef ucb_method_fn - a method implementation
- * @args: The call, with every input checked and copied.
- *
- * Return: an IOReturn.  Outputs are delivered only on %UCB_IORETURN_SUCCESS.
- */
-typedef u32 ucb_method_fn(struct ucb_args *args);
-
-/**
- * struct ucb_method - one entry of a driver's method table, indexed by
- *	selector (IOKit's IOExternalMethodDispatch2022)
- * @handler: The implementation.
- * @name: Short name shown by introspection, under %UCB_NAME_SIZE bytes.
- * @scalar_in_count: Exact input scalar count, or %UCB_VARIABLE_SIZE.
- * @struct_in_size: Exact input struct size, or %UCB_VARIABLE_SIZE.
- * @scalar_out_count: Exact output scalar room, or %UCB_VARIABLE_SIZE.
- * @struct_out_size: Exact output struct room, or %UCB_VARIABLE_SIZE.
- * @struct_in_max: Largest variable input struct (ignored when fixed); the
- *	driver's max_struct_size bounds it further.
- * @struct_out_max: Largest variable output struct, likewise.
- * @flags: UCB_METHOD_FLAG_*.
- * @context: Private to the handler.
- */
-struct ucb_method {
-	ucb_method_fn *handler;
-	const char *name;
-	u32 scalar_in_count;
-	u32 struct_in_size;
-	u32 scalar_out_count;
-	u32 struct_out_size;
-	u32 struct_in_max;
-	u32 struct_out_max;
-	u32 flags;
-	void *context;
-};
-
-/**
- * struct ucb_driver - one ucbridge driver instance
- * @name: Reported by %UCB_IOC_DRIVER_INFO.
- * @version: (major << 16 | minor << 8 | patch).
- * @methods: The method table, indexed by selector.
- * @method_count: Entries in @methods, 1 to %UCB_METHOD_COUNT_MAX.
- * @max_struct_size: Driver-wide bound on variable struct sizes, from
- *	%UCB_STRUCT_SIZE_FLOOR to %UCB_STRUCT_SIZE_LIMIT.  It may change at
- *	any time through ucb_driver_set_max_struct_size(), so the core reads
- *	it once per call.
- * @stats: Per-method counters, owned by the core.
- * @live_buffers: Heap buffers the core holds right now.
- */
-struct ucb_driver {
-	const char *name;
-	u32 version;
-	const struct ucb_method *methods;
-	u32 method_count;
-	u32 max_struct_size;
-	struct ucb_stats *stats;
-	ucb_counter_t live_buffers;
-};
+/* ucbridge.ko's own version. */
+#define UCB_VERSION_STRING	"0.2.0"
 
 /*
  * Struct buffers up to this size live in the connection's call area, larger
@@ -117,12 +29,6 @@ struct ucb_driver {
  * it sent before (see README, "Bounds").
  */
 #define UCB_INPUT_CACHE_MAX	(64 * 1024)
-
-/*
- * The most entries a method table may have.  Each connection keeps two
- * counters per method, so this bounds them too: 16 KiB at most.
- */
-#define UCB_METHOD_COUNT_MAX	1024
 
 /**
  * struct ucb_call_area - the kernel memory a call works in
@@ -157,23 +63,68 @@ struct ucb_client_count {
 };
 
 /**
- * struct ucb_client - one open connection to a driver
- * @driver: The driver it talks to.
- * @env: What the environment keeps per connection.
+ * struct ucb_device - a registered driver, as the core keeps it
+ * @driver: The driver's own description.  Read only inside the gate: once
+ *	ucb_device_shutdown() has closed it, nothing here touches the driver.
+ * @method_count: The driver's, kept for after it is gone.
+ * @max_struct_size: Driver-wide bound on variable struct sizes, from
+ *	%UCB_STRUCT_SIZE_FLOOR to %UCB_STRUCT_SIZE_LIMIT.  It may change at
+ *	any time through ucb_device_set_max_struct_size(), so the core reads
+ *	it once per call.
+ * @stats: Per-method counters.
+ * @live_buffers: Heap buffers the core holds right now.
+ * @refs: One for the registration, one for each client.
+ * @gate: Every ioctl passes it; shutdown closes it and waits for those in.
+ * @lock: Protects @clients and each client's @state.
+ * @clients: Open clients, linked through &struct ucb_client.next/prev.
+ * @env: What the environment keeps per device (the kernel: its node).
+ */
+struct ucb_device {
+	const struct ucb_driver *driver;
+	u32 method_count;
+	u32 max_struct_size;
+	struct ucb_stats *stats;
+	ucb_counter_t live_buffers;
+	ucb_ref_t refs;
+	struct ucb_env_gate gate;
+	struct ucb_env_mutex lock;
+	struct ucb_client *clients;
+	struct ucb_env_device env;
+};
+
+/* Where a client is in its life; changes under its device's lock. */
+enum ucb_client_state {
+	UCB_CLIENT_NEW,		/* no type accepted yet */
+	UCB_CLIENT_OPEN,	/* the driver's open accepted a type */
+	UCB_CLIENT_CLOSED,	/* the driver's close ran, or never will */
+};
+
+/**
+ * struct ucb_client - one open file of a driver's node (IOKit's user client)
+ * @device: The driver it talks to; the client holds a reference.
+ * @env: What the environment keeps per client.
+ * @state: enum ucb_client_state, read without the lock with acquire.
+ * @type: The user-client type the driver accepted.
+ * @private: The driver's, set in its open callback.
+ * @prev, @next: In @device's list of clients.
  * @area: The call area of the call that holds @busy.
- * @input_cache: A heap buffer kept for the connection's struct inputs above
+ * @input_cache: A heap buffer kept for the client's struct inputs above
  *	%UCB_SMALL_STRUCT_SIZE, so that a call needs no allocation; it grows
  *	to the largest input seen up to %UCB_INPUT_CACHE_MAX and is freed by
  *	ucb_client_release().
  * @input_cache_size: Its size in bytes.
  * @busy: Held by the call using @area and @input_cache; a concurrent call on
- *	the same connection allocates buffers of its own instead of waiting.
- * @counts: This connection's calls per method, what %UCB_IOC_METHOD_INFO
+ *	the same client allocates buffers of its own instead of waiting.
+ * @counts: This client's calls per method, what %UCB_IOC_METHOD_INFO
  *	reports to a caller without %CAP_SYS_ADMIN.
  */
 struct ucb_client {
-	struct ucb_driver *driver;
+	struct ucb_device *device;
 	struct ucb_env_client env;
+	u32 state;
+	u32 type;
+	void *private;
+	struct ucb_client *prev, *next;
 	struct ucb_call_area area;
 	void *input_cache;
 	size_t input_cache_size;
@@ -181,11 +132,13 @@ struct ucb_client {
 	struct ucb_client_count *counts;
 };
 
-int ucb_driver_init(struct ucb_driver *driver);
-int ucb_driver_set_max_struct_size(struct ucb_driver *driver, u32 size);
-void ucb_driver_destroy(struct ucb_driver *driver);
-void ucb_driver_reset_stats(struct ucb_driver *driver);
-int ucb_client_init(struct ucb_client *client, struct ucb_driver *driver);
+int ucb_device_create(const struct ucb_driver *driver,
+		      struct ucb_device **device);
+void ucb_device_shutdown(struct ucb_device *device);
+void ucb_device_put(struct ucb_device *device);
+int ucb_device_set_max_struct_size(struct ucb_device *device, u32 size);
+u32 ucb_device_max_struct_size(const struct ucb_device *device);
+int ucb_client_init(struct ucb_client *client, struct ucb_device *device);
 void ucb_client_release(struct ucb_client *client);
 long ucb_ioctl(struct ucb_client *client, unsigned int cmd,
 	       void __user *arg);

@@ -91,7 +91,7 @@ static int ucb_area_get(struct ucb_client *client,
 	if (!bufs->area)
 		return -ENOMEM;
 	bufs->area_owned = true;
-	ucb_counter_inc(&client->driver->live_buffers);
+	ucb_counter_inc(&client->device->live_buffers);
 	return 0;
 }
 
@@ -103,10 +103,10 @@ static void ucb_area_put(struct ucb_client *client,
 		return;
 	}
 	ucb_env_free(bufs->area);
-	ucb_counter_dec(&client->driver->live_buffers);
+	ucb_counter_dec(&client->device->live_buffers);
 }
 
-static int ucb_buffer_alloc(struct ucb_driver *driver, struct ucb_buffer *buf,
+static int ucb_buffer_alloc(struct ucb_device *device, struct ucb_buffer *buf,
 			    size_t size, bool zeroed)
 {
 	buf->data = zeroed ? ucb_env_zalloc(size) : ucb_env_alloc(size);
@@ -114,11 +114,11 @@ static int ucb_buffer_alloc(struct ucb_driver *driver, struct ucb_buffer *buf,
 		return -ENOMEM;
 	buf->size = size;
 	buf->kind = UCB_BUFFER_HEAP;
-	ucb_counter_inc(&driver->live_buffers);
+	ucb_counter_inc(&device->live_buffers);
 	return 0;
 }
 
-static void ucb_buffer_put(struct ucb_driver *driver, struct ucb_buffer *buf)
+static void ucb_buffer_put(struct ucb_device *device, struct ucb_buffer *buf)
 {
 	switch (buf->kind) {
 	case UCB_BUFFER_NONE:
@@ -126,10 +126,10 @@ static void ucb_buffer_put(struct ucb_driver *driver, struct ucb_buffer *buf)
 		break;
 	case UCB_BUFFER_HEAP:
 		ucb_env_free(buf->data);
-		ucb_counter_dec(&driver->live_buffers);
+		ucb_counter_dec(&device->live_buffers);
 		break;
 	case UCB_BUFFER_CACHED:
-		ucb_counter_dec(&driver->live_buffers);
+		ucb_counter_dec(&device->live_buffers);
 		break;
 	}
 	buf->kind = UCB_BUFFER_NONE;
@@ -173,7 +173,7 @@ static int ucb_input_buffer_get(struct ucb_client *client,
 		return 0;
 	}
 	if (bufs->area_owned || size > ucb_test_input_cache_max())
-		return ucb_buffer_alloc(client->driver, &bufs->struct_in, size,
+		return ucb_buffer_alloc(client->device, &bufs->struct_in, size,
 					false);
 	if (client->input_cache_size < size) {
 		cache_size = ucb_input_cache_size(size);
@@ -186,17 +186,17 @@ static int ucb_input_buffer_get(struct ucb_client *client,
 	}
 	ucb_buffer_use(&bufs->struct_in, client->input_cache, size,
 		       UCB_BUFFER_CACHED);
-	ucb_counter_inc(&client->driver->live_buffers);
+	ucb_counter_inc(&client->device->live_buffers);
 	return 0;
 }
 
-static int ucb_output_buffer_get(struct ucb_driver *driver,
+static int ucb_output_buffer_get(struct ucb_device *device,
 				 struct ucb_call_buffers *bufs, size_t size)
 {
 	bool zeroed = !ucb_test_break_zeroing();
 
 	if (size > sizeof(bufs->area->struct_out))
-		return ucb_buffer_alloc(driver, &bufs->struct_out, size,
+		return ucb_buffer_alloc(device, &bufs->struct_out, size,
 					zeroed);
 	if (zeroed)
 		memset(bufs->area->struct_out, 0, size);
@@ -282,7 +282,7 @@ static int ucb_copy_inputs(struct ucb_client *client,
 		return -EFAULT;
 	struct_in[call->struct_in_size] = '\0';
 
-	err = ucb_output_buffer_get(client->driver, bufs,
+	err = ucb_output_buffer_get(client->device, bufs,
 				    args->struct_out_size);
 	if (err)
 		return err;
@@ -291,7 +291,7 @@ static int ucb_copy_inputs(struct ucb_client *client,
 	args->scalar_out = area->scalar_out;
 	args->struct_in = bufs->struct_in.data;
 	args->struct_out = bufs->struct_out.data;
-	return ucb_test_use_live_inputs(client->driver, ucall, call, bufs,
+	return ucb_test_use_live_inputs(client->device, ucall, call, bufs,
 					args);
 }
 
@@ -317,12 +317,12 @@ static int ucb_copy_outputs(const struct ucb_call *call,
 static void ucb_release_buffers(struct ucb_client *client,
 				struct ucb_call_buffers *bufs, u32 result)
 {
-	struct ucb_driver *driver = client->driver;
+	struct ucb_device *device = client->device;
 
-	ucb_test_release_live_inputs(driver, bufs);
-	ucb_buffer_put(driver, &bufs->struct_out);
+	ucb_test_release_live_inputs(device, bufs);
+	ucb_buffer_put(device, &bufs->struct_out);
 	if (!ucb_test_break_free(result))
-		ucb_buffer_put(driver, &bufs->struct_in);
+		ucb_buffer_put(device, &bufs->struct_in);
 	ucb_area_put(client, bufs);
 }
 
@@ -368,18 +368,47 @@ static void ucb_count_call(struct ucb_client *client, u32 selector,
 {
 	struct ucb_client_count *count = &client->counts[selector];
 
-	ucb_env_stats_count(client->driver->stats, selector, error);
+	ucb_env_stats_count(client->device->stats, selector, error);
 	ucb_counter_inc(error ? &count->errors : &count->successes);
+}
+
+/*
+ * Run the driver's open callback for @type unless the client is open
+ * already (*@was_open).  Returns the driver's IOReturn.
+ */
+static u32 ucb_client_open(struct ucb_client *client, u32 type,
+			   bool *was_open)
+{
+	struct ucb_device *device = client->device;
+	const struct ucb_driver *driver = device->driver;
+	u32 result = UCB_IORETURN_SUCCESS;
+
+	*was_open = ucb_load_acquire(&client->state) == UCB_CLIENT_OPEN;
+	if (*was_open)
+		return result;
+	ucb_env_mutex_lock(&device->lock);
+	*was_open = client->state == UCB_CLIENT_OPEN;
+	if (!*was_open) {
+		client->type = type;
+		if (driver->open)
+			result = driver->open(client, type);
+		if (result == UCB_IORETURN_SUCCESS)
+			ucb_store_release(&client->state, UCB_CLIENT_OPEN);
+	}
+	ucb_env_mutex_unlock(&device->lock);
+	return result;
 }
 
 static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 {
-	struct ucb_driver *driver = client->driver;
+	struct ucb_device *device = client->device;
+	const struct ucb_driver *driver = device->driver;
 	struct ucb_call_buffers bufs;
 	const struct ucb_method *method;
 	struct ucb_args args = {};
 	struct ucb_call call;
 	u32 struct_out_room = 0;
+	bool was_open;
 	u32 selector;
 	int err;
 
@@ -390,6 +419,11 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 	    call.scalar_out_count > UCB_MAX_SCALARS)
 		return -EINVAL;
 
+	/* A first call without a chosen type opens the client with type 0. */
+	call.result = ucb_client_open(client, 0, &was_open);
+	if (call.result != UCB_IORETURN_SUCCESS)
+		return ucb_write_back(ucall, &call, &args);
+
 	/* No method to count it against. */
 	if (call.selector >= driver->method_count) {
 		call.result = UCB_IORETURN_UNSUPPORTED;
@@ -399,7 +433,7 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 	method = &driver->methods[selector];
 
 	call.result = ucb_check_call(client, method, &call,
-				     READ_ONCE(driver->max_struct_size),
+				     READ_ONCE(device->max_struct_size),
 				     &struct_out_room);
 	if (call.result != UCB_IORETURN_SUCCESS)
 		goto write_back;
@@ -448,7 +482,7 @@ static void ucb_copy_name(char *dst, const char *src)
 
 static long ucb_driver_info(struct ucb_client *client, void __user *uinfo)
 {
-	struct ucb_driver *driver = client->driver;
+	struct ucb_device *device = client->device;
 	struct ucb_driver_info in, out = {};
 	int err;
 
@@ -461,13 +495,13 @@ static long ucb_driver_info(struct ucb_client *client, void __user *uinfo)
 
 	out.size = in.size;
 	out.abi_version = UCB_ABI_VERSION;
-	out.driver_version = driver->version;
-	out.method_count = driver->method_count;
+	out.driver_version = device->driver->version;
+	out.method_count = device->method_count;
 	out.max_scalars = UCB_MAX_SCALARS;
-	out.max_struct_size = READ_ONCE(driver->max_struct_size);
+	out.max_struct_size = READ_ONCE(device->max_struct_size);
 	out.struct_size_limit = UCB_STRUCT_SIZE_LIMIT;
-	out.live_buffers = ucb_counter_read(&driver->live_buffers);
-	ucb_copy_name(out.name, driver->name);
+	out.live_buffers = ucb_counter_read(&device->live_buffers);
+	ucb_copy_name(out.name, device->driver->name);
 	return ucb_copy_args_out(uinfo, &out, sizeof(out), in.size);
 }
 
@@ -482,7 +516,7 @@ static void ucb_method_counts(struct ucb_client *client, u32 selector,
 	u64 successes;
 
 	if (ucb_env_client_is_admin(&client->env)) {
-		ucb_env_stats_read(client->driver->stats, selector, calls,
+		ucb_env_stats_read(client->device->stats, selector, calls,
 				   errors);
 		return;
 	}
@@ -493,7 +527,7 @@ static void ucb_method_counts(struct ucb_client *client, u32 selector,
 
 static long ucb_method_info(struct ucb_client *client, void __user *uinfo)
 {
-	struct ucb_driver *driver = client->driver;
+	struct ucb_device *device = client->device;
 	struct ucb_method_info in, out = {};
 	const struct ucb_method *method;
 	u32 max_struct_size;
@@ -506,11 +540,11 @@ static long ucb_method_info(struct ucb_client *client, void __user *uinfo)
 		return err;
 	if (in.flags)
 		return -EINVAL;
-	if (in.selector >= driver->method_count)
+	if (in.selector >= device->method_count)
 		return -ENOENT;
-	selector = array_index_nospec(in.selector, driver->method_count);
-	method = &driver->methods[selector];
-	max_struct_size = READ_ONCE(driver->max_struct_size);
+	selector = array_index_nospec(in.selector, device->method_count);
+	method = &device->driver->methods[selector];
+	max_struct_size = READ_ONCE(device->max_struct_size);
 
 	out.size = in.size;
 	out.selector = selector;
@@ -530,16 +564,29 @@ static long ucb_method_info(struct ucb_client *client, void __user *uinfo)
 	return ucb_copy_args_out(uinfo, &out, sizeof(out), in.size);
 }
 
-/**
- * ucb_ioctl() - handle one ioctl on a ucbridge connection
- * @client: The connection.
- * @cmd: The ioctl command.
- * @arg: Its user pointer argument.
- *
- * Return: 0, or a negative errno; -ENOTTY for a command we do not know.
- */
-long ucb_ioctl(struct ucb_client *client, unsigned int cmd,
-	       void __user *arg)
+/* UCB_IOC_OPEN: IOServiceOpen's type, before the first call. */
+static long ucb_open_type(struct ucb_client *client, void __user *uopen)
+{
+	struct ucb_open open;
+	bool was_open;
+	int err;
+
+	err = ucb_copy_args_in(&open, sizeof(open), UCB_OPEN_SIZE_VER0, uopen);
+	if (err)
+		return err;
+	if (open.flags)
+		return -EINVAL;
+	open.result = ucb_client_open(client, open.type, &was_open);
+	if (was_open)
+		return -EBUSY;
+	if (copy_to_user((u8 __user *)uopen + offsetof(struct ucb_open, result),
+			 &open.result, sizeof(open.result)))
+		return -EFAULT;
+	return 0;
+}
+
+static long ucb_dispatch(struct ucb_client *client, unsigned int cmd,
+			 void __user *arg)
 {
 	switch (cmd) {
 	case UCB_IOC_CALL:
@@ -548,9 +595,34 @@ long ucb_ioctl(struct ucb_client *client, unsigned int cmd,
 		return ucb_driver_info(client, arg);
 	case UCB_IOC_METHOD_INFO:
 		return ucb_method_info(client, arg);
+	case UCB_IOC_OPEN:
+		return ucb_open_type(client, arg);
 	default:
 		return -ENOTTY;
 	}
+}
+
+/**
+ * ucb_ioctl() - handle one ioctl on a ucbridge client
+ * @client: The client.
+ * @cmd: The ioctl command.
+ * @arg: Its user pointer argument.
+ *
+ * Return: 0, or a negative errno: -ENOTTY for a command we do not know,
+ * -ENODEV for any once the client's driver is unregistered.
+ */
+long ucb_ioctl(struct ucb_client *client, unsigned int cmd,
+	       void __user *arg)
+{
+	struct ucb_env_gate *gate = &client->device->gate;
+	long ret;
+	int idx;
+
+	idx = ucb_env_gate_enter(gate);
+	ret = ucb_env_gate_closed(gate) ? -ENODEV :
+					  ucb_dispatch(client, cmd, arg);
+	ucb_env_gate_exit(gate, idx);
+	return ret;
 }
 
 static bool ucb_size_valid(u32 size, u32 max)
@@ -573,87 +645,278 @@ static bool ucb_method_valid(const struct ucb_method *method)
 	       !(method->flags & ~UCB_METHOD_FLAG_ADMIN);
 }
 
-/**
- * ucb_driver_init() - validate a driver's method table and set it up
- * @driver: The driver; its name, version, methods, method_count and
- *	max_struct_size must be filled in.
- *
- * Return: 0, -EINVAL for a malformed table, or -ENOMEM.
- */
-int ucb_driver_init(struct ucb_driver *driver)
+/* A name that is safe as a file name in /dev/ucbridge and sysfs. */
+static bool ucb_name_valid(const char *name)
+{
+	size_t i, len = name ? strnlen(name, UCB_NAME_SIZE) : 0;
+
+	if (!len || len >= UCB_NAME_SIZE || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !(c >= '0' && c <= '9') && c != '_' && c != '-' &&
+		    c != '.')
+			return false;
+	}
+	return true;
+}
+
+static bool ucb_driver_valid(const struct ucb_driver *driver)
 {
 	u32 i;
 
-	if (!driver->name || !driver->method_count ||
+	if (!ucb_name_valid(driver->name) || !driver->methods ||
+	    !driver->method_count ||
 	    driver->method_count > UCB_METHOD_COUNT_MAX ||
 	    driver->max_struct_size < UCB_STRUCT_SIZE_FLOOR ||
-	    driver->max_struct_size > UCB_STRUCT_SIZE_LIMIT)
-		return -EINVAL;
+	    driver->max_struct_size > UCB_STRUCT_SIZE_LIMIT ||
+	    driver->mode & ~0777U)
+		return false;
 	for (i = 0; i < driver->method_count; i++)
 		if (!ucb_method_valid(&driver->methods[i]))
-			return -EINVAL;
-
-	driver->stats = ucb_env_stats_alloc(driver->method_count);
-	if (!driver->stats)
-		return -ENOMEM;
-	return 0;
+			return false;
+	return true;
 }
 
 /**
- * ucb_driver_set_max_struct_size() - change the driver-wide struct bound
- * @driver: The driver.
+ * ucb_device_create() - validate a driver and set up the core's side of it
+ * @driver: The driver, filled in (see &struct ucb_driver); it must stay
+ *	unchanged until ucb_device_shutdown().
+ * @devicep: Where the new device goes; it holds one reference, dropped by
+ *	ucb_device_put().
+ *
+ * Return: 0, -EINVAL for a malformed driver, or -ENOMEM.
+ */
+int ucb_device_create(const struct ucb_driver *driver,
+		      struct ucb_device **devicep)
+{
+	struct ucb_device *device;
+	int err;
+
+	if (!ucb_driver_valid(driver))
+		return -EINVAL;
+	device = ucb_env_zalloc(sizeof(*device));
+	if (!device)
+		return -ENOMEM;
+	device->driver = driver;
+	device->method_count = driver->method_count;
+	device->max_struct_size = driver->max_struct_size;
+	device->stats = ucb_env_stats_alloc(driver->method_count);
+	if (!device->stats) {
+		err = -ENOMEM;
+		goto free_device;
+	}
+	err = ucb_env_gate_init(&device->gate);
+	if (err)
+		goto free_stats;
+	ucb_env_mutex_init(&device->lock);
+	ucb_ref_init(&device->refs);
+	*devicep = device;
+	return 0;
+
+free_stats:
+	ucb_env_stats_free(device->stats);
+free_device:
+	ucb_env_free(device);
+	return err;
+}
+
+/**
+ * ucb_device_shutdown() - cut a device off from its driver
+ * @device: The device.
+ *
+ * Refuses every later ioctl with -ENODEV, waits for those running, and
+ * calls the driver's close callback for each client it opened.  When this
+ * returns the core holds no pointer into the driver.
+ */
+void ucb_device_shutdown(struct ucb_device *device)
+{
+	const struct ucb_driver *driver = device->driver;
+	struct ucb_client *client;
+
+	ucb_env_gate_close(&device->gate);
+	ucb_env_mutex_lock(&device->lock);
+	for (client = device->clients; client; client = client->next) {
+		if (client->state == UCB_CLIENT_OPEN && driver->close)
+			driver->close(client);
+		client->state = UCB_CLIENT_CLOSED;
+	}
+	device->driver = NULL;
+	ucb_env_mutex_unlock(&device->lock);
+}
+
+static void ucb_device_get(struct ucb_device *device)
+{
+	ucb_ref_get(&device->refs);
+}
+
+/**
+ * ucb_device_put() - drop a reference to a device, freeing it with the last
+ * @device: The device.
+ */
+void ucb_device_put(struct ucb_device *device)
+{
+	if (!ucb_ref_put(&device->refs))
+		return;
+	ucb_env_mutex_destroy(&device->lock);
+	ucb_env_gate_destroy(&device->gate);
+	ucb_env_stats_free(device->stats);
+	ucb_env_free(device);
+}
+
+/**
+ * ucb_device_set_max_struct_size() - change the driver-wide struct bound
+ * @device: The device.
  * @size: The new bound, %UCB_STRUCT_SIZE_FLOOR to %UCB_STRUCT_SIZE_LIMIT.
  *
  * Calls in flight keep the bound they started with.
  *
  * Return: 0, or -EINVAL for a size out of range.
  */
-int ucb_driver_set_max_struct_size(struct ucb_driver *driver, u32 size)
+int ucb_device_set_max_struct_size(struct ucb_device *device, u32 size)
 {
 	if (size < UCB_STRUCT_SIZE_FLOOR || size > UCB_STRUCT_SIZE_LIMIT)
 		return -EINVAL;
-	WRITE_ONCE(driver->max_struct_size, size);
+	WRITE_ONCE(device->max_struct_size, size);
 	return 0;
 }
 
-void ucb_driver_destroy(struct ucb_driver *driver)
+/**
+ * ucb_device_max_struct_size() - the driver-wide struct bound now
+ * @device: The device.
+ *
+ * Return: the bound calls starting now get.
+ */
+u32 ucb_device_max_struct_size(const struct ucb_device *device)
 {
-	ucb_env_stats_free(driver->stats);
-	driver->stats = NULL;
-}
-
-void ucb_driver_reset_stats(struct ucb_driver *driver)
-{
-	ucb_env_stats_reset(driver->stats);
+	return READ_ONCE(device->max_struct_size);
 }
 
 /**
- * ucb_client_init() - set up a new connection to a driver
+ * ucb_device_reset_stats() - zero a driver's driver-wide call counters
+ * @device: The driver's device (&struct ucb_driver.device, or
+ *	ucb_client_device() in a method).
+ *
+ * Clients' own counters go on.
+ */
+void ucb_device_reset_stats(struct ucb_device *device)
+{
+	ucb_env_stats_reset(device->stats);
+}
+EXPORT_SYMBOL_GPL(ucb_device_reset_stats);
+
+/**
+ * ucb_client_init() - set up a new client of a device
  * @client: Storage for it.
- * @driver: The driver, initialized.
+ * @device: The device; the client takes a reference.
  *
  * The environment part, @client->env, is the caller's to fill in.
  *
  * Return: 0, or -ENOMEM; on failure there is nothing to release.
  */
-int ucb_client_init(struct ucb_client *client, struct ucb_driver *driver)
+int ucb_client_init(struct ucb_client *client, struct ucb_device *device)
 {
 	memset(client, 0, sizeof(*client));
-	client->driver = driver;
-	client->counts = ucb_env_zalloc(driver->method_count *
+	client->device = device;
+	client->counts = ucb_env_zalloc(device->method_count *
 					sizeof(*client->counts));
-	return client->counts ? 0 : -ENOMEM;
+	if (!client->counts)
+		return -ENOMEM;
+	ucb_device_get(device);
+	ucb_env_mutex_lock(&device->lock);
+	client->next = device->clients;
+	if (device->clients)
+		device->clients->prev = client;
+	device->clients = client;
+	ucb_env_mutex_unlock(&device->lock);
+	return 0;
 }
 
 /**
- * ucb_client_release() - free what a closing connection holds
- * @client: The connection; no call may be running on it.
+ * ucb_client_release() - close a client and free what it holds
+ * @client: The client; no ioctl may be running on it.
+ *
+ * Calls the driver's close callback unless the driver is gone.
  */
 void ucb_client_release(struct ucb_client *client)
 {
+	struct ucb_device *device = client->device;
+
+	ucb_env_mutex_lock(&device->lock);
+	if (client->state == UCB_CLIENT_OPEN && device->driver->close)
+		device->driver->close(client);
+	client->state = UCB_CLIENT_CLOSED;
+	if (client->prev)
+		client->prev->next = client->next;
+	else
+		device->clients = client->next;
+	if (client->next)
+		client->next->prev = client->prev;
+	ucb_env_mutex_unlock(&device->lock);
+
 	ucb_env_free(client->input_cache);
-	client->input_cache = NULL;
-	client->input_cache_size = 0;
 	ucb_env_free(client->counts);
-	client->counts = NULL;
+	ucb_device_put(device);
 }
+
+/**
+ * ucb_client_private() - the driver's per-client state
+ * @client: The client.
+ *
+ * Return: what the driver set with ucb_client_set_private(), or NULL.
+ */
+void *ucb_client_private(const struct ucb_client *client)
+{
+	return client->private;
+}
+EXPORT_SYMBOL_GPL(ucb_client_private);
+
+/**
+ * ucb_client_set_private() - keep per-client state, in the open callback
+ * @client: The client.
+ * @private: The driver's; the close callback frees it.
+ */
+void ucb_client_set_private(struct ucb_client *client, void *private)
+{
+	client->private = private;
+}
+EXPORT_SYMBOL_GPL(ucb_client_set_private);
+
+/**
+ * ucb_client_type() - the user-client type the driver accepted
+ * @client: The client.
+ *
+ * Return: the type passed to the open callback (IOServiceOpen's type).
+ */
+u32 ucb_client_type(const struct ucb_client *client)
+{
+	return client->type;
+}
+EXPORT_SYMBOL_GPL(ucb_client_type);
+
+/**
+ * ucb_client_driver() - the driver a client talks to
+ * @client: The client, in one of its driver's callbacks or methods.
+ *
+ * Return: the registered driver, for its @context.
+ */
+const struct ucb_driver *ucb_client_driver(const struct ucb_client *client)
+{
+	return client->device->driver;
+}
+EXPORT_SYMBOL_GPL(ucb_client_driver);
+
+/**
+ * ucb_client_device() - the device a client talks to
+ * @client: The client.
+ *
+ * Return: its device, for ucb_device_reset_stats().
+ */
+struct ucb_device *ucb_client_device(const struct ucb_client *client)
+{
+	return client->device;
+}
+EXPORT_SYMBOL_GPL(ucb_client_device);

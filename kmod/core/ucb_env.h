@@ -43,14 +43,26 @@
  *			   u64 *calls, u64 *errors);
  * void ucb_env_stats_reset(struct ucb_stats *stats);
  *
- * u32 ucb_env_crc32c(u32 crc, const void *data, size_t len);
- *	Raw CRC32C (Castagnoli) update: no pre- or post-inversion.
- * int ucb_env_path_stat(const char *path, u64 *ino, u32 *mode, u64 *size);
- *	Look up @path as the caller, following symlinks: 0 or -errno.
- * void ucb_env_delay_us(unsigned int us);
- *	Sleep for about @us microseconds.
- * void ucb_env_cond_resched(void);
- *	Let other tasks run, in a long loop of a method.
+ * struct ucb_env_gate;			what every ioctl passes, to be shut
+ * int ucb_env_gate_init(g), void ucb_env_gate_destroy(g)
+ * int ucb_env_gate_enter(g);		a token for ucb_env_gate_exit()
+ * void ucb_env_gate_exit(g, token);
+ * bool ucb_env_gate_closed(g);		inside: whether it was closed
+ * void ucb_env_gate_close(g);		close, and wait for all inside
+ *
+ * struct ucb_env_mutex;		a sleeping lock
+ * ucb_env_mutex_init(m), _destroy(m), _lock(m), _unlock(m)
+ *
+ * ucb_ref_t;				a reference count
+ * ucb_ref_init(r) (to 1), ucb_ref_get(r), bool ucb_ref_put(r) (last?)
+ *
+ * ucb_load_acquire(p), ucb_store_release(p, v)
+ *
+ * struct ucb_env_device;		per-device environment state
+ * EXPORT_SYMBOL_GPL(sym);		the driver API, for other modules
+ *
+ * The reference driver's methods need a few more helpers, which its
+ * header, reference/ucb_reference.h, lists.
  */
 #ifndef _UCB_ENV_H
 #define _UCB_ENV_H

@@ -34,7 +34,7 @@ int ucb_env_map_user_live(struct ucb_buffer *buf, const void __user *src,
 			  size_t size);
 void ucb_env_unmap_user_live(struct ucb_buffer *buf);
 
-static inline int ucb_test_map_live(struct ucb_driver *driver,
+static inline int ucb_test_map_live(struct ucb_device *device,
 				    struct ucb_buffer *buf,
 				    const void __user *src, size_t size)
 {
@@ -43,11 +43,11 @@ static inline int ucb_test_map_live(struct ucb_driver *driver,
 	if (err)
 		return err;
 	buf->kind = UCB_BUFFER_HEAP;
-	ucb_counter_inc(&driver->live_buffers);
+	ucb_counter_inc(&device->live_buffers);
 	return 0;
 }
 
-static inline int ucb_test_use_live_inputs(struct ucb_driver *driver,
+static inline int ucb_test_use_live_inputs(struct ucb_device *device,
 					   const struct ucb_call __user *ucall,
 					   const struct ucb_call *call,
 					   struct ucb_call_buffers *bufs,
@@ -60,7 +60,7 @@ static inline int ucb_test_use_live_inputs(struct ucb_driver *driver,
 	int err;
 
 	if (call->scalar_in_count) {
-		err = ucb_test_map_live(driver, &bufs->live_scalar_in,
+		err = ucb_test_map_live(device, &bufs->live_scalar_in,
 					u64_to_user_ptr(call->scalar_in),
 					call->scalar_in_count * sizeof(u64));
 		if (err)
@@ -68,7 +68,7 @@ static inline int ucb_test_use_live_inputs(struct ucb_driver *driver,
 		args->scalar_in = bufs->live_scalar_in.data;
 	}
 	if (call->struct_in_size > UCB_TEST_LIVE_CROSSOVER) {
-		err = ucb_test_map_live(driver, &bufs->live_struct_in,
+		err = ucb_test_map_live(device, &bufs->live_struct_in,
 					u64_to_user_ptr(call->struct_in),
 					call->struct_in_size);
 		if (err)
@@ -84,21 +84,21 @@ static inline int ucb_test_use_live_inputs(struct ucb_driver *driver,
 	return 0;
 }
 
-static inline void ucb_test_release_live(struct ucb_driver *driver,
+static inline void ucb_test_release_live(struct ucb_device *device,
 					 struct ucb_buffer *buf)
 {
 	if (buf->kind == UCB_BUFFER_NONE)
 		return;
 	ucb_env_unmap_user_live(buf);
-	ucb_counter_dec(&driver->live_buffers);
+	ucb_counter_dec(&device->live_buffers);
 	buf->kind = UCB_BUFFER_NONE;
 }
 
-static inline void ucb_test_release_live_inputs(struct ucb_driver *driver,
+static inline void ucb_test_release_live_inputs(struct ucb_device *device,
 						struct ucb_call_buffers *bufs)
 {
-	ucb_test_release_live(driver, &bufs->live_scalar_in);
-	ucb_test_release_live(driver, &bufs->live_struct_in);
+	ucb_test_release_live(device, &bufs->live_scalar_in);
+	ucb_test_release_live(device, &bufs->live_struct_in);
 }
 
 static inline void ucb_test_init_live_inputs(struct ucb_call_buffers *bufs)
@@ -107,7 +107,7 @@ static inline void ucb_test_init_live_inputs(struct ucb_call_buffers *bufs)
 	bufs->live_struct_in.kind = UCB_BUFFER_NONE;
 }
 #else
-static inline int ucb_test_use_live_inputs(struct ucb_driver *driver,
+static inline int ucb_test_use_live_inputs(struct ucb_device *device,
 					   const struct ucb_call __user *ucall,
 					   const struct ucb_call *call,
 					   struct ucb_call_buffers *bufs,
@@ -116,7 +116,7 @@ static inline int ucb_test_use_live_inputs(struct ucb_driver *driver,
 	return 0;
 }
 
-static inline void ucb_test_release_live_inputs(struct ucb_driver *driver,
+static inline void ucb_test_release_live_inputs(struct ucb_device *device,
 						struct ucb_call_buffers *bufs)
 {
 }

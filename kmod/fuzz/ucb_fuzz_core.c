@@ -93,7 +93,14 @@ struct fz_stat {
 
 static struct fz_region fz_regions[FZ_R_COUNT];
 static struct ucb_driver fz_driver;
+static struct ucb_device *fz_device;
 static struct ucb_client fz_client;
+
+/*
+ * Whether the client is open: a first call opens it with type 0, and after
+ * a call that failed part-way the model cannot tell.
+ */
+static enum { FZ_NEW, FZ_OPEN, FZ_MAYBE_OPEN } fz_open_state;
 static struct fz_stat fz_stats[UCB_REFERENCE_METHOD_COUNT];
 /* The header region as laid out before the ioctl. */
 static u8 fz_snap[2 * FZ_PAGE];
@@ -176,7 +183,7 @@ static u32 fz_ssize(struct fz_input *in)
 		b = fz_u8(in);
 		return FZ_PAGE * (1 + (b & 1)) + (b >> 1) % 9 - 4;
 	case FZ_SSIZE_MAX:
-		return fz_driver.max_struct_size + fz_u8(in) % 5 - 2;
+		return ucb_device_max_struct_size(fz_device) + fz_u8(in) % 5 - 2;
 	case FZ_SSIZE_LARGE:
 		return fz_u16(in) * 16;
 	default:
@@ -201,7 +208,7 @@ static void fz_set_max(struct fz_input *in)
 	u32 size = FZ_MAX_STRUCT_MIN +
 		   fz_u16(in) % FZ_MAX_STRUCT_STEPS * FZ_MAX_STRUCT_STEP;
 
-	FZ_CHECK(!ucb_driver_set_max_struct_size(&fz_driver, size));
+	FZ_CHECK(!ucb_device_set_max_struct_size(fz_device, size));
 }
 
 /* Pick where a buffer of @len bytes for region @id lives. */
@@ -382,7 +389,7 @@ static void fz_read_stats(struct fz_stat *s)
 	u32 i;
 
 	for (i = 0; i < UCB_REFERENCE_METHOD_COUNT; i++)
-		ucb_env_stats_read(fz_driver.stats, i, &s[i].calls,
+		ucb_env_stats_read(fz_device->stats, i, &s[i].calls,
 				   &s[i].errors);
 }
 
@@ -552,7 +559,7 @@ static bool fz_result_plausible(const struct ucb_call *call, u32 result)
 	u32 sel = call->selector;
 	bool known = sel < UCB_REFERENCE_METHOD_COUNT;
 	bool admin_only = known &&
-		(ucb_reference_methods[sel].flags & UCB_METHOD_FLAG_ADMIN);
+		(fz_driver.methods[sel].flags & UCB_METHOD_FLAG_ADMIN);
 
 	switch (result) {
 	case UCB_IORETURN_SUCCESS:
@@ -587,7 +594,7 @@ static void fz_check_success(const struct fz_call *c, u32 nscalars,
 			     u32 nbytes)
 {
 	const struct ucb_call *call = &c->call;
-	const struct ucb_method *m = &ucb_reference_methods[call->selector];
+	const struct ucb_method *m = &fz_driver.methods[call->selector];
 	const u8 *in = c->bufs[FZ_R_STRUCT_IN].p;
 	const u8 *out = c->bufs[FZ_R_STRUCT_OUT].p;
 	const u64 *s = c->scalars;
@@ -708,6 +715,11 @@ static void fz_op_call(struct fz_input *in)
 		FZ_CHECK(call->struct_in_size > FZ_STACK_STRUCT ||
 			 call->struct_out_size > FZ_STACK_STRUCT);
 
+	if (ret == 0)
+		fz_open_state = FZ_OPEN;
+	else if (ret == -EFAULT || ret == -ENOMEM)
+		fz_open_state = fz_open_state == FZ_NEW ? FZ_MAYBE_OPEN :
+							  fz_open_state;
 	if (ret == 0) {
 		result = fz_call_check_dispatched(&c, &scalar_window,
 						  &struct_window);
@@ -737,22 +749,22 @@ static void fz_want_driver_info(struct ucb_driver_info *w, u32 size)
 	w->driver_version = UCB_REFERENCE_VERSION;
 	w->method_count = UCB_REFERENCE_METHOD_COUNT;
 	w->max_scalars = UCB_MAX_SCALARS;
-	w->max_struct_size = fz_driver.max_struct_size;
+	w->max_struct_size = ucb_device_max_struct_size(fz_device);
 	w->struct_size_limit = UCB_STRUCT_SIZE_LIMIT;
 	w->live_buffers = 0;	/* no call is in flight */
-	memcpy(w->name, "ucbridge", sizeof("ucbridge"));
+	memcpy(w->name, UCB_REFERENCE_NAME, sizeof(UCB_REFERENCE_NAME));
 }
 
 static u32 fz_effective_max(u32 size, u32 method_max)
 {
 	return size == UCB_VARIABLE_SIZE ?
-	       min(method_max, fz_driver.max_struct_size) : size;
+	       min(method_max, ucb_device_max_struct_size(fz_device)) : size;
 }
 
 static void fz_want_method_info(struct ucb_method_info *w, u32 size,
 				u32 sel)
 {
-	const struct ucb_method *m = &ucb_reference_methods[sel];
+	const struct ucb_method *m = &fz_driver.methods[sel];
 
 	w->size = size;
 	w->selector = sel;
@@ -815,10 +827,52 @@ static void fz_op_info(struct fz_input *in, unsigned int cmd)
 	fz_check_stats(FZ_NO_METHOD, ret, 0);
 }
 
+/*
+ * UCB_IOC_OPEN: the reference driver accepts every type, once and before
+ * the first call; then EBUSY.  Only the result field is written.
+ */
+static void fz_op_open(struct fz_input *in)
+{
+	struct ucb_open req = {};
+	struct fz_header h;
+	long ret;
+
+	fz_header_decode(in, sizeof(req), UCB_OPEN_SIZE_VER0, &h);
+	req.size = h.size;
+	req.flags = fz_u32(in);
+	req.type = fz_u32(in);
+	req.result = fz_u32(in);
+	fz_place(in, FZ_R_HEADER, h.len, &h.buf);
+	fz_header_put(&h, &req, sizeof(req));
+	ret = fz_ioctl(UCB_IOC_OPEN, &h.buf, 1);
+
+	FZ_CHECK(ret == 0 || ret == -EINVAL || ret == -E2BIG ||
+		 ret == -EFAULT || ret == -EBUSY);
+	fz_header_errno(&h, UCB_OPEN_SIZE_VER0, req.flags, ret);
+	if (ret == -EBUSY)
+		FZ_CHECK(fz_open_state != FZ_NEW);
+	if (ret == 0 || (ret == -EFAULT && !req.flags &&
+			 fz_open_state == FZ_NEW)) {
+		FZ_CHECK(fz_open_state != FZ_OPEN);
+		fz_open_state = ret == 0 ? FZ_OPEN : FZ_MAYBE_OPEN;
+	}
+	if (ret == 0) {
+		u32 result;
+
+		memcpy(&result, h.buf.p + offsetof(struct ucb_open, result),
+		       sizeof(result));
+		FZ_CHECK(result == UCB_IORETURN_SUCCESS);
+	}
+	fz_header_check(&h, ret == 0 || ret == -EFAULT,
+			offsetof(struct ucb_open, result),
+			offsetof(struct ucb_open, result) + sizeof(u32));
+	fz_check_stats(FZ_NO_METHOD, ret, 0);
+}
+
 static bool fz_known_cmd(unsigned int cmd)
 {
 	return cmd == UCB_IOC_CALL || cmd == UCB_IOC_DRIVER_INFO ||
-	       cmd == UCB_IOC_METHOD_INFO;
+	       cmd == UCB_IOC_METHOD_INFO || cmd == UCB_IOC_OPEN;
 }
 
 /*
@@ -873,9 +927,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	for (i = 0; i < sizeof(fz_generated); i++)
 		fz_generated[i] = UCB_GENERATE_BYTE(i);
 
-	if (ucb_reference_driver_init(&fz_driver,
-				      UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE))
+	ucb_reference_driver_fill(&fz_driver,
+				  UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE);
+	if (ucb_device_create(&fz_driver, &fz_device))
 		abort();
+	fz_driver.device = fz_device;
 	return 0;
 }
 
@@ -884,11 +940,12 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct fz_input in = { .data = data, .left = size };
 
 	/* Each input starts from the same state, so a crash reproduces. */
-	if (ucb_client_init(&fz_client, &fz_driver))
+	if (ucb_client_init(&fz_client, fz_device))
 		abort();
+	fz_open_state = FZ_NEW;
 	fz_client.env.admin = fz_u8(&in) & 1;
 	fz_set_max(&in);
-	ucb_driver_reset_stats(&fz_driver);
+	ucb_device_reset_stats(fz_device);
 	memset(fz_stats, 0, sizeof(fz_stats));
 
 	for (fz_ctx.op = 0; fz_ctx.op < FZ_MAX_OPS && in.left; fz_ctx.op++) {
@@ -909,8 +966,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		case FZ_OP_SET_MAX:
 			fz_set_max(&in);
 			break;
+		case FZ_OP_OPEN:
+			fz_op_open(&in);
+			break;
 		}
-		FZ_CHECK(ucb_counter_read(&fz_driver.live_buffers) == 0);
+		FZ_CHECK(ucb_counter_read(&fz_device->live_buffers) == 0);
 	}
 	/* Not even the connection's input cache or counters carry over. */
 	ucb_client_release(&fz_client);

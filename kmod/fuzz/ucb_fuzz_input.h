@@ -51,6 +51,7 @@ enum fz_op {
 	FZ_OP_METHOD_INFO,
 	FZ_OP_UNKNOWN,
 	FZ_OP_SET_MAX,
+	FZ_OP_OPEN,
 	FZ_OP_COUNT
 };
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <uapi/linux/ucbridge.h>
+#include <uapi/linux/ucbridge_reference.h>
 
 #include "ucb_fuzz_input.h"
 

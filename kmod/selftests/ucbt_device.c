@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Selftest transport: the real /dev/ucbridge of a loaded ucbridge.ko.
+ * Selftest transport: the real /dev/ucbridge/reference of a loaded
+ * ucbridge_reference.ko.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,18 +15,31 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <uapi/linux/ucbridge_reference.h>
+
 #include "ucbt_transport.h"
 
-#define UCBT_DEVICE	"/dev/ucbridge"
-#define UCBT_PARAM	"/sys/module/ucbridge/parameters/max_struct_size"
+#define UCBT_DEVICE	"/dev/ucbridge/" UCB_REFERENCE_NAME
+#define UCBT_PARAM	"/sys/class/ucbridge/" UCB_REFERENCE_NAME "/max_struct_size"
 #define UCBT_NOBODY	65534
 
 const char *const ucbt_transport_name = UCBT_DEVICE;
 
-/* Where ucbt_reload() finds ucbridge.ko: $UCBT_MODULE. */
+/*
+ * The modules under test: the reference driver's, which $UCBT_MODULE names
+ * the file of for ucbt_reload(), and the framework's, ucbridge.ko unless
+ * $UCBT_CORE_MODULE names a test build of it.
+ */
 static const char *ucbt_module_path(void)
 {
 	return getenv("UCBT_MODULE");
+}
+
+static const char *ucbt_core_module(void)
+{
+	const char *name = getenv("UCBT_CORE_MODULE");
+
+	return name ? name : "ucbridge";
 }
 
 int ucbt_open(void)
@@ -86,7 +100,14 @@ int ucbt_set_max_struct_size(__u32 size)
 
 int ucbt_unload(void)
 {
-	return syscall(SYS_delete_module, "ucbridge", O_NONBLOCK) ? -errno : 0;
+	return syscall(SYS_delete_module, "ucbridge_reference", O_NONBLOCK) ?
+	       -errno : 0;
+}
+
+int ucbt_unload_core(void)
+{
+	return syscall(SYS_delete_module, ucbt_core_module(), O_NONBLOCK) ?
+	       -errno : 0;
 }
 
 int ucbt_reload(void)
@@ -103,4 +124,23 @@ int ucbt_reload(void)
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+/* MemTotal - MemFree: what the kernel and every process hold right now. */
+long long ucbt_memory_in_use(void)
+{
+	long long total = -1, free = -1, kib;
+	char line[128];
+	FILE *meminfo = fopen("/proc/meminfo", "re");
+
+	if (!meminfo)
+		return -1;
+	while (fgets(line, sizeof(line), meminfo)) {
+		if (sscanf(line, "MemTotal: %lld kB", &kib) == 1)
+			total = kib;
+		else if (sscanf(line, "MemFree: %lld kB", &kib) == 1)
+			free = kib;
+	}
+	fclose(meminfo);
+	return total < 0 || free < 0 ? -1 : (total - free) * 1024;
 }

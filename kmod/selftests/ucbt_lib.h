@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <uapi/linux/ucbridge.h>
+#include <uapi/linux/ucbridge_reference.h>
 
 #include "ucbt_transport.h"
 

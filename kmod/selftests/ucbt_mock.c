@@ -18,7 +18,7 @@ const char *const ucbt_transport_name = "in-process dispatch core";
 
 static pthread_mutex_t ucbt_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ucb_driver ucbt_driver;
-static bool ucbt_driver_ready;
+static struct ucb_device *ucbt_device;
 static struct ucb_client *ucbt_clients[UCBT_MAX_HANDLES];
 static bool ucbt_unprivileged;
 
@@ -28,12 +28,13 @@ int ucbt_open(void)
 	int handle, err = -EMFILE;
 
 	pthread_mutex_lock(&ucbt_lock);
-	if (!ucbt_driver_ready) {
-		err = ucb_reference_driver_init(&ucbt_driver,
+	if (!ucbt_device) {
+		ucb_reference_driver_fill(&ucbt_driver,
 				UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE);
+		err = ucb_device_create(&ucbt_driver, &ucbt_device);
 		if (err)
 			goto unlock;
-		ucbt_driver_ready = true;
+		ucbt_driver.device = ucbt_device;
 	}
 	for (handle = 0; handle < UCBT_MAX_HANDLES; handle++) {
 		if (ucbt_clients[handle])
@@ -43,7 +44,7 @@ int ucbt_open(void)
 			err = -ENOMEM;
 			break;
 		}
-		if (ucb_client_init(client, &ucbt_driver)) {
+		if (ucb_client_init(client, ucbt_device)) {
 			free(client);
 			err = -ENOMEM;
 			break;
@@ -84,7 +85,7 @@ int ucbt_run_unprivileged(int (*fn)(void))
 
 int ucbt_set_max_struct_size(__u32 size)
 {
-	return ucb_driver_set_max_struct_size(&ucbt_driver, size);
+	return ucb_device_set_max_struct_size(ucbt_device, size);
 }
 
 long long ucbt_memory_in_use(void)
@@ -95,6 +96,11 @@ long long ucbt_memory_in_use(void)
 }
 
 int ucbt_unload(void)
+{
+	return -EOPNOTSUPP;
+}
+
+int ucbt_unload_core(void)
 {
 	return -EOPNOTSUPP;
 }

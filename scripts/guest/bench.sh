@@ -10,7 +10,7 @@
 # it too and measures /dev/ucbridge-patched beside /dev/ucbridge.
 set -eu
 insmod /lib/ucbridge/ucbridge.ko
-echo 67108864 >/sys/module/ucbridge/parameters/max_struct_size
+echo 67108864 >/sys/class/ucbridge/reference/max_struct_size
 patched=/lib/ucbridge/patched/ucbridge_patched.ko
 if [ -f "$patched" ]; then
 	insmod "$patched"

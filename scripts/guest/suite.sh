@@ -1,25 +1,34 @@
 #!/bin/sh
 # Runs inside the test VM (scripts/vm/run): every test against the real
-# module.  Results go to /out for scripts/test to count:
+# modules, ucbridge.ko (the framework) and ucbridge_reference.ko (the
+# reference driver, /dev/ucbridge/reference).  Results go to /out for
+# scripts/test to count:
 #
-#   selftest.tap         the C selftest against ucbridge.ko
-#   break-<name>.tap     the same against each test-only broken variant,
-#                        which its safety check must catch
+#   selftest.tap         the C selftest against the reference driver
+#   selftest32.tap       the same built as a 32-bit program: the compat ioctl
+#   break-<name>.tap     the C selftest against each test-only broken
+#                        variant, which its safety check must catch
 #   hostile.tap          racing callers on both CPUs, and load
+#   hostile32.tap        the same from a 32-bit program, shorter
 #   hostile-break-copy_once.tap   the races against the broken copy-once
 #                        variant, every one of which must fail
-#   swift-device.xml     the Swift suite against /dev/ucbridge (JUnit XML)
+#   swift-device.xml     the Swift suite against /dev/ucbridge/reference
+#                        (JUnit XML)
 #   conformance.tap, conformance-device.transcript
 #                        the conformance corpus (scripts/guest/conformance.sh)
-#   guest.tap            checks made here: the example app, ucprobe, its
-#                        fuzz (1 000 000 calls) and rmmod afterwards
+#   guest.tap            checks made here: the broken variants mark
+#                        themselves, the example app, ucprobe, its fuzz
+#                        (1 000 000 calls) and rmmod afterwards
 #
-# Expects /lib/ucbridge/ucbridge.ko, /lib/ucbridge/break-<name>/ucbridge.ko,
-# /bin/ucbridge_test, /bin/ucbridge_hostile, /bin/ucbridgePackageTests.xctest,
+# Expects /lib/ucbridge/ucbridge.ko, /lib/ucbridge/ucbridge_reference.ko,
+# /lib/ucbridge/ucbridge_break_<name>.ko,
+# /bin/ucbridge_test, /bin/ucbridge_test32, /bin/ucbridge_hostile,
+# /bin/ucbridge_hostile32, /bin/ucbridgePackageTests.xctest,
 # /bin/ucb-pathinfo, /bin/ucprobe, /bin/ucb-conformance and
 # /bin/conformance.sh.
 set -u
 good=/lib/ucbridge/ucbridge.ko
+reference=/lib/ucbridge/ucbridge_reference.ko
 tap=/out/guest.tap
 
 check() { # DESCRIPTION COMMAND...: one TAP line in guest.tap
@@ -28,30 +37,71 @@ check() { # DESCRIPTION COMMAND...: one TAP line in guest.tap
 	if "$@"; then echo "ok - $description"; else echo "not ok - $description"; fi >>"$tap"
 }
 
-insmod "$good" || exit 1
+# A module that marks itself a test build (MODULE_INFO(test, "Y")) sets
+# TAINT_TEST, bit 18 of the taint mask.
+test_tainted() {
+	[ $(($(cat /proc/sys/kernel/tainted) >> 18 & 1)) -eq 1 ]
+}
+
+# Unload the reference driver, then whichever of ucbridge.ko and its broken
+# variants is loaded.
+unload() {
+	for dir in /sys/module/ucbridge_reference /sys/module/ucbridge \
+		/sys/module/ucbridge_break_*; do
+		[ -d "$dir" ] && rmmod "${dir##*/}"
+	done
+}
+
+not() { ! "$@"; }
+
+# load CORE: the framework (or a broken build of it), then the reference
+# driver on it; whatever is loaded already stays.
+load() {
+	core=${1##*/}
+	[ -d "/sys/module/${core%.ko}" ] || insmod "$1" || return
+	[ -d /sys/module/ucbridge_reference ] || insmod "$reference"
+}
+
+load "$good" || exit 1
+check "ucbridge.ko is no test module: no TAINT_TEST once loaded" not test_tainted
+check "ucbridge.ko loads without the test-only banner" \
+	sh -c '! dmesg | grep -q "TEST-ONLY BROKEN BUILD"'
 
 echo "== C selftest"
-# It unloads the module and, given UCBT_MODULE, loads it again.
-UCBT_MODULE="$good" ucbridge_test >/out/selftest.tap 2>&1
+# It unloads the reference driver and, given UCBT_MODULE, loads it again.
+UCBT_MODULE="$reference" ucbridge_test >/out/selftest.tap 2>&1
 cat /out/selftest.tap
 
-for dir in /lib/ucbridge/break-*; do
-	[ -d "$dir" ] || continue
-	name=${dir##*/}
-	echo "== C selftest against $name (must fail)"
-	rmmod ucbridge 2>/dev/null
-	insmod "$dir/ucbridge.ko" || exit 1
-	ucbridge_test >"/out/$name.tap" 2>&1
-	grep '^not ok' "/out/$name.tap"
-	if [ "$name" = break-copy_once ]; then
-		echo "== hostile races against $name (must fail)"
-		[ -d /sys/module/ucbridge ] || insmod "$dir/ucbridge.ko" || exit 1
-		ucbridge_hostile 20000 >/out/hostile-break-copy_once.tap 2>&1
+echo "== C selftest, 32-bit: the compat ioctl path"
+load "$good" || exit 1
+UCBT_MODULE="$reference" ucbridge_test32 >/out/selftest32.tap 2>&1
+cat /out/selftest32.tap
+
+# The reference driver loads on a broken framework as on the real one;
+# the selftest is told the framework's module name.
+for ko in /lib/ucbridge/ucbridge_break_*.ko; do
+	[ -f "$ko" ] || continue
+	module=${ko##*/}
+	module=${module%.ko}
+	variant=${module#ucbridge_break_}
+	echo "== C selftest against $module (must fail)"
+	unload
+	load "$ko" || exit 1
+	check "$module says at load that it is a test-only broken build" \
+		sh -c "dmesg | grep -qF '$module: TEST-ONLY BROKEN BUILD ($variant): '"
+	check "$module taints the kernel as a test module (TAINT_TEST)" test_tainted
+	UCBT_CORE_MODULE=$module UCBT_MODULE="$reference" ucbridge_test \
+		>"/out/break-$variant.tap" 2>&1
+	grep '^not ok' "/out/break-$variant.tap"
+	if [ "$variant" = copy_once ]; then
+		echo "== hostile races against $module (must fail)"
+		load "$ko" || exit 1
+		ucbridge_hostile 400000 races >/out/hostile-break-copy_once.tap 2>&1
 		grep '^not ok' /out/hostile-break-copy_once.tap
 	fi
 done
-[ -d /sys/module/ucbridge ] && rmmod ucbridge
-insmod "$good" || exit 1
+unload
+load "$good" || exit 1
 
 sh /bin/conformance.sh
 
@@ -59,10 +109,14 @@ echo "== hostile races and load"
 ucbridge_hostile >/out/hostile.tap 2>&1
 cat /out/hostile.tap
 
-echo "== Swift suite against /dev/ucbridge"
+echo "== hostile races and load, 32-bit (a fifth of the calls)"
+ucbridge_hostile32 20000 >/out/hostile32.tap 2>&1
+cat /out/hostile32.tap
+
+echo "== Swift suite against /dev/ucbridge/reference"
 # UCBridgeTests holds the device tests; the rest of the bundle tests tools
 # against the mock, which the host runs.
-UCBRIDGE_TEST_DEVICE=/dev/ucbridge UCBRIDGE_TEST_SET_MAX=1 \
+UCBRIDGE_TEST_DEVICE=/dev/ucbridge/reference UCBRIDGE_TEST_SET_MAX=1 \
 	ucbridgePackageTests.xctest --testing-library swift-testing \
 	--filter 'UCBridgeTests\.' \
 	--xunit-output /out/swift-device.xml >/out/swift-device.log 2>&1
@@ -91,7 +145,7 @@ check "ucprobe call add -s 1 exits 1 naming kIOReturnBadArgument" sh -c \
 # a million calls quick under emulation and puts every boundary in reach;
 # a shorter run covers the default 1 MiB.
 fuzz() { # CALLS MAX_STRUCT_SIZE
-	echo "$2" >/sys/module/ucbridge/parameters/max_struct_size
+	echo "$2" >/sys/class/ucbridge/reference/max_struct_size
 	ucprobe fuzz --iterations "$1" >/out/fuzz-$2.txt 2>/dev/null
 	status=$?
 	tail -2 /out/fuzz-$2.txt
@@ -101,5 +155,5 @@ fuzz() { # CALLS MAX_STRUCT_SIZE
 }
 fuzz 1000000 16384
 fuzz 20000 1048576
-check "rmmod after the fuzz" rmmod ucbridge
+check "rmmod after the fuzz" rmmod ucbridge_reference ucbridge
 exit 0

@@ -43,6 +43,7 @@ declare -A caught_by=(
 	[copy_once]='^not ok [0-9]+ - copy-once: '
 	[zeroing]='^not ok [0-9]+ - no infoleak: '
 	[free]='^not ok [0-9]+ - no live buffers '
+	[cache]='^not ok [0-9]+ - bounded memory: '
 )
 
 # The hostile tests' copy-once races, each of which the broken copy-once

@@ -1,7 +1,7 @@
 // What a benchmark run writes and the report reads: per-round samples, so
 // that every ratio is taken between variants measured in the same round.
 
-/// One run of `ucbridge-bench`: in the VM against /dev/ucbridge, or on the
+/// One run of `ucbridge-bench`: in the VM against /dev/ucbridge/reference, or on the
 /// host against the mock.
 public struct BenchResults: Codable, Sendable {
   /// "device" or "mock".

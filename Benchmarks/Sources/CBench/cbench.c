@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <linux/if_alg.h>
 #include <linux/ucbridge.h>
+#include <linux/ucbridge_reference.h>
 
 #include "cbench.h"
 

@@ -13,6 +13,7 @@
 
 struct ucbb_core {
 	struct ucb_driver driver;
+	struct ucb_device *device;
 	struct ucb_client client;
 };
 
@@ -22,16 +23,19 @@ struct ucbb_core *ucbb_core_open(uint32_t max_struct_size)
 
 	if (!core)
 		return NULL;
-	if (ucb_reference_driver_init(&core->driver, max_struct_size)) {
-		free(core);
-		return NULL;
-	}
-	if (ucb_client_init(&core->client, &core->driver)) {
-		ucb_driver_destroy(&core->driver);
-		free(core);
-		return NULL;
-	}
+	ucb_reference_driver_fill(&core->driver, max_struct_size);
+	if (ucb_device_create(&core->driver, &core->device))
+		goto free_core;
+	core->driver.device = core->device;
+	if (ucb_client_init(&core->client, core->device))
+		goto put_device;
 	return core;
+
+put_device:
+	ucb_device_put(core->device);
+free_core:
+	free(core);
+	return NULL;
 }
 
 int64_t ucbb_core_noop(struct ucbb_core *core, uint64_t n)

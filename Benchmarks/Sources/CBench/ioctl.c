@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <sys/syscall.h>
 #include <linux/ucbridge.h>
+#include <linux/ucbridge_reference.h>
 
 #include "cbench.h"
 

@@ -193,7 +193,7 @@ struct Report {
       hands the request to glibc.  A control (the array-returning
       `callMethod`) must count more than zero, and does.
     - **The bare ioctl** is an ioctl number of ucbridge's magic that no
-      ucbridge driver handles, on the same `/dev/ucbridge` descriptor:
+      ucbridge driver handles, on the same `/dev/ucbridge/reference` descriptor:
       `ucb_ioctl()` answers `ENOTTY` from its `switch`, so it pays the
       system call, the descriptor lookup and the module's `unlocked_ioctl`
       and nothing of the bridge.  The same number on `/dev/null` (no
@@ -344,7 +344,7 @@ struct Report {
                    allocations(mock, id).map { significant($0.perCall) } ?? "–",
                    allocations(device, id).map { significant($0.perCall) } ?? "–"])
     }
-    md += table(["Call", "mock (host)", "/dev/ucbridge (VM)"], rows) + "\n"
+    md += table(["Call", "mock (host)", "/dev/ucbridge/reference (VM)"], rows) + "\n"
     if let c = mock.comparison("mock-overhead") {
       var rows: [[String]] = []
       for s in c.series {

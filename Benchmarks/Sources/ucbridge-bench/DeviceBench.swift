@@ -56,7 +56,7 @@ final class Buffers {
   }
 }
 
-/// Everything in the VM: /dev/ucbridge from C and from every Swift layer.
+/// Everything in the VM: /dev/ucbridge/reference from C and from every Swift layer.
 struct DeviceBench {
   var smoke: Bool
   var results: BenchResults
@@ -68,7 +68,7 @@ struct DeviceBench {
     results = BenchResults(kind: "device", smoke: smoke)
   }
 
-  func openDevice(_ path: String = "/dev/ucbridge") throws -> Int32 {
+  func openDevice(_ path: String = "/dev/ucbridge/reference") throws -> Int32 {
     let fd = open(path, O_RDWR | O_CLOEXEC)
     guard fd >= 0 else { throw BenchFailure("open \(path): \(errnoName(errno))") }
     return fd
@@ -78,7 +78,7 @@ struct DeviceBench {
     let start = ucbb_now_ns()
     results.environment = machineEnvironment()
     results.environment["max_struct_size"] = trimmed(
-      readTextFile("/sys/module/ucbridge/parameters/max_struct_size"))
+      readTextFile("/sys/class/ucbridge/reference/max_struct_size"))
     let buffers = Buffers(size: 64 * miB)
     try callOverhead()
     try allocations(buffers)
@@ -97,7 +97,7 @@ struct DeviceBench {
     let null = try openDevice("/dev/null")
     let connection = try Connection.open()
     var handle: io_connect_t = IO_OBJECT_NULL
-    guard IOServiceOpen("/dev/ucbridge", mach_task_self_, 0, &handle) == kIOReturnSuccess else {
+    guard IOServiceOpen("/dev/ucbridge/reference", mach_task_self_, 0, &handle) == kIOReturnSuccess else {
       throw BenchFailure("IOServiceOpen failed")
     }
     defer {
@@ -109,7 +109,7 @@ struct DeviceBench {
     let budget = Budget.callOverhead(smoke: smoke)
 
     let variants = [
-      Variant(id: "bare-ucbridge", label: "bare ioctl, unknown number, /dev/ucbridge (ENOTTY)") {
+      Variant(id: "bare-ucbridge", label: "bare ioctl, unknown number, /dev/ucbridge/reference (ENOTTY)") {
         try checked("bare ioctl", ucbb_bare_ioctl(fd, ucbb_ioc_unknown, UInt64($0)))
       },
       Variant(id: "bare-null", label: "bare ioctl, /dev/null (ENOTTY)") {
@@ -136,7 +136,7 @@ struct DeviceBench {
   mutating func allocations(_ buffers: Buffers) throws {
     let connection = try Connection.open()
     var handle: io_connect_t = IO_OBJECT_NULL
-    guard IOServiceOpen("/dev/ucbridge", mach_task_self_, 0, &handle) == kIOReturnSuccess else {
+    guard IOServiceOpen("/dev/ucbridge/reference", mach_task_self_, 0, &handle) == kIOReturnSuccess else {
       throw BenchFailure("IOServiceOpen failed")
     }
     defer {
@@ -324,7 +324,7 @@ struct DeviceBench {
     let connections = [try Connection.open(), try Connection.open()]
     var handles: [io_connect_t] = [IO_OBJECT_NULL, IO_OBJECT_NULL]
     for i in 0..<2 {
-      guard IOServiceOpen("/dev/ucbridge", mach_task_self_, 0, &handles[i]) == kIOReturnSuccess
+      guard IOServiceOpen("/dev/ucbridge/reference", mach_task_self_, 0, &handles[i]) == kIOReturnSuccess
       else { throw BenchFailure("IOServiceOpen failed") }
     }
     defer {

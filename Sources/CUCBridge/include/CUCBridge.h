@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 
 #include "uapi/linux/ucbridge.h"
+#include "uapi/linux/ucbridge_reference.h"
 
 /*
  * Swift cannot import function-like macros such as _IO(); these constants
@@ -16,6 +17,7 @@
 static const unsigned long ucb_ioc_call = UCB_IOC_CALL;
 static const unsigned long ucb_ioc_driver_info = UCB_IOC_DRIVER_INFO;
 static const unsigned long ucb_ioc_method_info = UCB_IOC_METHOD_INFO;
+static const unsigned long ucb_ioc_open = UCB_IOC_OPEN;
 
 /*
  * ioctl(2) with an argument that may be NULL: the Glibc overlay's ioctl()

@@ -1,1 +1,1 @@
-../ucb_env_user.h
+../user/ucb_env_user.h

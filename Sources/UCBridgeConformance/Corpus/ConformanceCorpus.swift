@@ -23,7 +23,7 @@ public enum ConformanceCorpus {
       + main.selectorCases + main.noopCases + main.addCases + main.echoCases + main.checksumCases
       + main.pathInfoCases + main.fixedTransformCases + main.consistencyCases
       + main.resetStatsCases + main.generateCases + main.sinkCases + main.pointerCases
-      + main.privilegeCases + main.counterCases + floor.maxStructSizeCases
+      + main.privilegeCases + main.counterCases + main.openCases + floor.maxStructSizeCases
       + limit.maxStructSizeCases + main.finalCases
   }()
 

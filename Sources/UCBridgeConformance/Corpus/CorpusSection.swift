@@ -1,3 +1,5 @@
+import CUCBridge
+
 /// A part of the corpus that runs under one driver-wide max_struct_size,
 /// and makes its cases: each case's name is the section's prefix and the
 /// case's own name.
@@ -66,7 +68,7 @@ struct CorpusSection: Sendable {
   ) -> ConformanceCase {
     sequence(name, summary, caller: caller, expect: expected) { context throws(ConformanceError) in
       var observation = try InfoExecutor(connection: context.connection).execute(request)
-      if request.selector != nil {
+      if request.command == ucb_ioc_method_info {
         observation.structOutput = MethodInfoLayout.withoutCounters(observation.structOutput)
       }
       if observation.outcome == .succeeded,

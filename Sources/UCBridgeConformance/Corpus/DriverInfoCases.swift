@@ -89,7 +89,7 @@ extension CorpusSection {
         ]
         var observation = Observation(
           outcome: .succeeded, scalars: scalars, structOutput: Array(info.name.utf8))
-        if scalars != expected || info.name != "ucbridge" {
+        if scalars != expected || info.name != UCB_REFERENCE_NAME {
           observation.problems.append("decoded \(scalars) \(info.name), expected \(expected) ucbridge")
         }
         return observation

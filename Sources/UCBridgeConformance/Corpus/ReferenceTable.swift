@@ -79,7 +79,7 @@ enum ReferenceTable {
     info.max_scalars = UInt32(UCB_MAX_SCALARS)
     info.max_struct_size = UInt32(maxStructSize)
     info.struct_size_limit = UInt32(UCB_STRUCT_SIZE_LIMIT)
-    setName("ucbridge", of: &info.name)
+    setName(UCB_REFERENCE_NAME, of: &info.name)
     return .literal(withUnsafeBytes(of: info, Array.init))
   }
 

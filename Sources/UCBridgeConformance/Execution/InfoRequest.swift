@@ -1,9 +1,9 @@
 import CUCBridge
 
 /// One ioctl other than a call: `UCB_IOC_DRIVER_INFO`,
-/// `UCB_IOC_METHOD_INFO`, or a number the driver does not know, with an
-/// argument structure that grows by its `size` field as `struct ucb_call`
-/// does.
+/// `UCB_IOC_METHOD_INFO`, `UCB_IOC_OPEN`, or a number the driver does not
+/// know, with an argument structure that grows by its `size` field as
+/// `struct ucb_call` does.
 struct InfoRequest: Hashable, Sendable {
   /// The ioctl number.
   var command: CUnsignedLong
@@ -13,7 +13,8 @@ struct InfoRequest: Hashable, Sendable {
   var size: UInt32
   /// The structure's `flags` field.
   var flags: UInt32 = 0
-  /// Method info's `selector` field; nil for the other structures.
+  /// The third input field: method info's `selector`, open's `type`; nil
+  /// for the other structures.
   var selector: UInt32?
   /// The bytes past the known structure, up to `size`.
   var tail: HeaderTail = .zero
@@ -37,6 +38,15 @@ struct InfoRequest: Hashable, Sendable {
       selector: selector)
   }
 
+  /// `UCB_IOC_OPEN` choosing a user-client type.
+  static func open(
+    type: UInt32, size: UInt32 = UInt32(UCB_OPEN_SIZE_VER0)
+  ) -> InfoRequest {
+    InfoRequest(
+      command: ucb_ioc_open, knownSize: MemoryLayout<ucb_open>.size, size: size,
+      selector: type)
+  }
+
   /// An ioctl number the driver does not know, with a 64-byte zeroed
   /// argument.
   static func unknown(_ command: CUnsignedLong) -> InfoRequest {
@@ -49,6 +59,7 @@ struct InfoRequest: Hashable, Sendable {
     switch command {
     case ucb_ioc_driver_info: return .driverInfo
     case ucb_ioc_method_info: return .methodInfo
+    case ucb_ioc_open: return .open
     default: return nil
     }
   }

@@ -22,6 +22,16 @@ struct StructFields: Sendable {
       ("name", MemoryLayout<ucb_driver_info>.offset(of: \.name)!),
     ])
 
+  /// `struct ucb_open`.
+  static let open = StructFields(
+    size: MemoryLayout<ucb_open>.size,
+    [
+      ("size", MemoryLayout<ucb_open>.offset(of: \.size)!),
+      ("flags", MemoryLayout<ucb_open>.offset(of: \.flags)!),
+      ("type", MemoryLayout<ucb_open>.offset(of: \.type)!),
+      ("result", MemoryLayout<ucb_open>.offset(of: \.result)!),
+    ])
+
   /// `struct ucb_method_info`.
   static let methodInfo = StructFields(
     size: MemoryLayout<ucb_method_info>.size,

@@ -69,4 +69,7 @@ struct CaseContext {
   let connection: Connection
   /// Files for the pathInfo cases.
   let fixture: PathFixture
+  /// Opens another connection of the same caller, new to the driver (for
+  /// cases about a connection's first ioctls).
+  let connect: @Sendable () throws(ConformanceError) -> Connection
 }

@@ -58,7 +58,8 @@ public struct ConformanceRunner: Sendable {
         }
         batchResults = first.caller == .unprivileged
           ? target.runUnprivileged(batch, fixture: fixture)
-          : [first.run(in: CaseContext(connection: target.connection, fixture: fixture))]
+          : [first.run(in: CaseContext(
+            connection: target.connection, fixture: fixture, connect: target.connect))]
       } catch {
         batchResults = batch.map { CaseResult(notRun: $0.name, because: error.description) }
       }

@@ -36,14 +36,14 @@ public struct ConformanceTarget: Sendable {
   /// A device node, called by this process as root.
   ///
   /// - Parameters:
-  ///   - path: The node, such as `/dev/ucbridge`.
+  ///   - path: The node, such as `/dev/ucbridge/reference`.
   ///   - parameter: The driver's max_struct_size module parameter.
   ///   - worker: How to start a worker process for unprivileged cases.
   /// - Returns: The target.
   /// - Throws: ``ConformanceError`` when the node cannot be opened.
   public static func device(
     _ path: FilePath,
-    parameter: FilePath = "/sys/module/ucbridge/parameters/max_struct_size",
+    parameter: FilePath = "/sys/class/ucbridge/reference/max_struct_size",
     worker: UnprivilegedWorker
   ) throws(ConformanceError) -> ConformanceTarget {
     do {
@@ -52,6 +52,20 @@ public struct ConformanceTarget: Sendable {
         connection: try Connection.open(path))
     } catch {
       throw ConformanceError("cannot open \(path): \(error)")
+    }
+  }
+
+  /// Opens another privileged connection, new to the driver.
+  @Sendable func connect() throws(ConformanceError) -> Connection {
+    switch kind {
+    case .mock(let device):
+      return device.connect(privileged: true)
+    case .device(let path, _, _):
+      do {
+        return try Connection.open(path)
+      } catch {
+        throw ConformanceError("cannot open \(path): \(error)")
+      }
     }
   }
 
@@ -94,7 +108,9 @@ public struct ConformanceTarget: Sendable {
   func runUnprivileged(_ cases: [ConformanceCase], fixture: PathFixture) -> [CaseResult] {
     switch kind {
     case .mock(let device):
-      let context = CaseContext(connection: device.connect(privileged: false), fixture: fixture)
+      let context = CaseContext(
+        connection: device.connect(privileged: false), fixture: fixture,
+        connect: { device.connect(privileged: false) })
       return cases.map { $0.run(in: context) }
     case .device(let path, _, let worker):
       return worker.run(cases, device: path)

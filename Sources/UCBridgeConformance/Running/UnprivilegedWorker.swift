@@ -115,7 +115,15 @@ public struct UnprivilegedWorker: Sendable {
     } catch {
       throw ConformanceError("cannot open \(device) as uid \(geteuid()): \(error)")
     }
-    let context = CaseContext(connection: connection, fixture: try PathFixture())
+    let context = CaseContext(
+      connection: connection, fixture: try PathFixture(),
+      connect: { () throws(ConformanceError) -> Connection in
+        do {
+          return try Connection.open(device)
+        } catch {
+          throw ConformanceError("cannot open \(device): \(error)")
+        }
+      })
     let encoder = JSONEncoder()
     for testCase in cases {
       let result = testCase.run(in: context)

@@ -19,7 +19,7 @@ extension UCProbe {
 
         EXAMPLES
           ucprobe info
-          ucprobe info --device /dev/ucbridge --json
+          ucprobe info --device /dev/ucbridge/reference --json
           ucprobe info --mock --mock-max-struct-size 64K
         """)
 

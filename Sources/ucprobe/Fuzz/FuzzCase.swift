@@ -12,6 +12,8 @@ struct FuzzCase: Sendable, CustomStringConvertible {
     case driverInfo
     /// `UCB_IOC_METHOD_INFO`.
     case methodInfo
+    /// `UCB_IOC_OPEN`, whose type is the case's `selector`.
+    case open
     /// A number in ucbridge's ioctl space that names no ucbridge ioctl.
     case unknown(UInt32)
 
@@ -21,6 +23,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .call: return ucb_ioc_call
       case .driverInfo: return ucb_ioc_driver_info
       case .methodInfo: return ucb_ioc_method_info
+      case .open: return ucb_ioc_open
       case .unknown(let number): return CUnsignedLong(number)
       }
     }
@@ -32,6 +35,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .call, .unknown: return Int(UCB_CALL_SIZE_VER0)
       case .driverInfo: return Int(UCB_DRIVER_INFO_SIZE_VER0)
       case .methodInfo: return Int(UCB_METHOD_INFO_SIZE_VER0)
+      case .open: return Int(UCB_OPEN_SIZE_VER0)
       }
     }
 
@@ -41,6 +45,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .call: return "call"
       case .driverInfo: return "driver_info"
       case .methodInfo: return "method_info"
+      case .open: return "open"
       case .unknown: return "unknown_ioctl"
       }
     }
@@ -51,6 +56,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .call: return "UCB_IOC_CALL"
       case .driverInfo: return "UCB_IOC_DRIVER_INFO"
       case .methodInfo: return "UCB_IOC_METHOD_INFO"
+      case .open: return "UCB_IOC_OPEN"
       case .unknown(let number): return "ioctl 0x\(String(number, radix: 16))"
       }
     }
@@ -99,7 +105,8 @@ struct FuzzCase: Sendable, CustomStringConvertible {
   var tail = Tail.zero
   /// The `flags` field.
   var flags: UInt32 = 0
-  /// The `selector` field (`UCB_IOC_CALL`, `UCB_IOC_METHOD_INFO`).
+  /// The `selector` field (`UCB_IOC_CALL`, `UCB_IOC_METHOD_INFO`), or the
+  /// `type` field (`UCB_IOC_OPEN`).
   var selector: UInt32 = 0
   /// The selected method's name, when the table has it.
   var methodName: String?
@@ -136,6 +143,8 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       text += "; struct out \(structOutput.count) bytes \(structOutput.placement)"
     case .methodInfo:
       text += ", selector \(selector)\(methodName.map { " (\($0))" } ?? "")"
+    case .open:
+      text += ", type \(selector)"
     case .driverInfo, .unknown:
       break
     }

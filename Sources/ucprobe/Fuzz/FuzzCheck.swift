@@ -135,9 +135,21 @@ extension FuzzExecutor {
               "method info says size \(info.size), selector \(info.selector), name '\(name)'; "
                 + "expected \(fuzzCase.size), \(fuzzCase.selector), '\(expected ?? "")'")
           }
-        case .call, .unknown:
+        case .call, .open, .unknown:
           break
         }
+      }
+    }
+
+    /// What a successful `UCB_IOC_OPEN` wrote: `result`, as
+    /// kIOReturnSuccess (the reference driver accepts any type), and no
+    /// other byte.
+    mutating func openResult() {
+      let result = MemoryLayout<ucb_open>.offset(of: \.result)!
+      headerUnchanged(except: result..<result + 4)
+      let value = after.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: result, as: UInt32.self) }
+      if value != UCB_IORETURN_SUCCESS {
+        problems.append("UCB_IOC_OPEN succeeded with result 0x\(String(value, radix: 16))")
       }
     }
 

@@ -71,6 +71,8 @@ struct FuzzExecutor {
       }
     case (.driverInfo, .succeeded), (.methodInfo, .succeeded):
       check.introspection(methods: methods, driver: driver)
+    case (.open, .succeeded):
+      check.openResult()
     default:
       check.headerUnchanged()
     }
@@ -98,13 +100,13 @@ struct FuzzExecutor {
         call.scalar_out = UInt64(layout.scalarOutput)
         call.struct_out = UInt64(layout.structOutput)
         withUnsafeBytes(of: call) { bytes.copyMemory(from: $0) }
-      case .driverInfo, .methodInfo, .unknown:
+      case .driverInfo, .methodInfo, .open, .unknown:
         let known = fuzzCase.request.structSize
         UnsafeMutableRawBufferPointer(rebasing: bytes[8..<known])
           .initializeMemory(as: UInt8.self, repeating: FuzzArena.canary)
         bytes.storeBytes(of: fuzzCase.size, as: UInt32.self)
         bytes.storeBytes(of: fuzzCase.flags, toByteOffset: 4, as: UInt32.self)
-        if fuzzCase.request == .methodInfo {
+        if fuzzCase.request == .methodInfo || fuzzCase.request == .open {
           bytes.storeBytes(of: fuzzCase.selector, toByteOffset: 8, as: UInt32.self)
         }
       }

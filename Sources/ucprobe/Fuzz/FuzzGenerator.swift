@@ -242,10 +242,11 @@ struct FuzzGenerator {
 
   // MARK: Introspection and unknown ioctls
 
-  /// `UCB_IOC_DRIVER_INFO` or `UCB_IOC_METHOD_INFO`, valid or with its
-  /// selector, flags, size, tail or placement changed.
+  /// `UCB_IOC_DRIVER_INFO`, `UCB_IOC_METHOD_INFO` or `UCB_IOC_OPEN`, valid
+  /// or with its selector (type), flags, size, tail or placement changed.
   private func introspection(index: Int, _ random: inout SplitMix64) -> FuzzCase {
-    let request: FuzzCase.Request = Bool.random(using: &random) ? .driverInfo : .methodInfo
+    let request = ([.driverInfo, .methodInfo, .open] as [FuzzCase.Request])
+      .randomElement(using: &random)!
     var fuzzCase = FuzzCase(
       index: index, kind: .introspection, request: request, size: UInt32(request.structSize))
     fuzzCase.header = validPlacement(&random)
@@ -254,6 +255,8 @@ struct FuzzGenerator {
         ? UInt32.random(in: 0..<UInt32(methods.count), using: &random)
         : anySelector(&random)
       fuzzCase.methodName = methods.first { $0.selector == fuzzCase.selector }?.name
+    } else if request == .open {
+      fuzzCase.selector = random.next32()
     }
     for _ in 0..<Int.random(in: 0...2, using: &random) {
       switch Int.random(in: 0..<3, using: &random) {
@@ -269,7 +272,7 @@ struct FuzzGenerator {
   }
 
   /// An ioctl number in ucbridge's space (type 0xBC) that names no
-  /// ucbridge ioctl: a number past the three, or one of the three with
+  /// ucbridge ioctl: a number past the four, or one of the four with
   /// direction or size bits.  Numbers of other types are left alone: the
   /// kernel handles some generic ones (FIONBIO, FIOCLEX, FIFREEZE, ...)
   /// itself, before any driver sees them.
@@ -277,11 +280,11 @@ struct FuzzGenerator {
     let type = UInt32(UCB_IOC_MAGIC) << 8
     let number: UInt32
     if Bool.random(using: &random) {
-      number = type | UInt32.random(in: 3...0xff, using: &random)
+      number = type | UInt32.random(in: 4...0xff, using: &random)
     } else {
       let direction = UInt32.random(in: 1...3, using: &random) << 30
-      let size = ([64, 72, 88, 1, 0x3fff] as [UInt32]).randomElement(using: &random)! << 16
-      number = direction | size | type | UInt32.random(in: 0...2, using: &random)
+      let size = ([64, 72, 88, 16, 1, 0x3fff] as [UInt32]).randomElement(using: &random)! << 16
+      number = direction | size | type | UInt32.random(in: 0...3, using: &random)
     }
     var fuzzCase = FuzzCase(
       index: index, kind: .unknownIoctl, request: .unknown(number),

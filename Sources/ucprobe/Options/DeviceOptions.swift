@@ -9,7 +9,7 @@ import UCBridgeMock
 struct DeviceOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
-      "The ucbridge device node to open (default: /dev/ucbridge).", valueName: "path"),
+      "The ucbridge device node to open (default: /dev/ucbridge/reference).", valueName: "path"),
     completion: .file())
   var device: String?
 
@@ -77,7 +77,10 @@ struct DeviceOptions: ParsableArguments {
       switch error {
       case .errno(.noSuchFileOrDirectory):
         failure.messages.append(
-          "hint: is the ucbridge module loaded? Or use --mock for the reference driver in-process")
+          "hint: is the driver's module loaded (ucbridge.ko and, for /dev/ucbridge/reference, ucbridge_reference.ko)? Or use --mock for the reference driver in-process")
+      case .errno(.isDirectory):
+        failure.messages.append(
+          "hint: \(Connection.deviceDirectory) holds one node per driver since ucbridge 0.2: use --device \(Connection.deviceDirectory)/<name> (ls \(Connection.deviceDirectory))")
       case .errno(.permissionDenied):
         failure.messages.append("hint: the device must be readable and writable by you")
       default:

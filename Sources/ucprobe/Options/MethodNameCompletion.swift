@@ -3,7 +3,7 @@ import UCBridge
 import UCBridgeMock
 
 /// Shell completion of method names: asks the driver the command line
-/// names (`--mock`, `--device PATH` or /dev/ucbridge) for its method table.
+/// names (`--mock`, `--device PATH` or /dev/ucbridge/reference) for its method table.
 enum MethodNameCompletion {
   /// The names of the driver's methods that start with `prefix`; none
   /// when the device cannot be opened.

@@ -48,7 +48,7 @@ struct DriverReport: Encodable {
     liveBuffers = info.liveBuffers
   }
 
-  /// One line naming the driver: `ucbridge 0.1.0 (ABI 1) on mock`.
+  /// One line naming the driver: `reference 0.1.0 (ABI 1) on mock`.
   var title: String {
     "\(name) \(version) (ABI \(abiVersion)) on \(device)"
   }

@@ -3,8 +3,8 @@
 /// JSON keys: `device`, `driver`, `seed`, `first_index` and `calls` (the
 /// cases run: `first_index` to `first_index + calls - 1`),
 /// `elapsed_seconds`, `calls_per_second`, `watchdog_seconds`, `outcomes`
-/// (for each request that was made, `call`, `driver_info`, `method_info`
-/// or `unknown_ioctl`, an object counting its outcomes by IOReturn name,
+/// (for each request that was made, `call`, `driver_info`, `method_info`,
+/// `open` or `unknown_ioctl`, an object counting its outcomes by IOReturn name,
 /// errno name or `ok`), `live_buffers` (the driver's, after the run),
 /// `finding_count`, `findings` (the first 50 ``FuzzFinding``s) and
 /// `passed` (no findings and no live buffers).
@@ -37,7 +37,8 @@ struct FuzzReport: Encodable {
   /// names.
   private static let requests = [
     ("call", "UCB_IOC_CALL"), ("driver_info", "UCB_IOC_DRIVER_INFO"),
-    ("method_info", "UCB_IOC_METHOD_INFO"), ("unknown_ioctl", "unknown ioctls"),
+    ("method_info", "UCB_IOC_METHOD_INFO"), ("open", "UCB_IOC_OPEN"),
+    ("unknown_ioctl", "unknown ioctls"),
   ]
 
   /// The outcome counts as a table: each request's total, then its

@@ -12,7 +12,7 @@ extension DeviceTests {
 
     @Test func driverInfo() throws {
       let info = try connection.driverInfo()
-      #expect(info.name == "ucbridge")
+      #expect(info.name == "reference")
       #expect(info.abiVersion == UInt32(UCB_ABI_VERSION))
       #expect(info.methodCount == Int(UCB_REFERENCE_METHOD_COUNT.rawValue))
       #expect(info.maxScalars == Int(UCB_MAX_SCALARS))

@@ -9,7 +9,7 @@ import Glibc
 
 /// The device the device-behaviour tests run against: a fresh in-process
 /// mock by default, or the real device named by `UCBRIDGE_TEST_DEVICE`
-/// (e.g. `/dev/ucbridge`, run as root inside the VM).
+/// (e.g. `/dev/ucbridge/reference`, run as root inside the VM).
 ///
 /// Changing max_struct_size on the real device writes the module parameter
 /// and is done only when `UCBRIDGE_TEST_SET_MAX=1`.
@@ -31,7 +31,7 @@ struct DeviceUnderTest {
   }
 
   private static var parameterPath: FilePath {
-    "/sys/module/ucbridge/parameters/max_struct_size"
+    "/sys/class/ucbridge/reference/max_struct_size"
   }
 
   static func open() throws -> DeviceUnderTest {

@@ -53,7 +53,7 @@ import Testing
       "bench", "sink", "--sizes", "16,1K", "--duration", "0.05", "--warmup", "1", "--mock")
     #expect(run.status == 0)
     let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-    #expect(lines[0] == "bench sink (selector 9) on ucbridge 0.1.0 (ABI 1) on mock")
+    #expect(lines[0] == "bench sink (selector 9) on reference 0.1.0 (ABI 1) on mock")
     #expect(lines[1] == "50.0 ms per size after 1 warmup calls")
     let header = try #require(lines.firstIndex { $0.contains("CALLS/S") })
     #expect(lines[header].split(separator: " ").prefix(3) == ["STRUCT", "IN", "OUT"])

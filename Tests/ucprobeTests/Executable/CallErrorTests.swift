@@ -48,7 +48,7 @@ import Testing
   @Test func anUnknownMethodIsAUsageError() throws {
     let run = try ucprobe("call", "frobnicate", "--mock")
     #expect(run.status == 64)
-    #expect(run.stderr.hasPrefix("ucprobe: no method named 'frobnicate' in ucbridge\n"))
+    #expect(run.stderr.hasPrefix("ucprobe: no method named 'frobnicate' in reference\n"))
     #expect(run.stderr.contains("its methods are noop, add, echo"))
   }
 

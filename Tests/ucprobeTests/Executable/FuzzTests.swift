@@ -18,7 +18,7 @@ import Testing
     #expect(report.outcomes.values.flatMap(\.values).reduce(0, +) == 2000)
 
     let outcomes = try #require(try first.jsonObject()["outcomes"] as? [String: [String: Int]])
-    #expect(Set(outcomes.keys) == ["call", "driver_info", "method_info", "unknown_ioctl"])
+    #expect(Set(outcomes.keys) == ["call", "driver_info", "method_info", "open", "unknown_ioctl"])
     let calls = try #require(outcomes["call"])
     for outcome in ["kIOReturnSuccess", "kIOReturnBadArgument", "kIOReturnUnsupported", "EINVAL", "E2BIG", "EFAULT"] {
       #expect(calls[outcome, default: 0] > 0, "no call ended in \(outcome)")
@@ -34,7 +34,7 @@ import Testing
     let run = try ucprobe("fuzz", "--mock", "--iterations", "50", "--seed", "0x2a")
     #expect(run.status == 0)
     #expect(run.stdout.hasPrefix(
-      "fuzz: seed 42, 50 calls to ucbridge 0.1.0 (ABI 1) on mock, watchdog 10.0 s\n"))
+      "fuzz: seed 42, 50 calls to reference 0.1.0 (ABI 1) on mock, watchdog 10.0 s\n"))
     #expect(run.stdout.contains("\nOUTCOME "))
     #expect(run.stdout.contains("live_buffers after the run: 0\n"))
     #expect(run.stdout.contains("passed: 50 calls in "))

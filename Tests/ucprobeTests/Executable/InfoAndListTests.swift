@@ -7,7 +7,7 @@ import Testing
     #expect(run.status == 0)
     #expect(run.stderr.isEmpty)
     for line in [
-      "driver             ucbridge", "version            0.1.0 (driver_version 0x000100)",
+      "driver             reference", "version            0.1.0 (driver_version 0x000100)",
       "methods            10 (selectors 0 to 9)", "max_struct_size    1048576 bytes (1 MiB)",
       "live buffers       0",
     ] {
@@ -21,7 +21,7 @@ import Testing
     #expect(Set(try run.jsonObject().keys) == DriverDocument.keys)
     let info = try run.decode(DriverDocument.self)
     #expect(info.device == "mock")
-    #expect(info.name == "ucbridge")
+    #expect(info.name == "reference")
     #expect(info.version == "0.1.0")
     #expect(info.driverVersion == 0x000100)
     #expect(info.abiVersion == 1)
@@ -36,7 +36,7 @@ import Testing
     let run = try ucprobe("list", "--mock")
     #expect(run.status == 0)
     let lines = run.stdout.split(separator: "\n").map(String.init)
-    #expect(lines.first == "ucbridge 0.1.0 (ABI 1) on mock: 10 methods, max_struct_size 1M")
+    #expect(lines.first == "reference 0.1.0 (ABI 1) on mock: 10 methods, max_struct_size 1M")
     #expect(lines.contains {
       $0.hasPrefix("SEL  NAME") && $0.contains("SCALARS IN  STRUCT IN  SCALARS OUT  STRUCT OUT")
     })
@@ -57,7 +57,7 @@ import Testing
     #expect(Set(firstMethod.keys) == MethodDocument.keys)
 
     let list = try run.decode(ListDocument.self)
-    #expect(list.driver.name == "ucbridge")
+    #expect(list.driver.name == "reference")
     #expect(list.methods.map(\.selector) == Array(0..<10))
     #expect(list.methods.map(\.name) == [
       "noop", "add", "echo", "checksum", "pathInfo", "fixedTransform", "consistency",
@@ -81,7 +81,16 @@ import Testing
     #expect(run.stdout.isEmpty)
     #expect(run.stderr.hasPrefix(
       "ucprobe: cannot open /nonexistent/ucbridge: ENOENT (errno 2): No such file or directory\n"))
-    #expect(run.stderr.contains("ucprobe: hint: is the ucbridge module loaded?"))
+    #expect(run.stderr.contains("ucprobe: hint: is the driver's module loaded"))
+  }
+
+  /// /dev/ucbridge was the one device before 0.2; now it is a directory.
+  @Test func aDirectoryGetsTheNodeLayoutHint() throws {
+    let run = try ucprobe("info", "--device", "/tmp")
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("EISDIR"))
+    #expect(run.stderr.contains(
+      "ucprobe: hint: /dev/ucbridge holds one node per driver since ucbridge 0.2: use --device /dev/ucbridge/<name>"))
   }
 
   @Test func aDeviceThatIsNotUCBridgeAnswersENOTTY() throws {

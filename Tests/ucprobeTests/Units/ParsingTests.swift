@@ -61,7 +61,7 @@ import Testing
   @Test func deviceOptionsAreValidated() throws {
     let info = try parse(["info", "--device", "/dev/other"], as: UCProbe.Info.self)
     #expect(info.device.devicePath == "/dev/other")
-    #expect(try parse(["info"], as: UCProbe.Info.self).device.devicePath == "/dev/ucbridge")
+    #expect(try parse(["info"], as: UCProbe.Info.self).device.devicePath == "/dev/ucbridge/reference")
     #expect(refusal(["info", "--mock", "--device", "/dev/x"])?.contains("use one") == true)
     #expect(refusal(["info", "--mock-max-struct-size", "8K"])?.contains("--mock only") == true)
     #expect(refusal(["info", "--mock", "--mock-max-struct-size", "1K"])?.contains("4K to 64M") == true)

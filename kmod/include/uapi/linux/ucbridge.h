@@ -14,9 +14,22 @@
  * memory, runs the method on those copies and copies back only what the
  * method wrote.
  *
+ * Device nodes: ucbridge.ko publishes each registered driver as
+ * /dev/ucbridge/<name>, its character device, and /sys/class/ucbridge/<name>/
+ * with read-only attributes abi_version, driver_version (major.minor.patch),
+ * method_count, and max_struct_size (writable by root), readable without
+ * opening the node.  Each open of the node is one client of the driver.
+ *
+ * A driver can be unregistered while its nodes are open (a device going
+ * away): every ioctl on such a descriptor then fails with ENODEV, and
+ * close() still works.
+ *
  * Call semantics: ioctl(fd, UCB_IOC_CALL, &call) returns 0 once a well-formed
  * call was dispatched; the dispatch outcome is an IOReturn in call.result:
  *
+ *  - the driver refused to open the
+ *    client with type 0 (no type
+ *    chosen, see UCB_IOC_OPEN)    -> the driver's IOReturn
  *  - unknown selector             -> UCB_IORETURN_UNSUPPORTED
  *  - admin-only method, no
  *    CAP_SYS_ADMIN                -> UCB_IORETURN_NOT_PRIVILEGED
@@ -215,8 +228,11 @@ struct ucb_driver_info {
  *	driver's max_struct_size.
  * @struct_out_max: Likewise for the struct output.  A variable output with
  *	more room than this is given exactly this much.
- * @calls: Calls dispatched to this method since load or the last reset.
- * @errors: Those of @calls that did not end in success.
+ * @calls: Calls dispatched to this method: for a caller with CAP_SYS_ADMIN
+ *	through every connection since load or the last resetStats, for anyone
+ *	else through this connection since it was opened.
+ * @errors: Those of @calls that did not end in success; never more than
+ *	@calls.
  * @name: NUL-terminated, NUL-padded method name.
  */
 struct ucb_method_info {
@@ -237,58 +253,40 @@ struct ucb_method_info {
 
 #define UCB_METHOD_INFO_SIZE_VER0	88
 
+/**
+ * struct ucb_open - choose the user-client type, argument of %UCB_IOC_OPEN
+ * @size: In: size of this structure as the caller knows it, with the same
+ *	rules as &struct ucb_driver_info.size (%UCB_OPEN_SIZE_VER0).
+ * @flags: In: none defined, must be 0.
+ * @type: In: the user-client type (IOServiceOpen's type), for the driver.
+ * @result: Out: the driver's answer, an IOReturn: %UCB_IORETURN_SUCCESS
+ *	when it accepts the type.  A refused type leaves the client unopened,
+ *	so another type may be tried.
+ *
+ * A client chooses its type at most once and before its first call: the
+ * ioctl fails with EBUSY once the driver accepted a type, including the
+ * type 0 that a first call without a choice opens with.  Only @result is
+ * written back; should that write fault, the ioctl fails with EFAULT though
+ * the driver may have accepted the type.
+ */
+struct ucb_open {
+	__u32 size;
+	__u32 flags;
+	__u32 type;
+	__u32 result;
+};
+
+#define UCB_OPEN_SIZE_VER0		16
+
 /*
  * The ioctl numbers carry no size (_IO, as iommufd): the structures grow by
- * their @size field, so the numbers never change.
+ * their @size field, so the numbers never change.  Magic 0xBC, numbers 0x00
+ * to 0x0F, is free in Documentation/userspace-api/ioctl/ioctl-number.rst.
  */
 #define UCB_IOC_MAGIC		0xBC
 #define UCB_IOC_CALL		_IO(UCB_IOC_MAGIC, 0x00)
 #define UCB_IOC_DRIVER_INFO	_IO(UCB_IOC_MAGIC, 0x01)
 #define UCB_IOC_METHOD_INFO	_IO(UCB_IOC_MAGIC, 0x02)
-
-/*
- * Selectors of the reference driver (ucbridge.ko), fixed forever: tests
- * outside this project rely on them.
- */
-enum ucb_reference_selector {
-	UCB_SEL_NOOP		= 0,	/* nothing in, nothing out */
-	UCB_SEL_ADD		= 1,	/* 2 scalars in, 1 out: wrapping sum */
-	UCB_SEL_ECHO		= 2,	/* variable struct in, same bytes out */
-	UCB_SEL_CHECKSUM	= 3,	/* variable struct in, CRC32C + length */
-	UCB_SEL_PATH_INFO	= 4,	/* path in, found/ino/mode/size out */
-	UCB_SEL_FIXED_TRANSFORM	= 5,	/* struct ucb_transform in and out */
-	UCB_SEL_CONSISTENCY	= 6,	/* struct (+delay) in, 1 if stable */
-	UCB_SEL_RESET_STATS	= 7,	/* admin only: zero the counters */
-	UCB_SEL_GENERATE	= 8,	/* n in, n pattern bytes out */
-	UCB_SEL_SINK		= 9,	/* variable struct in, nothing out */
-	UCB_REFERENCE_METHOD_COUNT
-};
-
-/**
- * struct ucb_transform - input and output of the fixedTransform method
- * @a: Out: the input's @b.
- * @b: Out: the input's @a.
- * @c: Out: input @c + @d, modulo 2^64.
- * @d: Out: input @c XOR @d.
- */
-struct ucb_transform {
-	__u32 a;
-	__u32 b;
-	__u64 c;
-	__u64 d;
-};
-
-/*
- * Largest input of the pathInfo method: a path of up to PATH_MAX - 1 bytes
- * and its optional terminating NUL.
- */
-#define UCB_PATH_INFO_MAX	4096
-
-/* Longest input of the consistency method's optional delay scalar. */
-#define UCB_CONSISTENCY_MAX_DELAY_US	10000
-#define UCB_CONSISTENCY_DEFAULT_DELAY_US	100
-
-/* Byte i of the generate method's output. */
-#define UCB_GENERATE_BYTE(i)	((__u8)((i) % 251))
+#define UCB_IOC_OPEN		_IO(UCB_IOC_MAGIC, 0x03)
 
 #endif /* _UAPI_LINUX_UCBRIDGE_H */

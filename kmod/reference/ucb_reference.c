@@ -3,7 +3,6 @@
  * The reference driver's methods.  Their selectors are fixed by the ABI
  * (enum ucb_reference_selector); each one shows one shape of call.
  */
-#include "ucb_core.h"
 #include "ucb_reference.h"
 
 static u32 ucb_noop(struct ucb_args *args)
@@ -140,7 +139,7 @@ static u32 ucb_consistency(struct ucb_args *args)
 
 static u32 ucb_reset_stats(struct ucb_args *args)
 {
-	ucb_driver_reset_stats(args->client->driver);
+	ucb_device_reset_stats(ucb_client_device(args->client));
 	return UCB_IORETURN_SUCCESS;
 }
 
@@ -173,7 +172,7 @@ static u32 ucb_sink(struct ucb_args *args)
 #define UCB_VAR		UCB_VARIABLE_SIZE
 #define UCB_LIMIT	UCB_STRUCT_SIZE_LIMIT
 
-const struct ucb_method ucb_reference_methods[UCB_REFERENCE_METHOD_COUNT] = {
+static const struct ucb_method ucb_reference_methods[] = {
 	[UCB_SEL_NOOP] = {
 		.handler = ucb_noop, .name = "noop",
 	},
@@ -223,18 +222,19 @@ const struct ucb_method ucb_reference_methods[UCB_REFERENCE_METHOD_COUNT] = {
 };
 
 /**
- * ucb_reference_driver_init() - set up an instance of the reference driver
- * @driver: Zeroed storage for it.
+ * ucb_reference_driver_fill() - describe an instance of the reference driver
+ * @driver: Zeroed storage for it, to register.
  * @max_struct_size: Initial driver-wide bound on variable struct sizes.
- *
- * Return: as ucb_driver_init().
  */
-int ucb_reference_driver_init(struct ucb_driver *driver, u32 max_struct_size)
+void ucb_reference_driver_fill(struct ucb_driver *driver, u32 max_struct_size)
 {
-	driver->name = "ucbridge";
+	BUILD_BUG_ON(sizeof(ucb_reference_methods) !=
+		     UCB_REFERENCE_METHOD_COUNT * sizeof(struct ucb_method));
+	driver->name = UCB_REFERENCE_NAME;
 	driver->version = UCB_REFERENCE_VERSION;
 	driver->methods = ucb_reference_methods;
 	driver->method_count = UCB_REFERENCE_METHOD_COUNT;
 	driver->max_struct_size = max_struct_size;
-	return ucb_driver_init(driver);
+	/* Unprivileged callers are welcome: privilege is checked per method. */
+	driver->mode = 0666;
 }

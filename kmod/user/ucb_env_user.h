@@ -12,6 +12,7 @@
 #define _UCB_ENV_USER_H
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -83,6 +84,45 @@ typedef atomic_bool ucb_flag_t;
 #define ucb_flag_unlock(f)	\
 	atomic_store_explicit((f), false, memory_order_release)
 
+#define EXPORT_SYMBOL_GPL(sym)	extern int ucb_exported_##sym
+
+typedef atomic_long ucb_ref_t;
+#define ucb_ref_init(r)		atomic_store((r), 1)
+#define ucb_ref_get(r)		atomic_fetch_add((r), 1)
+#define ucb_ref_put(r)		(atomic_fetch_sub((r), 1) == 1)
+
+#define ucb_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define ucb_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
+struct ucb_env_mutex {
+	pthread_mutex_t mutex;
+};
+
+#define ucb_env_mutex_init(m)		pthread_mutex_init(&(m)->mutex, NULL)
+#define ucb_env_mutex_destroy(m)	pthread_mutex_destroy(&(m)->mutex)
+#define ucb_env_mutex_lock(m)		pthread_mutex_lock(&(m)->mutex)
+#define ucb_env_mutex_unlock(m)		pthread_mutex_unlock(&(m)->mutex)
+
+/*
+ * A read-write lock: every ioctl holds it shared, closing takes it
+ * exclusive, which waits for every call in.
+ */
+struct ucb_env_gate {
+	pthread_rwlock_t lock;
+	atomic_bool closed;
+};
+
+int ucb_env_gate_init(struct ucb_env_gate *gate);
+void ucb_env_gate_destroy(struct ucb_env_gate *gate);
+int ucb_env_gate_enter(struct ucb_env_gate *gate);
+void ucb_env_gate_exit(struct ucb_env_gate *gate, int token);
+#define ucb_env_gate_closed(g)	atomic_load(&(g)->closed)
+void ucb_env_gate_close(struct ucb_env_gate *gate);
+
+/* A mock device has no node. */
+struct ucb_env_device {
+};
+
 typedef atomic_long ucb_counter_t;
 #define ucb_counter_inc(c)	atomic_fetch_add((c), 1)
 #define ucb_counter_dec(c)	atomic_fetch_sub((c), 1)
@@ -96,9 +136,5 @@ void ucb_env_stats_read(struct ucb_stats *stats, u32 index,
 			u64 *calls, u64 *errors);
 void ucb_env_stats_reset(struct ucb_stats *stats);
 
-u32 ucb_env_crc32c(u32 crc, const void *data, size_t len);
-int ucb_env_path_stat(const char *path, u64 *ino, u32 *mode, u64 *size);
-void ucb_env_delay_us(unsigned int us);
-void ucb_env_cond_resched(void);
 
 #endif /* _UCB_ENV_USER_H */

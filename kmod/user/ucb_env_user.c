@@ -85,6 +85,44 @@ void ucb_env_free(void *p)
 	free(p);
 }
 
+int ucb_env_gate_init(struct ucb_env_gate *gate)
+{
+	pthread_rwlockattr_t attr;
+	int err;
+
+	atomic_init(&gate->closed, false);
+	/* Closing must not starve behind a stream of calls. */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr,
+			PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	err = pthread_rwlock_init(&gate->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	return -err;
+}
+
+void ucb_env_gate_destroy(struct ucb_env_gate *gate)
+{
+	pthread_rwlock_destroy(&gate->lock);
+}
+
+int ucb_env_gate_enter(struct ucb_env_gate *gate)
+{
+	pthread_rwlock_rdlock(&gate->lock);
+	return 0;
+}
+
+void ucb_env_gate_exit(struct ucb_env_gate *gate, int token)
+{
+	pthread_rwlock_unlock(&gate->lock);
+}
+
+void ucb_env_gate_close(struct ucb_env_gate *gate)
+{
+	pthread_rwlock_wrlock(&gate->lock);
+	atomic_store(&gate->closed, true);
+	pthread_rwlock_unlock(&gate->lock);
+}
+
 /*
  * Each call bumps exactly one of @successes and @errors, so any read of the
  * pair has errors <= calls.  A reset records a baseline under @base_lock

@@ -1,0 +1,1 @@
+../core/ucb_env.h

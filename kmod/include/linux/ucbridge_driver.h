@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ucbridge driver API: what a driver module uses to publish IOKit-style
+ * user clients (see Documentation in README.md, "Write your own driver").
+ *
+ * A driver fills a struct ucb_driver with its method table and registers it
+ * with ucb_register_driver().  ucbridge.ko then gives it a character device,
+ * /dev/ucbridge/<name>, and a sysfs directory, /sys/class/ucbridge/<name>/.
+ * Every open of the node is a client (IOKit's IOUserClient instance): the
+ * driver's @open callback sees the user-client type the program chose
+ * (IOServiceOpen's type, 0 unless it chose one) and may keep per-client
+ * state with ucb_client_set_private(); @close frees it.  Calls are checked
+ * against the method table and their inputs copied into kernel memory once
+ * before a method runs (see <uapi/linux/ucbridge.h>).
+ *
+ * ucb_unregister_driver() may be called at any time, from module exit or a
+ * removal path, with clients open and calls in flight: it waits for the
+ * calls and callbacks running, calls @close for every open client, and
+ * returns.  After that ucbridge never touches the driver's memory again:
+ * later calls on the clients' descriptors fail with ENODEV, their close
+ * still works, and the driver's module may be unloaded.
+ *
+ * The same declarations serve the dispatch core built into the in-process
+ * mock (there, ucb_env.h provides the kernel's types).
+ */
+#ifndef _LINUX_UCBRIDGE_DRIVER_H
+#define _LINUX_UCBRIDGE_DRIVER_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#endif
+#include <uapi/linux/ucbridge.h>
+
+struct ucb_client;
+struct ucb_device;
+struct ucb_method;
+
+/**
+ * struct ucb_args - what a method sees of a call: kernel memory only
+ * @client: The client the call came through.
+ * @method: The table entry being run (its @context is the method's own).
+ * @scalar_in: Copied input scalars.
+ * @scalar_in_count: How many, already checked against the table.
+ * @scalar_out: Zeroed room for output scalars.
+ * @scalar_out_count: In: room at @scalar_out.  The method sets it to how
+ *	many it wrote; it may not grow it.
+ * @struct_in: Copied input struct.  struct_in[struct_in_size] is always a
+ *	NUL byte that is not part of the input, so a method can treat a
+ *	NUL-free input as a C string without a second copy.
+ * @struct_in_size: Bytes at @struct_in, already checked against the table.
+ * @struct_out: Zeroed room for the output struct.
+ * @struct_out_size: In: room at @struct_out.  The method sets it to how
+ *	many bytes it wrote; it may not grow it.
+ */
+struct ucb_args {
+	struct ucb_client *client;
+	const struct ucb_method *method;
+	const u64 *scalar_in;
+	u32 scalar_in_count;
+	u64 *scalar_out;
+	u32 scalar_out_count;
+	const void *struct_in;
+	u32 struct_in_size;
+	void *struct_out;
+	u32 struct_out_size;
+};
+
+/**
+ * typedef ucb_method_fn - a method implementation
+ * @args: The call, with every input checked and copied.
+ *
+ * Runs in process context and may sleep.
+ *
+ * Return: an IOReturn.  Outputs are delivered only on %UCB_IORETURN_SUCCESS.
+ */
+typedef u32 ucb_method_fn(struct ucb_args *args);
+
+/**
+ * struct ucb_method - one entry of a driver's method table, indexed by
+ *	selector (IOKit's IOExternalMethodDispatch2022)
+ * @handler: The implementation.
+ * @name: Short name shown by introspection, under %UCB_NAME_SIZE bytes.
+ * @scalar_in_count: Exact input scalar count, or %UCB_VARIABLE_SIZE.
+ * @struct_in_size: Exact input struct size, or %UCB_VARIABLE_SIZE.
+ * @scalar_out_count: Exact output scalar room, or %UCB_VARIABLE_SIZE.
+ * @struct_out_size: Exact output struct room, or %UCB_VARIABLE_SIZE.
+ * @struct_in_max: Largest variable input struct (ignored when fixed); the
+ *	driver's max_struct_size bounds it further.
+ * @struct_out_max: Largest variable output struct, likewise.
+ * @flags: UCB_METHOD_FLAG_*.
+ * @context: Private to the handler.
+ */
+struct ucb_method {
+	ucb_method_fn *handler;
+	const char *name;
+	u32 scalar_in_count;
+	u32 struct_in_size;
+	u32 scalar_out_count;
+	u32 struct_out_size;
+	u32 struct_in_max;
+	u32 struct_out_max;
+	u32 flags;
+	void *context;
+};
+
+/* The most entries a method table may have. */
+#define UCB_METHOD_COUNT_MAX	1024
+
+/**
+ * struct ucb_driver - a driver that publishes user clients
+ * @name: The service name: the node /dev/ucbridge/@name and the sysfs
+ *	directory /sys/class/ucbridge/@name.  Letters, digits, '_', '-' and
+ *	'.', under %UCB_NAME_SIZE bytes, unique among registered drivers.
+ * @version: (major << 16 | minor << 8 | patch).
+ * @methods: The method table, indexed by selector.
+ * @method_count: Entries in @methods, 1 to %UCB_METHOD_COUNT_MAX.
+ * @max_struct_size: Bound on variable struct sizes, from
+ *	%UCB_STRUCT_SIZE_FLOOR to %UCB_STRUCT_SIZE_LIMIT; root may change it
+ *	later in sysfs.
+ * @mode: Permissions of the device node; 0 means 0600.
+ * @open: Optional.  Called before a client's first call with the type it
+ *	chose (0 unless it chose one with %UCB_IOC_OPEN); returns an IOReturn,
+ *	and anything but %UCB_IORETURN_SUCCESS refuses the type.  May sleep.
+ * @close: Optional.  Called once for each client whose @open succeeded,
+ *	when it closes or when the driver is unregistered, whichever is first;
+ *	no call of the client runs then or later.  May sleep.
+ * @context: The driver's own, for its callbacks and methods.
+ * @device: Set by registration, for ucb_device_reset_stats(); the driver
+ *	does not touch it otherwise.
+ */
+struct ucb_driver {
+	const char *name;
+	u32 version;
+	const struct ucb_method *methods;
+	u32 method_count;
+	u32 max_struct_size;
+	u32 mode;
+	u32 (*open)(struct ucb_client *client, u32 type);
+	void (*close)(struct ucb_client *client);
+	void *context;
+	struct ucb_device *device;
+};
+
+void *ucb_client_private(const struct ucb_client *client);
+void ucb_client_set_private(struct ucb_client *client, void *private);
+u32 ucb_client_type(const struct ucb_client *client);
+const struct ucb_driver *ucb_client_driver(const struct ucb_client *client);
+struct ucb_device *ucb_client_device(const struct ucb_client *client);
+void ucb_device_reset_stats(struct ucb_device *device);
+
+#ifdef __KERNEL__
+int ucb_register_driver(struct ucb_driver *driver);
+void ucb_unregister_driver(struct ucb_driver *driver);
+#endif
+
+#endif /* _LINUX_UCBRIDGE_DRIVER_H */

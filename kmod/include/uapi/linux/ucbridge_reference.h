@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * The reference driver, ucbridge_reference.ko (/dev/ucbridge/reference): the
+ * methods every ucbridge test and example calls.  Its selectors and
+ * structures are fixed forever: tests outside this project rely on them.
+ */
+#ifndef _UAPI_LINUX_UCBRIDGE_REFERENCE_H
+#define _UAPI_LINUX_UCBRIDGE_REFERENCE_H
+
+#include <linux/types.h>
+
+/* The reference driver's service name: /dev/ucbridge/reference. */
+#define UCB_REFERENCE_NAME	"reference"
+
+/* Selectors of the reference driver. */
+enum ucb_reference_selector {
+	UCB_SEL_NOOP		= 0,	/* nothing in, nothing out */
+	UCB_SEL_ADD		= 1,	/* 2 scalars in, 1 out: wrapping sum */
+	UCB_SEL_ECHO		= 2,	/* variable struct in, same bytes out */
+	UCB_SEL_CHECKSUM	= 3,	/* variable struct in, CRC32C + length */
+	UCB_SEL_PATH_INFO	= 4,	/* path in, found/ino/mode/size out */
+	UCB_SEL_FIXED_TRANSFORM	= 5,	/* struct ucb_transform in and out */
+	UCB_SEL_CONSISTENCY	= 6,	/* struct (+delay) in, 1 if stable */
+	UCB_SEL_RESET_STATS	= 7,	/* admin only: zero the counters */
+	UCB_SEL_GENERATE	= 8,	/* n in, n pattern bytes out */
+	UCB_SEL_SINK		= 9,	/* variable struct in, nothing out */
+	UCB_REFERENCE_METHOD_COUNT
+};
+
+/**
+ * struct ucb_transform - input and output of the fixedTransform method
+ * @a: Out: the input's @b.
+ * @b: Out: the input's @a.
+ * @c: Out: input @c + @d, modulo 2^64.
+ * @d: Out: input @c XOR @d.
+ */
+struct ucb_transform {
+	__u32 a;
+	__u32 b;
+	__u64 c;
+	__u64 d;
+};
+
+/*
+ * Largest input of the pathInfo method: a path of up to PATH_MAX - 1 bytes
+ * and its optional terminating NUL.
+ */
+#define UCB_PATH_INFO_MAX	4096
+
+/* Longest input of the consistency method's optional delay scalar. */
+#define UCB_CONSISTENCY_MAX_DELAY_US	10000
+#define UCB_CONSISTENCY_DEFAULT_DELAY_US	100
+
+/* Byte i of the generate method's output. */
+#define UCB_GENERATE_BYTE(i)	((__u8)((i) % 251))
+
+#endif /* _UAPI_LINUX_UCBRIDGE_REFERENCE_H */

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The reference driver: the methods every ucbridge test and example uses,
+ * portable C built into ucbridge_reference.ko and into the mock.  It uses
+ * only the driver API and, for its methods, the helpers below.
+ */
+#ifndef _UCB_REFERENCE_H
+#define _UCB_REFERENCE_H
+
+#include "ucb_env.h"
+#include <linux/ucbridge_driver.h>
+#include <uapi/linux/ucbridge_reference.h>
+
+/* 0.1.0, as (major << 16 | minor << 8 | patch). */
+#define UCB_REFERENCE_VERSION		0x000100
+#define UCB_REFERENCE_VERSION_STRING	"0.1.0"
+
+/* Driver-wide bound on variable struct sizes unless configured: 1 MiB. */
+#define UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE	(1U << 20)
+
+void ucb_reference_driver_fill(struct ucb_driver *driver, u32 max_struct_size);
+
+/*
+ * What the methods need from their environment: ucbridge_reference.c in the
+ * kernel, kmod/user/ucb_env_user.c in the mock.
+ *
+ * ucb_env_crc32c(): raw CRC32C (Castagnoli) update, no pre- or
+ *	post-inversion.
+ * ucb_env_path_stat(): look up @path as the caller, as stat(2) does:
+ *	0 or -errno.
+ * ucb_env_delay_us(): sleep for about @us microseconds.
+ * ucb_env_cond_resched(): let other tasks run, in a long loop.
+ */
+u32 ucb_env_crc32c(u32 crc, const void *data, size_t len);
+int ucb_env_path_stat(const char *path, u64 *ino, u32 *mode, u64 *size);
+void ucb_env_delay_us(unsigned int us);
+void ucb_env_cond_resched(void);
+
+#endif /* _UCB_REFERENCE_H */

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucbridge_reference.ko: the reference driver, /dev/ucbridge/reference.
+ *
+ * Its methods (reference/ucb_reference.c) are portable C that the mock runs
+ * too; this file registers them with ucbridge.ko through the driver API
+ * alone and gives them the kernel's CRC32C, path lookup and sleeping.
+ */
+#include <linux/crc32c.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/namei.h>
+#include <linux/sched.h>
+#include <linux/stat.h>
+
+#include "ucb_reference.h"
+
+u32 ucb_env_crc32c(u32 crc, const void *data, size_t len)
+{
+	/* crc32c() takes an unsigned int length: feed it in pieces. */
+	while (len) {
+		unsigned int n = min_t(size_t, len, UINT_MAX);
+
+		crc = crc32c(crc, data, n);
+		data += n;
+		len -= n;
+	}
+	return crc;
+}
+
+int ucb_env_path_stat(const char *name, u64 *ino, u32 *mode, u64 *size)
+{
+	struct path path;
+	struct kstat stat;
+	int err;
+
+	/* As stat(2) does: follow symlinks, trigger automounts. */
+	err = kern_path(name, LOOKUP_FOLLOW | LOOKUP_AUTOMOUNT, &path);
+	if (err)
+		return err;
+	err = vfs_getattr(&path, &stat, STATX_INO | STATX_MODE | STATX_SIZE,
+			  AT_STATX_SYNC_AS_STAT);
+	path_put(&path);
+	if (err)
+		return err;
+	*ino = stat.ino;
+	*mode = stat.mode;
+	*size = stat.size;
+	return 0;
+}
+
+void ucb_env_delay_us(unsigned int us)
+{
+	fsleep(us);
+}
+
+void ucb_env_cond_resched(void)
+{
+	cond_resched();
+}
+
+static struct ucb_driver ucb_reference_driver;
+
+static int __init ucb_reference_init(void)
+{
+	ucb_reference_driver_fill(&ucb_reference_driver,
+				  UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE);
+	return ucb_register_driver(&ucb_reference_driver);
+}
+
+static void __exit ucb_reference_exit(void)
+{
+	ucb_unregister_driver(&ucb_reference_driver);
+}
+
+module_init(ucb_reference_init);
+module_exit(ucb_reference_exit);
+
+MODULE_DESCRIPTION("ucbridge reference driver: the methods its tests call");
+MODULE_AUTHOR("The ucbridge authors");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(UCB_REFERENCE_VERSION_STRING);
