@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "UCBridgeMock", targets: ["UCBridgeMock"]),
         .library(name: "UCBridgeIOKit", targets: ["UCBridgeIOKit"]),
         .executable(name: "ucb-pathinfo", targets: ["PathInfoExample"]),
+        .executable(name: "ucb-kvstore", targets: ["KVStoreExample"]),
         .executable(name: "ucprobe", targets: ["ucprobe"]),
         .library(name: "UCBridgeConformance", targets: ["UCBridgeConformance"]),
         .executable(name: "ucb-conformance", targets: ["ucb-conformance"]),
@@ -21,13 +22,17 @@ let package = Package(
         .target(name: "CUCBridge"),
         // The driver's own dispatch core and reference methods, built for
         // userspace through a small environment shim: what the mock runs.
+        // Its sources are kmod/core, kmod/reference and kmod/user, reached
+        // through symbolic links as CUCBridge reaches the ABI header.
         .target(
             name: "CUCBridgeCore",
             dependencies: ["CUCBridge"],
             cSettings: [
-                .headerSearchPath("."),
                 .headerSearchPath("core"),
-                .headerSearchPath("../CUCBridge/include"),
+                .headerSearchPath("user"),
+                .headerSearchPath("reference"),
+                .headerSearchPath("template"),
+                .headerSearchPath("../../kmod/include"),
             ]
         ),
         // What apps import: connections, the raw call, typed methods and
@@ -63,6 +68,27 @@ let package = Package(
             ],
             path: "Examples/PathInfoExample"
         ),
+        // The template driver's client: its ABI header for Swift
+        // (kmod/include/uapi/linux/ucbridge_kvstore.h, through a symbolic
+        // link), its typed methods, declared as a driver's author declares
+        // their own, and the ucb-kvstore command line.
+        .target(name: "CKVStore", path: "Examples/KVStoreClient/CKVStore"),
+        .target(
+            name: "KVStoreClient",
+            dependencies: [
+                "CKVStore", "UCBridge",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Examples/KVStoreClient/KVStoreClient"
+        ),
+        .executableTarget(
+            name: "KVStoreExample",
+            dependencies: [
+                "KVStoreClient", "UCBridge", "UCBridgeMock", "CUCBridgeCore",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Examples/KVStoreExample"
+        ),
         // The command-line probe for any ucbridge device: info, list,
         // call, bench and fuzz, against a device node or the mock.
         .executableTarget(
@@ -97,6 +123,7 @@ let package = Package(
             name: "UCBridgeTests",
             dependencies: [
                 "UCBridge", "UCBridgeMock", "UCBridgeIOKit", "CUCBridge",
+                "KVStoreClient", "CUCBridgeCore",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

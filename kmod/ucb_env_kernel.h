@@ -11,6 +11,7 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
+#include <linux/list.h>
 #include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/nospec.h>
@@ -95,6 +96,7 @@ struct ucb_env_device {
 	struct cdev *cdev;
 	struct device *dev;
 	int minor;
+	struct list_head node;
 };
 
 typedef atomic_long_t ucb_counter_t;

@@ -51,8 +51,14 @@ MODULE_INFO(test, "Y");
 
 static dev_t ucb_devt;
 
-/* Minor -> device, for open(); a device leaves it first on unregister. */
+/*
+ * Minor -> device, for open(): NULL while a device is being registered or
+ * unregistered, so that open() finds only a working one.  Every device from
+ * the start of its registration to the end of its unregistration is on
+ * ucb_devices, which holds its name and minor taken meanwhile.
+ */
 static DEFINE_IDR(ucb_minors);
+static LIST_HEAD(ucb_devices);
 static DEFINE_MUTEX(ucb_minors_lock);
 
 static struct ucb_device *ucb_dev_device(struct device *dev)
@@ -181,12 +187,18 @@ static const struct file_operations ucb_fops = {
 static bool ucb_name_taken(const char *name)
 {
 	struct ucb_device *device;
-	int minor;
 
-	idr_for_each_entry(&ucb_minors, device, minor)
+	list_for_each_entry(device, &ucb_devices, env.node)
 		if (!strcmp(device->driver->name, name))
 			return true;
 	return false;
+}
+
+/* Give back a device's minor and name.  Under ucb_minors_lock. */
+static void ucb_release_minor(struct ucb_device *device)
+{
+	idr_remove(&ucb_minors, device->env.minor);
+	list_del(&device->env.node);
 }
 
 /**
@@ -222,6 +234,10 @@ int ucb_register_driver(struct ucb_driver *driver)
 	mutex_lock(&ucb_minors_lock);
 	minor = ucb_name_taken(driver->name) ? -EEXIST :
 		idr_alloc(&ucb_minors, NULL, 0, UCB_MAX_DEVICES, GFP_KERNEL);
+	if (minor >= 0) {
+		device->env.minor = minor;
+		list_add(&device->env.node, &ucb_devices);
+	}
 	mutex_unlock(&ucb_minors_lock);
 	if (minor < 0) {
 		err = minor;
@@ -238,7 +254,6 @@ int ucb_register_driver(struct ucb_driver *driver)
 	}
 	device->env.cdev = cdev;
 	device->env.dev = dev;
-	device->env.minor = minor;
 	driver->device = device;
 	/* Last: from here on open() finds it. */
 	mutex_lock(&ucb_minors_lock);
@@ -251,7 +266,7 @@ del_cdev:
 	cdev = NULL;
 remove_minor:
 	mutex_lock(&ucb_minors_lock);
-	idr_remove(&ucb_minors, minor);
+	ucb_release_minor(device);
 	mutex_unlock(&ucb_minors_lock);
 put_cdev:
 	if (cdev)
@@ -275,13 +290,17 @@ void ucb_unregister_driver(struct ucb_driver *driver)
 {
 	struct ucb_device *device = driver->device;
 
+	/* From here on open() finds nothing; the name stays taken. */
 	mutex_lock(&ucb_minors_lock);
-	idr_remove(&ucb_minors, device->env.minor);
+	idr_replace(&ucb_minors, NULL, device->env.minor);
 	mutex_unlock(&ucb_minors_lock);
 	/* Waits for sysfs readers, which look at the driver. */
 	device_destroy(&ucb_class, device->env.cdev->dev);
 	cdev_del(device->env.cdev);
 	ucb_device_shutdown(device);
+	mutex_lock(&ucb_minors_lock);
+	ucb_release_minor(device);
+	mutex_unlock(&ucb_minors_lock);
 	driver->device = NULL;
 	ucb_device_put(device);
 }

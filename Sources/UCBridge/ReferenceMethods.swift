@@ -13,7 +13,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-// The reference driver's methods (ucbridge.ko and the mock), with the
+// The reference driver's methods (ucbridge_reference.ko and the mock), with the
 // selectors of `enum ucb_reference_selector` and the checks of the
 // driver's table.  A variable struct size here carries the method's own
 // maximum; the driver also bounds it by its max_struct_size, so a call the

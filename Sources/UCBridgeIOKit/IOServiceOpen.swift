@@ -10,23 +10,25 @@ import UCBridge
 /// ```
 ///
 /// - Parameters:
-///   - path: The device node, such as `"/dev/ucbridge/reference"`.
+///   - path: The driver's node, such as `"/dev/ucbridge/reference"`.
 ///   - owningTask: Ignored; pass `mach_task_self_`.
-///   - type: Ignored; pass 0.
+///   - type: The user-client type, which the driver's open callback sees
+///     and may refuse, as IOKit's `newUserClient` does.
 ///   - connect: Receives the new connection's handle on success.
-/// - Returns: `kIOReturnSuccess`, or the open error mapped as the module
+/// - Returns: `kIOReturnSuccess`; the open error mapped as the module
 ///   documentation lists: `kIOReturnNotFound` when the node does not exist,
-///   `kIOReturnNotPrivileged` when access is denied.
+///   `kIOReturnNotPrivileged` when access is denied; or the driver's
+///   IOReturn when it refuses the type.
 ///
-/// The corresponding IOKit call is `IOServiceOpen`; the C call is
-/// `open(path, O_RDWR | O_CLOEXEC)`.
+/// The corresponding IOKit call is `IOServiceOpen`; the C calls are
+/// `open(path, O_RDWR | O_CLOEXEC)` and `ioctl(fd, UCB_IOC_OPEN, &open)`.
 public func IOServiceOpen(
   _ path: String, _ owningTask: task_port_t, _ type: UInt32,
   _ connect: UnsafeMutablePointer<io_connect_t>
 ) -> kern_return_t {
   do {
     return IOServiceOpen(
-      try Connection.open(FilePath(path)), owningTask, type, connect)
+      try Connection.open(FilePath(path), type: type), owningTask, type, connect)
   } catch {
     return kernReturn(error)
   }
@@ -38,7 +40,8 @@ public func IOServiceOpen(
 /// - Parameters:
 ///   - connection: The connection; ``IOServiceClose(_:)`` closes it.
 ///   - owningTask: Ignored; pass `mach_task_self_`.
-///   - type: Ignored; pass 0.
+///   - type: Ignored: the connection is open already (choose a type with
+///     `MockDevice.connect(type:privileged:)`).
 ///   - connect: Receives the connection's handle.
 /// - Returns: `kIOReturnSuccess`.
 ///

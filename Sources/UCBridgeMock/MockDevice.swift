@@ -38,7 +38,7 @@ public final class MockDevice: Sendable {
   ///
   /// - Parameter maxStructSize: The driver-wide bound on variable struct
   ///   sizes, `UCB_STRUCT_SIZE_FLOOR` to `UCB_STRUCT_SIZE_LIMIT` as the
-  ///   module parameter.
+  ///   sysfs attribute `max_struct_size`.
   /// - Throws: `UCBridgeError.errno(_:)` with `.invalidArgument` for a
   ///   bound out of range.
   public init(
@@ -128,13 +128,13 @@ public final class MockDevice: Sendable {
   public var maxStructSize: Int { Int(core.maxStructSize) }
 
   /// Changes the driver-wide bound on variable struct sizes, as writing
-  /// the module parameter `max_struct_size` does; calls in flight keep the
+  /// the sysfs attribute `max_struct_size` does; calls in flight keep the
   /// bound they started with.
   ///
   /// - Parameter size: The bound, `UCB_STRUCT_SIZE_FLOOR` to
   ///   `UCB_STRUCT_SIZE_LIMIT`.
   /// - Throws: `UCBridgeError.errno(_:)` with `.invalidArgument` for a
-  ///   size out of range, as the module parameter.
+  ///   size out of range, as the sysfs attribute.
   public func setMaxStructSize(_ size: Int) throws(UCBridgeError) {
     try core.setMaxStructSize(try Self.checkedMaxStructSize(size))
   }

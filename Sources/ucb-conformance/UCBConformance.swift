@@ -25,7 +25,7 @@ struct UCBConformance: ParsableCommand {
       mock's against a kernel's.
 
       Against a device node the runner must be root: it resets the \
-      driver's counters and sets its max_struct_size module parameter \
+      driver's counters and sets its max_struct_size in sysfs \
       (restoring it at the end), and runs the unprivileged cases in a \
       copy of itself that drops to uid and gid 65534. It must be the \
       device's only user while it runs: cases check the counters and that \

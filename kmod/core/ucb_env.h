@@ -8,7 +8,7 @@
  * __percpu, min(), min_t(), READ_ONCE(), WRITE_ONCE(), WARN_ON_ONCE(),
  * BUILD_BUG_ON(),
  * offsetof(), unlikely(), u64_to_user_ptr(), array_index_nospec(),
- * memcpy(), memset(), memchr(), strnlen(), errno values.
+ * memcpy(), memcmp(), memset(), memchr(), strcmp(), strnlen(), errno values.
  *
  * unsigned long copy_from_user(void *to, const void __user *from,
  *				unsigned long n);

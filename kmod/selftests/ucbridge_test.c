@@ -224,8 +224,13 @@ static void test_call_header(int h)
 	memcpy(pages + 2 * PAGE - 32, uc, 32);
 	check(ucbt_ioctl(h, UCB_IOC_CALL, pages + 2 * PAGE - 32) == -EFAULT,
 	      "call: header straddling into an unmapped page -> EFAULT");
-	check(ucbt_ioctl(h, UCB_IOC_CALL, KERNEL_ADDRESS) == -EFAULT,
-	      "call: kernel-address header -> EFAULT");
+	/* compat_ptr() cuts a 32-bit caller's argument to 32 bits. */
+	if (sizeof(void *) == 4)
+		skip("a 32-bit argument cannot be a kernel address",
+		     "call: kernel-address header -> EFAULT");
+	else
+		check(ucbt_ioctl(h, UCB_IOC_CALL, KERNEL_ADDRESS) == -EFAULT,
+		      "call: kernel-address header -> EFAULT");
 	memcpy(pages + 1, uc, sizeof(*uc));
 	check(ucbt_ioctl(h, UCB_IOC_CALL, pages + 1) == 0,
 	      "call: misaligned header works");

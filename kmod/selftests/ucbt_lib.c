@@ -97,6 +97,12 @@ bool all_bytes(const void *buf, size_t size, uint8_t value)
 	return true;
 }
 
+/* A buffer pointer as the call carries it (see KERNEL_ADDRESS). */
+static __u64 call_pointer(const void *p)
+{
+	return p == KERNEL_ADDRESS ? KERNEL_ADDRESS_64 : (uintptr_t)p;
+}
+
 int do_call(int h, struct call *c)
 {
 	struct ucb_call uc = {
@@ -106,10 +112,10 @@ int do_call(int h, struct call *c)
 		.struct_in_size = c->struct_in_size,
 		.scalar_out_count = c->scalar_out_count,
 		.struct_out_size = c->struct_out_size,
-		.scalar_in = (uintptr_t)c->scalar_in,
-		.struct_in = (uintptr_t)c->struct_in,
-		.scalar_out = (uintptr_t)c->scalar_out,
-		.struct_out = (uintptr_t)c->struct_out,
+		.scalar_in = call_pointer(c->scalar_in),
+		.struct_in = call_pointer(c->struct_in),
+		.scalar_out = call_pointer(c->scalar_out),
+		.struct_out = call_pointer(c->struct_out),
 		.result = 0xdeadbeef,
 	};
 	int err = ucbt_ioctl(h, UCB_IOC_CALL, &uc);

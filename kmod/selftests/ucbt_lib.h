@@ -19,7 +19,13 @@
 #define KIB		1024u
 #define MIB		(1024u * KIB)
 #define PAGE		4096u
-#define KERNEL_ADDRESS	((void *)0xffffffff81000000ul)
+/*
+ * A kernel address for a call's buffer pointers.  A 32-bit program cannot
+ * hold it in a pointer, so do_call() puts the full 64-bit address in the
+ * call for this one (truncated) pointer value.
+ */
+#define KERNEL_ADDRESS_64	0xffffffff81000000ull
+#define KERNEL_ADDRESS		((void *)(uintptr_t)KERNEL_ADDRESS_64)
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* TAP: one line per check; tap_finish() prints the plan and a summary. */

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs inside the test VM (scripts/vm/run), with ucbridge.ko already loaded by
-# the caller: the conformance corpus against the real /dev/ucbridge, for
+# Runs inside the test VM (scripts/vm/run), with ucbridge.ko and
+# ucbridge_reference.ko already loaded by the caller: the conformance corpus
+# against the real /dev/ucbridge/reference, for
 # scripts/conformance-diff to compare with the mock's transcript on the host.
 # Results go to /out:
 #
@@ -9,17 +10,17 @@
 #   conformance.log                 ucb-conformance's standard error
 #
 # Expects /bin/ucb-conformance. The runner runs as root: it resets the
-# counters, sets the max_struct_size module parameter (and restores it), and
+# counters, sets the driver's max_struct_size in sysfs (and restores it), and
 # runs the unprivileged cases in a copy of itself dropped to uid 65534.
 # Exit status: ucb-conformance's (0 when every case kept its expectation).
 set -u
 mkdir -p /out
-if [ ! -c /dev/ucbridge ]; then
-	echo "conformance: no /dev/ucbridge; load ucbridge.ko first" >&2
+if [ ! -c /dev/ucbridge/reference ]; then
+	echo "conformance: no /dev/ucbridge/reference; load ucbridge.ko and ucbridge_reference.ko first" >&2
 	exit 2
 fi
-echo "== conformance corpus against /dev/ucbridge"
-ucb-conformance --device /dev/ucbridge \
+echo "== conformance corpus against /dev/ucbridge/reference"
+ucb-conformance --device /dev/ucbridge/reference \
 	--transcript /out/conformance-device.transcript \
 	>/out/conformance.tap 2>/out/conformance.log
 status=$?

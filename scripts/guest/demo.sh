@@ -9,7 +9,8 @@ run() {
 }
 
 run insmod /lib/ucbridge/ucbridge.ko
-run ls -l /dev/ucbridge
+run insmod /lib/ucbridge/ucbridge_reference.ko
+run ls -l /dev/ucbridge /sys/class/ucbridge/reference/
 run ucprobe info
 run ucprobe list
 # The seed's use case: a variable-length path in, what the kernel found out.

@@ -16,6 +16,7 @@
 #                        (JUnit XML)
 #   conformance.tap, conformance-device.transcript
 #                        the conformance corpus (scripts/guest/conformance.sh)
+#   kvstore.tap          the template driver (scripts/guest/kvstore.sh)
 #   guest.tap            checks made here: the broken variants mark
 #                        themselves, the example app, ucprobe, its fuzz
 #                        (1 000 000 calls) and rmmod afterwards
@@ -24,8 +25,8 @@
 # /lib/ucbridge/ucbridge_break_<name>.ko,
 # /bin/ucbridge_test, /bin/ucbridge_test32, /bin/ucbridge_hostile,
 # /bin/ucbridge_hostile32, /bin/ucbridgePackageTests.xctest,
-# /bin/ucb-pathinfo, /bin/ucprobe, /bin/ucb-conformance and
-# /bin/conformance.sh.
+# /bin/ucb-pathinfo, /bin/ucprobe, /bin/ucb-conformance, /bin/conformance.sh,
+# /lib/ucbridge/ucbridge_kvstore.ko, /bin/ucb-kvstore and /bin/kvstore.sh.
 set -u
 good=/lib/ucbridge/ucbridge.ko
 reference=/lib/ucbridge/ucbridge_reference.ko
@@ -104,6 +105,7 @@ unload
 load "$good" || exit 1
 
 sh /bin/conformance.sh
+sh /bin/kvstore.sh
 
 echo "== hostile races and load"
 ucbridge_hostile >/out/hostile.tap 2>&1

@@ -39,6 +39,12 @@ int ioctl(int fd, unsigned long request, ...)
 		call->struct_out_size = 0;
 		return 0;
 	}
+	if (__builtin_expect(ucbb_fake_calls, 0) && request == UCB_IOC_OPEN) {
+		struct ucb_open *open = arg;
+
+		open->result = UCB_IORETURN_SUCCESS;
+		return 0;
+	}
 	__asm__ volatile("syscall"
 			 : "=a"(ret)
 			 : "0"((long)SYS_ioctl), "D"((long)fd), "S"(request),

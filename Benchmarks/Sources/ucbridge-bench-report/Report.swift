@@ -103,7 +103,6 @@ struct Report {
     md += scalingSection()
     md += allocationSection()
     md += checksumSection()
-    md += patchedSection()
     if let findings { md += "\n" + findings.trimmingTrailingNewlines() + "\n" }
     md += machineSection()
     return md
@@ -408,47 +407,7 @@ struct Report {
     return md + "\n"
   }
 
-  func patchedSection() -> String {
-    guard let overhead = device.comparison("patched/overhead") else { return "" }
-    var md = """
-      ## A proposed change to kmod/, measured side by side
 
-      `scripts/bench --patch \(patchName)` built kmod/ a second time with
-      the patch applied, as `ucbridge_patched.ko` (`/dev/ucbridge-patched`),
-      and loaded both modules, so the current and the patched dispatch core
-      ran in the same rounds.
-
-
-      """
-    var rows: [[String]] = []
-    for s in overhead.series {
-      let median = Summary(s.samples)?.median ?? .nan
-      rows.append([s.label, timeText(median),
-                   ratioText(overhead.ratios(s.id, over: "bare").flatMap(Summary.init)),
-                   ratioText(overhead.ratios(s.id, over: "current").flatMap(Summary.init))])
-    }
-    md += table(["Variant", "Time per call (orientation)", "÷ bare ioctl", "÷ current noop"], rows)
-    md += "\n"
-    rows = []
-    for c in device.comparisons(prefix: "patched/throughput/").sorted(by: { ($0.bytes ?? 0) < ($1.bytes ?? 0) }) {
-      let bytes = c.bytes ?? 0
-      func median(_ id: String) -> Double { c[id].flatMap { Summary($0.samples) }?.median ?? .nan }
-      rows.append([sizeText(bytes), bandwidthText(bytes: bytes, ns: median("current")),
-                   bandwidthText(bytes: bytes, ns: median("patched")),
-                   bandwidthText(bytes: bytes, ns: median("memcpy")),
-                   ratioText(c.ratios("current", over: "patched").flatMap(Summary.init)),
-                   ratioText(bandwidthRatio(c, of: "patched"))])
-    }
-    md += table(["Size", "sink, current (GiB/s)", "sink, patched (GiB/s)", "memcpy (GiB/s)",
-                 "speed-up", "patched ÷ memcpy"], rows)
-    return md + "\n"
-  }
-
-  var patchName: String {
-    info.first { $0.0 == "command" }.map { cmd in
-      String(cmd.1.split(separator: " ").drop { $0 != "--patch" }.dropFirst().first ?? "FILE")
-    } ?? "FILE"
-  }
 
   func machineSection() -> String {
     var md = "## Machine and run\n\n"

@@ -61,7 +61,6 @@ struct DeviceBench {
   var smoke: Bool
   var results: BenchResults
   /// A second device node whose module has a proposed change applied.
-  var patched: String?
 
   init(smoke: Bool) {
     self.smoke = smoke
@@ -86,7 +85,6 @@ struct DeviceBench {
     try cliffs(buffers)
     try checksum(buffers)
     try scaling(buffers)
-    if let patched { try sideBySide(patched, buffers) }
     results.seconds = Double(ucbb_now_ns() - start) / 1e9
   }
 
@@ -261,57 +259,6 @@ struct DeviceBench {
     }
     results.checks["checksum equals AF_ALG crc32c at every size"] = agree ? "yes" : "NO"
     guard agree else { throw BenchFailure("checksum and AF_ALG crc32c disagree") }
-  }
-
-  // MARK: A proposed change to kmod/, against the current module
-
-  /// The current module and a patched one, loaded side by side, in the
-  /// same rounds: noop, sink across sizes, and scaling.
-  mutating func sideBySide(_ path: String, _ buffers: Buffers) throws {
-    let current = try openDevice()
-    let next = try openDevice(path)
-    defer {
-      close(current)
-      close(next)
-    }
-    let source = UnsafeRawPointer(buffers.source)
-    let budget = Budget.callOverhead(smoke: smoke)
-    results.comparisons.append(try interleave(
-      id: "patched/overhead", title: "noop, current and patched module", budget: budget,
-      variants: [
-        Variant(id: "bare", label: "bare ioctl (ENOTTY), current module") {
-          try checked("bare", ucbb_bare_ioctl(current, ucbb_ioc_unknown, UInt64($0)))
-        },
-        Variant(id: "current", label: "noop from C, current module") {
-          try checked("noop", ucbb_call_noop(current, UInt64($0)))
-        },
-        Variant(id: "patched", label: "noop from C, patched module") {
-          try checked("noop patched", ucbb_call_noop(next, UInt64($0)))
-        },
-      ]))
-    let sizes = smoke
-      ? [4096, 64 * kiB]
-      : [257, 4095, 4096, 8192, 8193, 64 * kiB, 1 * miB, 16 * miB, 64 * miB]
-    let sizeBudget = Budget.sizeSweep(smoke: smoke)
-    let destination = buffers.destination
-    for size in sizes {
-      results.comparisons.append(try interleave(
-        id: "patched/throughput/\(size)", title: "sink of \(size) bytes, current and patched",
-        bytes: size, budget: sizeBudget,
-        variants: [
-          Variant(id: "current", label: "sink, current module") {
-            try checked("sink", ucbb_call_struct(
-              current, selectorSink, source, UInt32(size), 0, UInt64($0), nil))
-          },
-          Variant(id: "patched", label: "sink, patched module") {
-            try checked("sink patched", ucbb_call_struct(
-              next, selectorSink, source, UInt32(size), 0, UInt64($0), nil))
-          },
-          Variant(id: "memcpy", label: "memcpy (glibc)") {
-            try checked("memcpy", ucbb_memcpy(destination, source, size, UInt64($0)))
-          },
-        ]))
-    }
   }
 
   // MARK: 3. Scaling over two CPUs

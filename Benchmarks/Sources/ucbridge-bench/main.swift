@@ -1,9 +1,8 @@
 // ucbridge-bench: what ucbridge's checks and Swift layers cost over a
 // hand-written ioctl, measured side by side.  scripts/bench runs it:
 //
-//   ucbridge-bench device [--smoke] [--patched DEV] --out FILE
-//                                                in the VM, /dev/ucbridge
-//                                                (and a patched module)
+//   ucbridge-bench device [--smoke] --out FILE
+//                                                in the VM, /dev/ucbridge/reference
 //   ucbridge-bench mock [--smoke] --out FILE     on the host, the mock
 //   ucbridge-bench ir VARIANT N                  N noop calls of one layer,
 //                                                for callgrind: on the mock,
@@ -48,9 +47,6 @@ do {
   case "device":
     guard let out else { usage() }
     var bench = DeviceBench(smoke: smoke)
-    if let i = arguments.firstIndex(of: "--patched"), i + 1 < arguments.count {
-      bench.patched = arguments[i + 1]
-    }
     try bench.run()
     try save(bench.results, to: out)
   case "mock":

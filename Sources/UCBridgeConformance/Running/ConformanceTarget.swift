@@ -37,7 +37,7 @@ public struct ConformanceTarget: Sendable {
   ///
   /// - Parameters:
   ///   - path: The node, such as `/dev/ucbridge/reference`.
-  ///   - parameter: The driver's max_struct_size module parameter.
+  ///   - parameter: The driver's max_struct_size attribute in sysfs.
   ///   - worker: How to start a worker process for unprivileged cases.
   /// - Returns: The target.
   /// - Throws: ``ConformanceError`` when the node cannot be opened.
@@ -79,7 +79,7 @@ public struct ConformanceTarget: Sendable {
   }
 
   /// Sets the driver's max_struct_size: directly on the mock, through the
-  /// module parameter on a device.
+  /// sysfs attribute on a device.
   func setMaxStructSize(_ size: Int) throws(ConformanceError) {
     switch kind {
     case .mock(let device):

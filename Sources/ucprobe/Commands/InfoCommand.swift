@@ -8,7 +8,7 @@ extension UCProbe {
       discussion: """
         Asks the driver for its description (UCB_IOC_DRIVER_INFO). \
         max_struct_size bounds every variable struct size and can change \
-        at run time (the module parameter); live buffers counts the kernel \
+        at run time (root writes /sys/class/ucbridge/<name>/max_struct_size); live buffers counts the kernel \
         buffers calls hold right now, 0 when none is in flight.
 
         JSON OUTPUT

@@ -38,7 +38,7 @@ struct DeviceOptions: ParsableArguments {
       }
       guard (Int(UCB_STRUCT_SIZE_FLOOR)...Int(UCB_STRUCT_SIZE_LIMIT)).contains(size) else {
         throw ValidationError(
-          "--mock-max-struct-size is 4K to 64M, as the module parameter max_struct_size")
+          "--mock-max-struct-size is 4K to 64M, as a driver's max_struct_size")
       }
     }
   }

@@ -57,7 +57,7 @@ extension DeviceTests {
     }
 
     @Test(.enabled(if: DeviceUnderTest.canSetMaxStructSize,
-                   "set UCBRIDGE_TEST_SET_MAX=1 to let the test write the module parameter"))
+                   "set UCBRIDGE_TEST_SET_MAX=1 to let the test write the sysfs attribute"))
     func sixtyFourMiB() throws {
       let limit = Int(UCB_STRUCT_SIZE_LIMIT)
       let initial = try device.maxStructSize

@@ -11,7 +11,7 @@ import Glibc
 /// mock by default, or the real device named by `UCBRIDGE_TEST_DEVICE`
 /// (e.g. `/dev/ucbridge/reference`, run as root inside the VM).
 ///
-/// Changing max_struct_size on the real device writes the module parameter
+/// Changing max_struct_size on the real device writes its sysfs attribute
 /// and is done only when `UCBRIDGE_TEST_SET_MAX=1`.
 struct DeviceUnderTest {
   /// The mock, when not testing a real device.
@@ -52,7 +52,7 @@ struct DeviceUnderTest {
     get throws { try connection.driverInfo().maxStructSize }
   }
 
-  /// Sets the driver-wide max_struct_size: the module parameter on the
+  /// Sets the driver-wide max_struct_size: the sysfs attribute on the
   /// real device, directly on the mock.
   func setMaxStructSize(_ size: Int) throws {
     if let mock {

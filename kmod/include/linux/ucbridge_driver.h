@@ -123,7 +123,8 @@ struct ucb_method {
  *	and anything but %UCB_IORETURN_SUCCESS refuses the type.  May sleep.
  * @close: Optional.  Called once for each client whose @open succeeded,
  *	when it closes or when the driver is unregistered, whichever is first;
- *	no call of the client runs then or later.  May sleep.
+ *	no call of the client runs then or later.  May sleep.  Both callbacks
+ *	run under a lock of the driver's, one at a time: keep them short.
  * @context: The driver's own, for its callbacks and methods.
  * @device: Set by registration, for ucb_device_reset_stats(); the driver
  *	does not touch it otherwise.
