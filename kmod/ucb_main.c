@@ -18,6 +18,32 @@
 #include "ucb_core.h"
 #include "ucb_reference.h"
 
+/*
+ * A test-only broken variant (UCB_TEST_BREAK in Kbuild) must never pass for
+ * the real module: modinfo shows "test: Y", the kernel taints itself with
+ * TAINT_TEST when it loads one, and ucbridge_init() says what it is.
+ */
+#ifdef UCB_TEST_BUILD
+#if defined(UCB_TEST_BREAK_COPY_ONCE)
+#define UCB_TEST_BREAK_NAME	"copy_once"
+#define UCB_TEST_BREAK_HARM	"reads its inputs from the caller's live memory"
+#elif defined(UCB_TEST_BREAK_ZEROING)
+#define UCB_TEST_BREAK_NAME	"zeroing"
+#define UCB_TEST_BREAK_HARM	"leaks kernel memory to callers"
+#elif defined(UCB_TEST_BREAK_FREE)
+#define UCB_TEST_BREAK_NAME	"free"
+#define UCB_TEST_BREAK_HARM	"leaks kernel memory on failed calls"
+#elif defined(UCB_TEST_BREAK_CACHE)
+#define UCB_TEST_BREAK_NAME	"cache"
+#define UCB_TEST_BREAK_HARM	"pins kernel memory without bound in idle connections"
+#else
+#error "UCB_TEST_BUILD without a UCB_TEST_BREAK_* variant"
+#endif
+#define UCB_TEST_BANNER "TEST-ONLY BROKEN BUILD (" UCB_TEST_BREAK_NAME "): " \
+			UCB_TEST_BREAK_HARM ", never use outside tests"
+MODULE_INFO(test, "Y");
+#endif
+
 /* Module parameters are parsed before ucbridge_init() runs. */
 static struct ucb_driver ucbridge_driver = {
 	.max_struct_size = UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE,
@@ -94,6 +120,9 @@ static int __init ucbridge_init(void)
 {
 	int err;
 
+#ifdef UCB_TEST_BUILD
+	pr_crit(UCB_TEST_BANNER "\n");
+#endif
 	err = ucb_reference_driver_init(&ucbridge_driver,
 					ucbridge_driver.max_struct_size);
 	if (err)
@@ -117,7 +146,11 @@ static void __exit ucbridge_exit(void)
 module_init(ucbridge_init);
 module_exit(ucbridge_exit);
 
+#ifdef UCB_TEST_BUILD
+MODULE_DESCRIPTION(UCB_TEST_BANNER);
+#else
 MODULE_DESCRIPTION("IOKit-style user-client method calls over one ioctl");
+#endif
 MODULE_AUTHOR("The ucbridge authors");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(UCB_REFERENCE_VERSION_STRING);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Selftest transport: the real /dev/ucbridge of a loaded ucbridge.ko.
+ * Selftest transport: the real /dev/ucbridge of a loaded ucbridge.ko, or of
+ * a test-only broken variant (ucbridge_break_<name>.ko): the device has the
+ * same name, the module does not, so $UCBT_MODULE_NAME names it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,7 +19,6 @@
 #include "ucbt_transport.h"
 
 #define UCBT_DEVICE	"/dev/ucbridge"
-#define UCBT_PARAM	"/sys/module/ucbridge/parameters/max_struct_size"
 #define UCBT_NOBODY	65534
 
 const char *const ucbt_transport_name = UCBT_DEVICE;
@@ -26,6 +27,14 @@ const char *const ucbt_transport_name = UCBT_DEVICE;
 static const char *ucbt_module_path(void)
 {
 	return getenv("UCBT_MODULE");
+}
+
+/* The module providing the device: $UCBT_MODULE_NAME, else ucbridge. */
+static const char *ucbt_module_name(void)
+{
+	const char *name = getenv("UCBT_MODULE_NAME");
+
+	return name && *name ? name : "ucbridge";
 }
 
 int ucbt_open(void)
@@ -71,10 +80,15 @@ int ucbt_run_unprivileged(int (*fn)(void))
 
 int ucbt_set_max_struct_size(__u32 size)
 {
-	char text[16];
+	char param[256], text[16];
 	int fd, len, err = 0;
 
-	fd = open(UCBT_PARAM, O_WRONLY | O_CLOEXEC);
+	len = snprintf(param, sizeof(param),
+		       "/sys/module/%s/parameters/max_struct_size",
+		       ucbt_module_name());
+	if (len < 0 || (size_t)len >= sizeof(param))
+		return -ENAMETOOLONG;
+	fd = open(param, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	len = snprintf(text, sizeof(text), "%u", size);
@@ -86,7 +100,8 @@ int ucbt_set_max_struct_size(__u32 size)
 
 int ucbt_unload(void)
 {
-	return syscall(SYS_delete_module, "ucbridge", O_NONBLOCK) ? -errno : 0;
+	return syscall(SYS_delete_module, ucbt_module_name(), O_NONBLOCK) ?
+	       -errno : 0;
 }
 
 int ucbt_reload(void)

@@ -3,18 +3,19 @@
 # module.  Results go to /out for scripts/test to count:
 #
 #   selftest.tap         the C selftest against ucbridge.ko
-#   break-<name>.tap     the same against each test-only broken variant,
-#                        which its safety check must catch
+#   break-<name>.tap     the C selftest against each test-only broken
+#                        variant, which its safety check must catch
 #   hostile.tap          racing callers on both CPUs, and load
 #   hostile-break-copy_once.tap   the races against the broken copy-once
 #                        variant, every one of which must fail
 #   swift-device.xml     the Swift suite against /dev/ucbridge (JUnit XML)
 #   conformance.tap, conformance-device.transcript
 #                        the conformance corpus (scripts/guest/conformance.sh)
-#   guest.tap            checks made here: the example app, ucprobe, its
-#                        fuzz (1 000 000 calls) and rmmod afterwards
+#   guest.tap            checks made here: the broken variants mark
+#                        themselves, the example app, ucprobe, its fuzz
+#                        (1 000 000 calls) and rmmod afterwards
 #
-# Expects /lib/ucbridge/ucbridge.ko, /lib/ucbridge/break-<name>/ucbridge.ko,
+# Expects /lib/ucbridge/ucbridge.ko, /lib/ucbridge/ucbridge_break_<name>.ko,
 # /bin/ucbridge_test, /bin/ucbridge_hostile, /bin/ucbridgePackageTests.xctest,
 # /bin/ucb-pathinfo, /bin/ucprobe, /bin/ucb-conformance and
 # /bin/conformance.sh.
@@ -28,29 +29,54 @@ check() { # DESCRIPTION COMMAND...: one TAP line in guest.tap
 	if "$@"; then echo "ok - $description"; else echo "not ok - $description"; fi >>"$tap"
 }
 
+# A module that marks itself a test build (MODULE_INFO(test, "Y")) sets
+# TAINT_TEST, bit 18 of the taint mask.
+test_tainted() {
+	[ $(($(cat /proc/sys/kernel/tainted) >> 18 & 1)) -eq 1 ]
+}
+
+# Whichever of ucbridge.ko and its broken variants is loaded, unload it.
+unload() {
+	for dir in /sys/module/ucbridge /sys/module/ucbridge_break_*; do
+		[ -d "$dir" ] && rmmod "${dir##*/}"
+	done
+}
+
+not() { ! "$@"; }
+
 insmod "$good" || exit 1
+check "ucbridge.ko is no test module: no TAINT_TEST once loaded" not test_tainted
+check "ucbridge.ko loads without the test-only banner" \
+	sh -c '! dmesg | grep -q "TEST-ONLY BROKEN BUILD"'
 
 echo "== C selftest"
 # It unloads the module and, given UCBT_MODULE, loads it again.
 UCBT_MODULE="$good" ucbridge_test >/out/selftest.tap 2>&1
 cat /out/selftest.tap
 
-for dir in /lib/ucbridge/break-*; do
-	[ -d "$dir" ] || continue
-	name=${dir##*/}
-	echo "== C selftest against $name (must fail)"
-	rmmod ucbridge 2>/dev/null
-	insmod "$dir/ucbridge.ko" || exit 1
-	ucbridge_test >"/out/$name.tap" 2>&1
-	grep '^not ok' "/out/$name.tap"
-	if [ "$name" = break-copy_once ]; then
-		echo "== hostile races against $name (must fail)"
-		[ -d /sys/module/ucbridge ] || insmod "$dir/ucbridge.ko" || exit 1
-		ucbridge_hostile 20000 >/out/hostile-break-copy_once.tap 2>&1
+# The misc device is /dev/ucbridge whichever module provides it; the
+# selftest finds the module's parameters and unloads it by its name.
+for ko in /lib/ucbridge/ucbridge_break_*.ko; do
+	[ -f "$ko" ] || continue
+	module=${ko##*/}
+	module=${module%.ko}
+	variant=${module#ucbridge_break_}
+	echo "== C selftest against $module (must fail)"
+	unload
+	insmod "$ko" || exit 1
+	check "$module says at load that it is a test-only broken build" \
+		sh -c "dmesg | grep -qF '$module: TEST-ONLY BROKEN BUILD ($variant): '"
+	check "$module taints the kernel as a test module (TAINT_TEST)" test_tainted
+	UCBT_MODULE_NAME=$module ucbridge_test >"/out/break-$variant.tap" 2>&1
+	grep '^not ok' "/out/break-$variant.tap"
+	if [ "$variant" = copy_once ]; then
+		echo "== hostile races against $module (must fail)"
+		[ -d "/sys/module/$module" ] || insmod "$ko" || exit 1
+		UCBT_MODULE_NAME=$module ucbridge_hostile 20000 >/out/hostile-break-copy_once.tap 2>&1
 		grep '^not ok' /out/hostile-break-copy_once.tap
 	fi
 done
-[ -d /sys/module/ucbridge ] && rmmod ucbridge
+unload
 insmod "$good" || exit 1
 
 sh /bin/conformance.sh
