@@ -76,7 +76,8 @@ static int ucbridge_open(struct inode *inode, struct file *file)
 {
 	struct ucb_client *client;
 
-	client = kmalloc(sizeof(*client), GFP_KERNEL);
+	/* Charged to the opener's memory cgroup: one per open file. */
+	client = kmalloc(sizeof(*client), GFP_KERNEL_ACCOUNT);
 	if (!client)
 		return -ENOMEM;
 	ucb_client_init(client, &ucbridge_driver);
