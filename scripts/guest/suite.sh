@@ -3,9 +3,11 @@
 # module.  Results go to /out for scripts/test to count:
 #
 #   selftest.tap         the C selftest against ucbridge.ko
+#   selftest32.tap       the same built as a 32-bit program: the compat ioctl
 #   break-<name>.tap     the C selftest against each test-only broken
 #                        variant, which its safety check must catch
 #   hostile.tap          racing callers on both CPUs, and load
+#   hostile32.tap        the same from a 32-bit program, shorter
 #   hostile-break-copy_once.tap   the races against the broken copy-once
 #                        variant, every one of which must fail
 #   swift-device.xml     the Swift suite against /dev/ucbridge (JUnit XML)
@@ -16,7 +18,8 @@
 #                        (1 000 000 calls) and rmmod afterwards
 #
 # Expects /lib/ucbridge/ucbridge.ko, /lib/ucbridge/ucbridge_break_<name>.ko,
-# /bin/ucbridge_test, /bin/ucbridge_hostile, /bin/ucbridgePackageTests.xctest,
+# /bin/ucbridge_test, /bin/ucbridge_test32, /bin/ucbridge_hostile,
+# /bin/ucbridge_hostile32, /bin/ucbridgePackageTests.xctest,
 # /bin/ucb-pathinfo, /bin/ucprobe, /bin/ucb-conformance and
 # /bin/conformance.sh.
 set -u
@@ -44,6 +47,10 @@ unload() {
 
 not() { ! "$@"; }
 
+load_good() {
+	[ -d /sys/module/ucbridge ] || insmod "$good"
+}
+
 insmod "$good" || exit 1
 check "ucbridge.ko is no test module: no TAINT_TEST once loaded" not test_tainted
 check "ucbridge.ko loads without the test-only banner" \
@@ -53,6 +60,11 @@ echo "== C selftest"
 # It unloads the module and, given UCBT_MODULE, loads it again.
 UCBT_MODULE="$good" ucbridge_test >/out/selftest.tap 2>&1
 cat /out/selftest.tap
+
+echo "== C selftest, 32-bit: the compat ioctl path"
+load_good || exit 1
+UCBT_MODULE="$good" ucbridge_test32 >/out/selftest32.tap 2>&1
+cat /out/selftest32.tap
 
 # The misc device is /dev/ucbridge whichever module provides it; the
 # selftest finds the module's parameters and unloads it by its name.
@@ -84,6 +96,10 @@ sh /bin/conformance.sh
 echo "== hostile races and load"
 ucbridge_hostile >/out/hostile.tap 2>&1
 cat /out/hostile.tap
+
+echo "== hostile races and load, 32-bit (a fifth of the calls)"
+ucbridge_hostile32 20000 >/out/hostile32.tap 2>&1
+cat /out/hostile32.tap
 
 echo "== Swift suite against /dev/ucbridge"
 # UCBridgeTests holds the device tests; the rest of the bundle tests tools
