@@ -75,12 +75,17 @@ MODULE_PARM_DESC(max_struct_size,
 static int ucbridge_open(struct inode *inode, struct file *file)
 {
 	struct ucb_client *client;
+	int err;
 
 	/* Charged to the opener's memory cgroup: one per open file. */
 	client = kmalloc(sizeof(*client), GFP_KERNEL_ACCOUNT);
 	if (!client)
 		return -ENOMEM;
-	ucb_client_init(client, &ucbridge_driver);
+	err = ucb_client_init(client, &ucbridge_driver);
+	if (err) {
+		kfree(client);
+		return err;
+	}
 	file->private_data = client;
 	/* With no .llseek either, lseek() fails with ESPIPE on every kernel. */
 	return nonseekable_open(inode, file);

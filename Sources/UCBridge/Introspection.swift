@@ -65,9 +65,12 @@ public struct MethodInfo: Hashable, Sendable {
   public var checks: MethodChecks
   /// The method's flags.
   public var flags: Flags
-  /// Calls dispatched to the method since load or the last reset.
+  /// Calls dispatched to the method: for a caller with `CAP_SYS_ADMIN`
+  /// through every connection since load or the last `resetStats`, for
+  /// anyone else through this connection since it was opened.
   public var calls: UInt64
-  /// Those of ``calls`` that did not end in success.
+  /// Those of ``calls`` that did not end in success; never more than
+  /// ``calls``.
   public var errors: UInt64
 
   /// Whether only a caller with `CAP_SYS_ADMIN` may call the method.

@@ -41,7 +41,8 @@ extension Method where Input == Void, Output == Void {
     }
   }
 
-  /// `resetStats`: zero every method's call and error counters.  Admin
+  /// `resetStats`: zero every method's driver-wide call and error
+  /// counters (a connection's own counters go on).  Admin
   /// only: without `CAP_SYS_ADMIN` it fails with
   /// ``IOReturn/notPrivileged``.
   public static var resetStats: Self {

@@ -5,16 +5,19 @@
  * ucbt_transport.h).  Output is TAP (kselftest style); the exit status is 0
  * only when every check passed.
  *
- * Three checks guard safety properties and have positive controls: built
+ * Four checks guard safety properties and have positive controls: built
  * against a deliberately broken core (kmod/core/ucb_test_breakage.h) they
  * must fail:
  *   "copy-once ..."        against UCB_TEST_BREAK_COPY_ONCE
  *   "no infoleak ..."      against UCB_TEST_BREAK_ZEROING
  *   "no live buffers ..."  against UCB_TEST_BREAK_FREE
+ *   "bounded memory ..."   against UCB_TEST_BREAK_CACHE
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -26,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ucb_core.h"		/* UCB_INPUT_CACHE_MAX, the documented bound */
 #include "ucbt_lib.h"
 #include "ucbt_load.h"
 #include "ucbt_race.h"
@@ -819,6 +823,169 @@ static void test_privilege_and_counters(int h)
 	      (unsigned long long)calls, (unsigned long long)errors);
 }
 
+/*
+ * A caller without CAP_SYS_ADMIN reads the counts of its own connection,
+ * not everyone's (issue: one user could watch another's activity).
+ */
+static int own_connection_counters(void)
+{
+	__u64 junk = 1, calls, errors;
+	struct call c;
+	int h = ucbt_open(), i;
+
+	if (h < 0)
+		return 1;
+	for (i = 0; i < 5; i++) {
+		c = (struct call){ .selector = UCB_SEL_NOOP };
+		if (i >= 3) {
+			c.scalar_in = &junk;
+			c.scalar_in_count = 1;
+		}
+		call_result(h, &c);
+	}
+	method_counters(h, UCB_SEL_NOOP, &calls, &errors);
+	check(calls == 5 && errors == 2,
+	      "unprivileged: method info counts this connection's calls only: %llu/%llu, want 5/2",
+	      (unsigned long long)calls, (unsigned long long)errors);
+	ucbt_close(h);
+	return 0;
+}
+
+static void test_counter_privacy(int h)
+{
+	__u64 calls, errors, calls_after, errors_after;
+
+	method_counters(h, UCB_SEL_NOOP, &calls, &errors);
+	if (ucbt_run_unprivileged(own_connection_counters) < 0)
+		check(false, "unprivileged: could not drop privileges");
+	method_counters(h, UCB_SEL_NOOP, &calls_after, &errors_after);
+	check(calls > 5 && calls_after == calls + 5 &&
+	      errors_after == errors + 2,
+	      "privileged: method info counts every connection: %llu/%llu -> %llu/%llu",
+	      (unsigned long long)calls, (unsigned long long)errors,
+	      (unsigned long long)calls_after,
+	      (unsigned long long)errors_after);
+}
+
+struct refused_calls {
+	atomic_bool stop;
+	atomic_ulong made;	/* calls returned: each counted before */
+};
+
+/* add with one scalar: refused, so every call is a call and an error. */
+static void *make_refused_calls(void *arg)
+{
+	struct refused_calls *rc = arg;
+	__u64 one = 1;
+	int h = ucbt_open();
+
+	if (h < 0)
+		return NULL;
+	while (!atomic_load(&rc->stop)) {
+		struct call c = { .selector = UCB_SEL_ADD, .scalar_in = &one,
+				  .scalar_in_count = 1 };
+
+		call_result(h, &c);
+		atomic_fetch_add(&rc->made, 1);
+	}
+	ucbt_close(h);
+	return NULL;
+}
+
+/*
+ * Counters read while another CPU counts: never more errors than calls,
+ * and a reset neither loses counts made after it nor is undone by counts
+ * racing it.
+ */
+static void test_counters_exact(int h)
+{
+	struct call reset = { .selector = UCB_SEL_RESET_STATS };
+	struct refused_calls rc = {};
+	unsigned long before_reset = 0, after_reset = 0, total;
+	__u64 calls, errors, min_calls;
+	int reads, inconsistent = 0;
+	pthread_t thread;
+
+	if (!check(pthread_create(&thread, NULL, make_refused_calls, &rc) == 0,
+		   "counters: a thread making refused calls starts"))
+		return;
+	while (atomic_load(&rc.made) < 100)
+		;
+	for (reads = 0; reads < 20000; reads++) {
+		if (reads == 10000) {
+			before_reset = atomic_load(&rc.made);
+			call_result(h, &reset);
+			after_reset = atomic_load(&rc.made);
+		}
+		method_counters(h, UCB_SEL_ADD, &calls, &errors);
+		inconsistent += errors > calls;
+	}
+	atomic_store(&rc.stop, true);
+	pthread_join(thread, NULL);
+	total = atomic_load(&rc.made);
+	check(inconsistent == 0,
+	      "counters: 20000 reads while another thread counts: %d with errors > calls",
+	      inconsistent);
+
+	/* The reset's baseline falls between the two reads of made (+1 in flight). */
+	method_counters(h, UCB_SEL_ADD, &calls, &errors);
+	min_calls = total - after_reset - 1;
+	check(calls == errors && calls >= min_calls &&
+	      calls <= total - before_reset,
+	      "counters: reset under load: %llu calls after it, want %llu to %lu",
+	      (unsigned long long)calls, (unsigned long long)min_calls,
+	      total - before_reset);
+}
+
+/*
+ * Many idle connections of an unprivileged user, each after a call with
+ * the largest input: what they hold stays within the documented bound per
+ * connection (the input cache and the connection itself), not the size of
+ * the inputs they once sent.
+ */
+#define IDLE_CONNECTIONS	128
+#define IDLE_CONNECTION_BOUND	(UCB_INPUT_CACHE_MAX + 64 * KIB)
+
+static int idle_connections(void)
+{
+	int handles[IDLE_CONNECTIONS], opened, refused = 0;
+	long long before, held;
+	uint8_t *in;
+	__u32 size;
+
+	handles[0] = ucbt_open();
+	if (handles[0] < 0)
+		return 1;
+	size = max_struct_size(handles[0]);
+	in = xmalloc(size);
+	memset(in, 0x5a, size);
+	before = ucbt_memory_in_use();
+	for (opened = 0; opened < IDLE_CONNECTIONS; opened++) {
+		struct call c = { .selector = UCB_SEL_SINK, .struct_in = in,
+				  .struct_in_size = size };
+
+		if (opened && (handles[opened] = ucbt_open()) < 0)
+			break;
+		refused += call_result(handles[opened], &c) !=
+			   UCB_IORETURN_SUCCESS;
+	}
+	held = ucbt_memory_in_use() - before;
+	check(opened == IDLE_CONNECTIONS && !refused &&
+	      held <= (long long)IDLE_CONNECTIONS * IDLE_CONNECTION_BOUND,
+	      "bounded memory: %d idle unprivileged connections after %u-byte calls hold %lld KiB, at most %u KiB each",
+	      opened, size, held / KIB, IDLE_CONNECTION_BOUND / KIB);
+	while (opened--)
+		ucbt_close(handles[opened]);
+	free(in);
+	return 0;
+}
+
+static void test_idle_memory(void)
+{
+	if (ucbt_run_unprivileged(idle_connections) < 0)
+		check(false, "bounded memory: could not drop privileges");
+}
+
 static void test_threads(int h)
 {
 	load_two_threads(h, 5000, true);
@@ -918,6 +1085,9 @@ int main(void)
 	fail_with_heap_buffers(h);
 	test_no_live_buffers(h, "after failed calls");
 	test_privilege_and_counters(h);
+	test_counter_privacy(h);
+	test_counters_exact(h);
+	test_idle_memory();
 	test_threads(h);
 	test_max_struct_size(h);
 	test_no_live_buffers(h, "at the end");

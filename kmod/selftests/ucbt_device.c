@@ -119,3 +119,22 @@ int ucbt_reload(void)
 	close(fd);
 	return err;
 }
+
+/* MemTotal - MemFree: what the kernel and every process hold right now. */
+long long ucbt_memory_in_use(void)
+{
+	long long total = -1, free = -1, kib;
+	char line[128];
+	FILE *meminfo = fopen("/proc/meminfo", "re");
+
+	if (!meminfo)
+		return -1;
+	while (fgets(line, sizeof(line), meminfo)) {
+		if (sscanf(line, "MemTotal: %lld kB", &kib) == 1)
+			total = kib;
+		else if (sscanf(line, "MemFree: %lld kB", &kib) == 1)
+			free = kib;
+	}
+	fclose(meminfo);
+	return total < 0 || free < 0 ? -1 : (total - free) * 1024;
+}

@@ -30,6 +30,10 @@ int ucbt_run_unprivileged(int (*fn)(void));
 /* Set the driver-wide max_struct_size: 0 or -errno. */
 int ucbt_set_max_struct_size(__u32 size);
 
+/* Memory the driver side may be holding now, in bytes: the kernel's used
+ * memory for the device, this process's heap for the in-process core. */
+long long ucbt_memory_in_use(void);
+
 /*
  * Unload and reload the driver, as rmmod and insmod would: 0 or -errno;
  * -EOPNOTSUPP where there is no module.

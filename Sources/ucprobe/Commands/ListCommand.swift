@@ -14,7 +14,9 @@ extension UCProbe {
         a call passes 0 to N, where a struct's N is the method's own \
         maximum bounded by the driver's current max_struct_size (sizes as \
         4K, 1M: binary multiples). admin methods need CAP_SYS_ADMIN. CALLS \
-        and ERRORS are the driver's counters since load or resetStats.
+        and ERRORS count the calls of every connection since load or \
+        resetStats for a caller with CAP_SYS_ADMIN, and this connection's \
+        own calls for anyone else.
 
         JSON OUTPUT
         An object: driver (as 'ucprobe info --json' prints it) and \

@@ -6,7 +6,7 @@ import UCBridge
 /// JSON keys: `selector`, `name`, `admin` (only a caller with
 /// CAP_SYS_ADMIN may call it), `flags` (the raw `UCB_METHOD_FLAG_*` bits),
 /// `scalar_input`, `struct_input`, `scalar_output`, `struct_output` (each
-/// a ``Check``), `calls` and `errors` (the driver's counters).
+/// a ``Check``), `calls` and `errors` (the counters this caller may read).
 struct MethodReport: Encodable {
   /// One of the four checks of the entry.
   ///

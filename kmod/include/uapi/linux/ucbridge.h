@@ -215,8 +215,11 @@ struct ucb_driver_info {
  *	driver's max_struct_size.
  * @struct_out_max: Likewise for the struct output.  A variable output with
  *	more room than this is given exactly this much.
- * @calls: Calls dispatched to this method since load or the last reset.
- * @errors: Those of @calls that did not end in success.
+ * @calls: Calls dispatched to this method: for a caller with CAP_SYS_ADMIN
+ *	through every connection since load or the last resetStats, for anyone
+ *	else through this connection since it was opened.
+ * @errors: Those of @calls that did not end in success; never more than
+ *	@calls.
  * @name: NUL-terminated, NUL-padded method name.
  */
 struct ucb_method_info {
@@ -239,7 +242,8 @@ struct ucb_method_info {
 
 /*
  * The ioctl numbers carry no size (_IO, as iommufd): the structures grow by
- * their @size field, so the numbers never change.
+ * their @size field, so the numbers never change.  Magic 0xBC, numbers 0x00
+ * to 0x0F, is free in Documentation/userspace-api/ioctl/ioctl-number.rst.
  */
 #define UCB_IOC_MAGIC		0xBC
 #define UCB_IOC_CALL		_IO(UCB_IOC_MAGIC, 0x00)
