@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "PathInfoExample",
             dependencies: [
-                "UCBridge", "UCBridgeMock",
+                "UCBridge", "UCBridgeIOKit", "UCBridgeMock", "CUCBridge",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Examples/PathInfoExample"
@@ -127,11 +127,12 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        // Runs the built ucprobe against --mock, and parses its options.
+        // Runs the built ucprobe against --mock, and parses its options
+        // (finding drivers among mock devices registered as services).
         .testTarget(
             name: "ucprobeTests",
             dependencies: [
-                "ucprobe", "UCBridge",
+                "ucprobe", "UCBridge", "UCBridgeMock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

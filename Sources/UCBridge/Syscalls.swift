@@ -1,6 +1,8 @@
 // The only place UCBridge makes system calls, as swift-system's
 // Internals/Syscalls.swift: every open(2), ioctl(2) and close(2) of a
-// device goes through these, and an interrupted call is retried here.
+// device, and every read of sysfs (the directory of services and their
+// attribute files), goes through these; an interrupted call is retried
+// here.
 
 #if canImport(Glibc)
 import Glibc
@@ -24,6 +26,28 @@ internal func system_ioctl(
 
 internal func system_close(_ fd: CInt) -> CInt {
   close(fd)
+}
+
+internal func system_read(
+  _ fd: CInt, _ buffer: UnsafeMutableRawPointer?, _ count: Int
+) -> Int {
+  read(fd, buffer, count)
+}
+
+internal func system_access(_ path: UnsafePointer<CChar>, _ mode: CInt) -> CInt {
+  access(path, mode)
+}
+
+internal func system_opendir(_ path: UnsafePointer<CChar>) -> OpaquePointer? {
+  opendir(path)
+}
+
+internal func system_readdir(_ directory: OpaquePointer) -> UnsafeMutablePointer<dirent>? {
+  readdir(directory)
+}
+
+internal func system_closedir(_ directory: OpaquePointer) -> CInt {
+  closedir(directory)
 }
 
 /// Runs `f` until it does not fail with `EINTR` (when asked to), turning
@@ -69,4 +93,67 @@ internal func ioctlDevice(
   nothingOrErrno(retryOnInterrupt: true) {
     system_ioctl(fd.rawValue, request, argument)
   }
+}
+
+/// Reads a small file whole, as a sysfs attribute is read: at most
+/// `limit` bytes, or `EFBIG` when it holds more.
+internal func readSmallFile(_ path: FilePath, limit: Int) -> Result<[UInt8], Errno> {
+  path.withPlatformString { cPath in
+    valueOrErrno(retryOnInterrupt: true) {
+      system_open(cPath, O_RDONLY | O_CLOEXEC)
+    }
+  }.flatMap { fd in
+    defer { _ = system_close(fd) }
+    // One byte of room past the limit tells a longer file apart.
+    var bytes = [UInt8](repeating: 0, count: limit + 1)
+    var filled = 0
+    while filled < bytes.count {
+      let result = bytes.withUnsafeMutableBytes { buffer in
+        valueOrErrno(retryOnInterrupt: true) {
+          system_read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+        }
+      }
+      switch result {
+      case .success(0): return .success(Array(bytes[..<filled]))
+      case .success(let count): filled += count
+      case .failure(let error): return .failure(error)
+      }
+    }
+    return .failure(.fileTooLarge)
+  }
+}
+
+/// The names in a directory but `.` and `..`, in no particular order.
+///
+/// The corresponding C calls are `opendir()`, `readdir()` and `closedir()`.
+internal func directoryNames(_ path: FilePath) -> Result<[String], Errno> {
+  let opened: Result<OpaquePointer, Errno> = path.withPlatformString { cPath in
+    if let directory = system_opendir(cPath) { return .success(directory) }
+    return .failure(Errno(rawValue: errno))
+  }
+  return opened.flatMap { directory in
+    defer { _ = system_closedir(directory) }
+    var names: [String] = []
+    while true {
+      // readdir() returns NULL at the end and on an error; only an error
+      // sets errno.
+      errno = 0
+      guard let entry = system_readdir(directory) else {
+        return errno == 0 ? .success(names) : .failure(Errno(rawValue: errno))
+      }
+      let name = withUnsafePointer(to: &entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) {
+          String(cString: $0)
+        }
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+  }
+}
+
+/// Whether anything exists at a path.
+///
+/// The corresponding C call is `access(path, F_OK)`.
+internal func pathExists(_ path: FilePath) -> Bool {
+  path.withPlatformString { system_access($0, F_OK) == 0 }
 }

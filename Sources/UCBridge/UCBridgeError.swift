@@ -6,7 +6,8 @@ import SystemPackage
 /// - ``ioReturn(_:)``: the driver dispatched the call and its result was
 ///   not ``IOReturn/success``.  No outputs were written.
 /// - ``errno(_:)``: the system call itself failed, so the call was never
-///   dispatched: opening or closing the device, a malformed call
+///   dispatched: opening or closing the device, listing
+///   `/sys/class/ucbridge`, a malformed call
 ///   (`EINVAL`, `E2BIG`), a bad buffer address (`EFAULT`), no kernel memory
 ///   (`ENOMEM`), a device that is not a ucbridge device (`ENOTTY`), or a
 ///   ``Connection`` that is already closed (`EBADF`).
@@ -15,6 +16,12 @@ import SystemPackage
 ///   ``MethodChecks`` or that the ABI's 32-bit fields cannot carry.  The
 ///   driver would have answered ``IOReturn/badArgument``; the message says
 ///   what was wrong.
+/// - ``serviceNotFound(_:present:frameworkLoaded:)``: ``Service/named(_:)``
+///   found no registered driver of that name; the error names those that
+///   are, or says why none is.
+/// - ``serviceUnreadable(_:reason:)``: a registered driver's sysfs
+///   description could not be read or parsed; the reason says which file
+///   and what it held.
 ///
 /// ```swift
 /// do {
@@ -35,16 +42,37 @@ public enum UCBridgeError: Error, Hashable, Sendable {
   /// Refused in Swift before the system call; the driver would have
   /// answered ``IOReturn/badArgument``.
   case badArgument(String)
+  /// No registered driver has this name.  `present` names the drivers
+  /// that are registered, sorted; `frameworkLoaded` is false when
+  /// `ucbridge.ko` itself is not loaded (there is no
+  /// `/sys/class/ucbridge`), so that no driver can be.
+  case serviceNotFound(String, present: [String], frameworkLoaded: Bool)
+  /// The driver of this name is registered but its sysfs description
+  /// cannot be read or parsed, for the reason given.
+  case serviceUnreadable(String, reason: String)
 }
 
 extension UCBridgeError: CustomStringConvertible {
   /// A description naming the failure, such as
-  /// `kIOReturnBadArgument (0xe00002c2): invalid argument`.
+  /// `kIOReturnBadArgument (0xe00002c2): invalid argument` or
+  /// `no ucbridge driver named "kvstor" is registered; registered:
+  /// kvstore, reference`.
   public var description: String {
     switch self {
     case .ioReturn(let result): return result.description
     case .errno(let error): return "\(error) (errno \(error.rawValue))"
     case .badArgument(let message): return "bad argument: \(message)"
+    case .serviceNotFound(let name, let present, let frameworkLoaded):
+      let found = "no ucbridge driver named \(String(reflecting: name))"
+      if !present.isEmpty {
+        return "\(found) is registered; registered: \(present.joined(separator: ", "))"
+      }
+      if frameworkLoaded {
+        return "\(found) is registered: none is (ucbridge.ko is loaded, but no driver module)"
+      }
+      return "\(found) is registered: ucbridge.ko is not loaded (no /sys/class/ucbridge)"
+    case .serviceUnreadable(let name, let reason):
+      return "cannot read ucbridge driver \(String(reflecting: name)): \(reason)"
     }
   }
 }

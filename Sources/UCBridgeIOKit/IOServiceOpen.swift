@@ -1,8 +1,60 @@
 import SystemPackage
 import UCBridge
 
-/// Opens a connection to a ucbridge device, in the place of IOKit's
-/// `IOServiceOpen`: the device node stands where the `io_service_t` was.
+/// Opens a connection to a ucbridge driver found by matching, as IOKit's
+/// `IOServiceOpen` does:
+///
+/// ```swift
+/// let service = IOServiceGetMatchingService(kIOMainPortDefault,
+///                                           IOServiceMatching("reference"))
+/// var conn: io_connect_t = IO_OBJECT_NULL
+/// let kr = IOServiceOpen(service, mach_task_self_, 0, &conn)
+/// IOObjectRelease(service)
+/// ```
+///
+/// The service's handle stays valid, and must still be released with
+/// ``IOObjectRelease(_:)``; the connection is closed with
+/// ``IOServiceClose(_:)``.
+///
+/// - Parameters:
+///   - service: A service handle from `IOServiceGetMatchingService(_:_:)`
+///     or `IOIteratorNext(_:)`.
+///   - owningTask: Ignored; pass `mach_task_self_`.
+///   - type: The user-client type, which the driver's open callback sees
+///     and may refuse, as IOKit's `newUserClient` does.
+///   - connect: Receives the new connection's handle on success; left as
+///     it was on failure.
+/// - Returns: `kIOReturnSuccess`; `kIOReturnBadArgument` when `service` is
+///   `IO_OBJECT_NULL`, released, or not a service (IOKit's MIG call fails
+///   there with `MACH_SEND_INVALID_DEST` or its object check with
+///   `kIOReturnBadArgument`; ucbridge gives the IOReturn in every case);
+///   `kIOReturnNoDevice` when the driver unregistered since it was matched
+///   (its node is gone); `kIOReturnNotPrivileged` when access to the node
+///   is denied; or the driver's IOReturn when it refuses the type.
+///
+/// The corresponding IOKit call is `IOServiceOpen`; the C calls are
+/// `open("/dev/ucbridge/<name>", O_RDWR | O_CLOEXEC)` and
+/// `ioctl(fd, UCB_IOC_OPEN, &open)`.
+public func IOServiceOpen(
+  _ service: io_service_t, _ owningTask: task_port_t, _ type: UInt32,
+  _ connect: UnsafeMutablePointer<io_connect_t>
+) -> kern_return_t {
+  guard case .service(let service)? = ioObjects.read({ $0.object(service) }) else {
+    return kIOReturnBadArgument
+  }
+  do {
+    return IOServiceOpen(try service.value.open(type: type), owningTask, type, connect)
+  } catch .errno(.noSuchFileOrDirectory) {
+    return kIOReturnNoDevice
+  } catch {
+    return kernReturn(error)
+  }
+}
+
+/// Opens a connection to a ucbridge device by its node's path, in the
+/// place of IOKit's `IOServiceOpen`: the path stands where the
+/// `io_service_t` was.  Matching by name,
+/// ``IOServiceGetMatchingService(_:_:)``, ports IOKit code more closely.
 ///
 /// ```swift
 /// var conn: io_connect_t = IO_OBJECT_NULL
@@ -50,25 +102,30 @@ public func IOServiceOpen(
   _ connection: Connection, _ owningTask: task_port_t, _ type: UInt32,
   _ connect: UnsafeMutablePointer<io_connect_t>
 ) -> kern_return_t {
-  connect.pointee = openConnections.write { $0.add(connection) }
+  connect.pointee = ioObjects.write { $0.add(.connection(connection)) }
   return kIOReturnSuccess
 }
 
 /// Closes a connection opened with `IOServiceOpen`.
 ///
 /// Calls still running on other threads finish first; the handle is
-/// invalid at once.
+/// invalid at once.  As in IOKit, closing also releases the handle: do not
+/// pass it to ``IOObjectRelease(_:)`` afterwards.
 ///
 /// - Parameter connect: The connection's handle.
 /// - Returns: `kIOReturnSuccess`, or `kIOReturnNotOpen` for a handle that
-///   is not open.
+///   is not an open connection (a service or iterator handle is left as it
+///   was).
 ///
 /// The corresponding IOKit call is `IOServiceClose`; the C call is
 /// `close(fd)`.
+@discardableResult
 public func IOServiceClose(_ connect: io_connect_t) -> kern_return_t {
-  guard let connection = openConnections.write({ $0.remove(connect) }) else {
-    return kIOReturnNotOpen
-  }
+  guard
+    case .connection(let connection)? = ioObjects.write({
+      $0.remove(connect) { if case .connection = $0 { true } else { false } }
+    })
+  else { return kIOReturnNotOpen }
   do {
     try connection.close()
     return kIOReturnSuccess

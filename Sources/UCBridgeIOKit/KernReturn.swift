@@ -19,11 +19,16 @@ import UCBridge
 /// | `EBUSY` | `kIOReturnExclusiveAccess` |
 /// | `EMFILE`, `ENFILE` | `kIOReturnNoResources` |
 /// | any other | `kIOReturnError` |
+///
+/// Finding services: no registered driver of a name is `kIOReturnNotFound`,
+/// and a driver whose sysfs description cannot be read `kIOReturnError`.
 func kernReturn(_ error: UCBridgeError) -> kern_return_t {
   switch error {
   case .ioReturn(let result): return kern_return_t(bitPattern: result.rawValue)
   case .badArgument: return kIOReturnBadArgument
   case .errno(let errno): return kernReturn(errno)
+  case .serviceNotFound: return kIOReturnNotFound
+  case .serviceUnreadable: return kIOReturnError
   }
 }
 

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `ucprobe`: the command-line probe for any ucbridge device.
 ///
 /// The root command only holds the subcommands; each opens the device
-/// itself (``DeviceOptions``) and prints text or, with `--json`, one JSON
+/// itself (`services` only lists them) (``DeviceOptions``) and prints text or, with `--json`, one JSON
 /// document (``OutputOptions``).
 @main
 struct UCProbe: ParsableCommand {
@@ -14,11 +14,17 @@ struct UCProbe: ParsableCommand {
     commandName: "ucprobe",
     abstract: "Probe a ucbridge device: describe it, list and call its methods, benchmark and fuzz it.",
     discussion: """
-      ucprobe talks to a ucbridge driver through its device node \
-      (/dev/ucbridge/reference unless --device names another) or, with --mock, to the \
-      reference driver's own dispatch core running in this process. It \
-      learns a driver's methods from the driver's introspection ioctls, so \
-      it works with any ucbridge driver, not only the reference one.
+      ucprobe talks to a ucbridge driver through its device node, \
+      /dev/ucbridge/<name>, or, with --mock, to the reference driver's own \
+      dispatch core running in this process. It learns a driver's methods \
+      from the driver's introspection ioctls, so it works with any \
+      ucbridge driver, not only the reference one.
+
+      Which driver: --service NAME (a registered driver, as 'ucprobe \
+      services' lists them), --device PATH (a node) or --mock. Without \
+      any, the only registered driver; with several, the reference \
+      driver; with several and no reference driver, or none, ucprobe \
+      stops and says which are registered (exit status 1).
 
       Every subcommand takes --json to print one JSON document for other \
       programs; each subcommand's help lists its keys, which keep their \
@@ -30,7 +36,9 @@ struct UCProbe: ParsableCommand {
         64  a command-line error: an unknown option, method or value
 
       EXAMPLES
+        ucprobe services
         ucprobe info
+        ucprobe list --service kvstore
         ucprobe list --mock
         ucprobe call add -s 40 -s 0x2
         ucprobe call pathInfo --string /etc/hostname --nul
@@ -39,7 +47,7 @@ struct UCProbe: ParsableCommand {
         ucprobe --generate-completion-script bash > /etc/bash_completion.d/ucprobe
       """,
     version: version,
-    subcommands: [Info.self, List.self, Call.self, Bench.self, Fuzz.self])
+    subcommands: [Services.self, Info.self, List.self, Call.self, Bench.self, Fuzz.self])
 
   /// Runs the command the arguments name.  A ``ProbeFailure`` is reported
   /// as `ucprobe: message` lines on standard error with its own exit

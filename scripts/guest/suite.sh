@@ -117,12 +117,17 @@ cat /out/hostile32.tap
 
 echo "== Swift suite against /dev/ucbridge/reference"
 # UCBridgeTests holds the device tests; the rest of the bundle tests tools
-# against the mock, which the host runs.
+# against the mock, which the host runs.  The template driver is loaded
+# meanwhile, so that service discovery finds two drivers
+# (Device/ServiceDeviceTests.swift); it goes again before ucprobe, whose
+# default is then the only driver.
+insmod /lib/ucbridge/ucbridge_kvstore.ko
 UCBRIDGE_TEST_DEVICE=/dev/ucbridge/reference UCBRIDGE_TEST_SET_MAX=1 \
 	ucbridgePackageTests.xctest --testing-library swift-testing \
 	--filter 'UCBridgeTests\.' \
 	--xunit-output /out/swift-device.xml >/out/swift-device.log 2>&1
 tail -3 /out/swift-device.log
+rmmod ucbridge_kvstore
 
 echo "== the example app"
 ucb-pathinfo /etc/passwd /no/such/file | tee /out/example.txt

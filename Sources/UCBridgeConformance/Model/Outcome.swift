@@ -27,12 +27,13 @@ public enum Outcome: Hashable, Sendable {
   ///
   /// - Parameter error: What the call threw.
   /// - Returns: The outcome; nil for a call refused in Swift before any
-  ///   ioctl, which no conformance case makes.
+  ///   ioctl, which no conformance case makes, and for the errors of
+  ///   service discovery, which no call throws.
   static func of(_ error: UCBridgeError) -> Outcome? {
     switch error {
     case .ioReturn(let result): return .dispatched(result)
     case .errno(let error): return .failed(error)
-    case .badArgument: return nil
+    case .badArgument, .serviceNotFound, .serviceUnreadable: return nil
     }
   }
 }

@@ -111,7 +111,7 @@ extension UCProbe {
         report.result = CallReport.IOReturnReport(result)
       case .failure(.errno(let error)):
         report.errno = CallReport.ErrnoReport(error)
-      case .failure(.badArgument):
+      case .failure(.badArgument), .failure(.serviceNotFound), .failure(.serviceUnreadable):
         break
       }
 

@@ -29,7 +29,7 @@ extension UCBridgeError {
     switch self {
     case .ioReturn(let result): return result.description
     case .errno(let error): return error.explanation
-    case .badArgument(let message): return "bad argument: \(message)"
+    case .badArgument, .serviceNotFound, .serviceUnreadable: return description
     }
   }
 }

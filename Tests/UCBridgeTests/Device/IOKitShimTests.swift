@@ -129,6 +129,44 @@ extension DeviceTests {
               "nil with a count")
     }
 
+    /// The real registry: the driver under test found by its name, as the
+    /// ported macOS client finds it, opened by service and called.  In the
+    /// VM only: on the host the registry is /sys/class/ucbridge, which has
+    /// no drivers (the mock's matching is IOKitMatching's).
+    @Test(.enabled(if: DeviceUnderTest.isRealDevice, "matches the drivers of /sys/class/ucbridge"))
+    func matchingFindsTheDevice() throws {
+      let name = try #require(DeviceUnderTest.devicePath?.lastComponent?.string)
+      let service = IOServiceGetMatchingService(kIOMainPortDefault, IOServiceMatching(name))
+      try #require(service != IO_OBJECT_NULL)
+      defer { #expect(IOObjectRelease(service) == kIOReturnSuccess) }
+      var entryName = [CChar](repeating: 0, count: 128)
+      #expect(IORegistryEntryGetName(service, &entryName) == kIOReturnSuccess)
+      #expect(entryName.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } == name)
+
+      var conn: io_connect_t = IO_OBJECT_NULL
+      #expect(IOServiceOpen(service, mach_task_self_, 0, &conn) == kIOReturnSuccess)
+      defer { #expect(IOServiceClose(conn) == kIOReturnSuccess) }
+      let input: [UInt64] = [40, 2]
+      var output: UInt64 = 0
+      var outputCnt: UInt32 = 1
+      #expect(IOConnectCallScalarMethod(conn, Sel.add, input, 2, &output, &outputCnt) == kIOReturnSuccess)
+      #expect(outputCnt == 1 && output == 42)
+
+      // Every driver is an IOService; the one under test is among them.
+      var iterator: io_iterator_t = IO_OBJECT_NULL
+      #expect(IOServiceGetMatchingServices(kIOMainPortDefault, IOServiceMatching("IOService"), &iterator)
+              == kIOReturnSuccess)
+      var names: [String] = []
+      while case let entry = IOIteratorNext(iterator), entry != IO_OBJECT_NULL {
+        #expect(IORegistryEntryGetName(entry, &entryName) == kIOReturnSuccess)
+        names.append(entryName.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        #expect(IOObjectRelease(entry) == kIOReturnSuccess)
+      }
+      #expect(IOObjectRelease(iterator) == kIOReturnSuccess)
+      #expect(names.contains(name) && names == names.sorted())
+      #expect(IOServiceGetMatchingService(kIOMainPortDefault, IOServiceMatching("no-such-driver")) == IO_OBJECT_NULL)
+    }
+
     @Test func closedHandle() {
       #expect(IOServiceClose(conn) == kIOReturnSuccess)
       #expect(IOServiceClose(conn) == kIOReturnNotOpen)

@@ -44,6 +44,22 @@ import UCBridgeMock
     #expect(IOServiceClose(new) == kIOReturnSuccess)
   }
 
+  /// Connections share one handle space with services and iterators:
+  /// IOObjectRelease takes any of them, and releasing a connection closes
+  /// it, as the last reference of an io_connect_t does in IOKit.
+  @Test func releasingAConnectionHandleClosesIt() throws {
+    let device = try MockDevice()
+    let connection = device.connect()
+    var conn = IO_OBJECT_NULL
+    #expect(IOServiceOpen(connection, mach_task_self_, 0, &conn) == kIOReturnSuccess)
+    #expect(IOObjectRelease(conn) == kIOReturnSuccess)
+    #expect(throws: UCBridgeError.errno(.badFileDescriptor), "closed") { try connection.close() }
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, nil, 0, nil, nil, nil, nil) == kIOReturnNotOpen)
+    #expect(IOServiceClose(conn) == kIOReturnNotOpen)
+    #expect(IOObjectRelease(conn) == kIOReturnBadArgument, "released already")
+    #expect(IOObjectRelease(IO_OBJECT_NULL) == kIOReturnSuccess, "as mach_port_deallocate(MACH_PORT_NULL)")
+  }
+
   @Test func manyThreadsOnOneHandle() async throws {
     let device = try MockDevice()
     var conn = IO_OBJECT_NULL
@@ -74,5 +90,6 @@ import UCBridgeMock
     #expect(kIOReturnSuccess == 0)
     #expect(UInt32(bitPattern: kIOReturnBadArgument) == IOReturn.badArgument.rawValue)
     #expect(UInt32(bitPattern: kIOReturnNotFound) == 0xe000_02f0)
+    #expect(kIOMainPortDefault == 0 && mach_task_self_ == 0 && IO_OBJECT_NULL == 0)
   }
 }

@@ -21,6 +21,25 @@ struct DriverDocument: Decodable, Equatable {
   ]
 }
 
+struct ServiceDocument: Decodable, Equatable {
+  var name: String
+  var device: String
+  var version: String
+  var driverVersion: UInt32
+  var abiVersion: UInt32
+  var methodCount: Int
+  var maxStructSize: Int
+
+  static let keys: Set<String> = [
+    "name", "device", "version", "driver_version", "abi_version", "method_count",
+    "max_struct_size",
+  ]
+}
+
+struct ServicesDocument: Decodable {
+  var services: [ServiceDocument]
+}
+
 struct CheckDocument: Decodable, Equatable {
   var variable: Bool
   var max: Int

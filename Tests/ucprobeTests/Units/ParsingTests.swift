@@ -60,14 +60,35 @@ import Testing
 
   @Test func deviceOptionsAreValidated() throws {
     let info = try parse(["info", "--device", "/dev/other"], as: UCProbe.Info.self)
-    #expect(info.device.devicePath == "/dev/other")
-    #expect(try parse(["info"], as: UCProbe.Info.self).device.devicePath == "/dev/ucbridge/reference")
+    #expect(info.device.device == "/dev/other" && info.device.service == nil)
+    let none = try parse(["info"], as: UCProbe.Info.self).device
+    #expect(none.device == nil && none.service == nil && !none.mock)
     #expect(refusal(["info", "--mock", "--device", "/dev/x"])?.contains("use one") == true)
     #expect(refusal(["info", "--mock-max-struct-size", "8K"])?.contains("--mock only") == true)
     #expect(refusal(["info", "--mock", "--mock-max-struct-size", "1K"])?.contains("4K to 64M") == true)
     let mock = try parse(["list", "--mock", "--mock-max-struct-size", "8K", "--json"], as: UCProbe.List.self)
     #expect(mock.device.mockMaxStructSize?.value == 8192)
     #expect(mock.output.json)
+  }
+
+  @Test func serviceNamesADriverAndExcludesTheOtherDevices() throws {
+    let service = ["--service", "kvstore"]
+    #expect(try parse(["info"] + service, as: UCProbe.Info.self).device.service == "kvstore")
+    #expect(try parse(["list"] + service, as: UCProbe.List.self).device.service == "kvstore")
+    #expect(try parse(["call", "count"] + service, as: UCProbe.Call.self).device.service == "kvstore")
+    #expect(try parse(["bench", "count"] + service, as: UCProbe.Bench.self).device.service == "kvstore")
+    #expect(try parse(["fuzz"] + service, as: UCProbe.Fuzz.self).device.service == "kvstore")
+    #expect(refusal(["info", "--service", "kvstore", "--mock"])
+      == "--service and --mock each name a device; use one")
+    #expect(refusal(["list", "--device", "/dev/x", "--service", "kvstore"])
+      == "--service and --device each name a device; use one")
+    #expect(refusal(["info", "--service", "a", "--device", "/dev/x", "--mock"])
+      == "--service, --device and --mock each name a device; use one")
+    #expect(refusal(["info", "--service"]) != nil)
+    #expect(refusal(["services", "--service", "kvstore"]) != nil)
+    #expect(refusal(["services", "--device", "/dev/x"]) != nil)
+    let services = try parse(["services", "--mock", "--json"], as: UCProbe.Services.self)
+    #expect(services.mock && services.output.json)
   }
 
   @Test func benchTakesSizesAndOneStopCondition() throws {
