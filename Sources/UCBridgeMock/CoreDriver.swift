@@ -29,19 +29,8 @@ final class CoreDriver: @unchecked Sendable {
   private let handlers: [MockHandlerBox]
 
   /// The reference driver, exactly as the module's.
-  init(referenceWithMaxStructSize maxStructSize: UInt32) throws(UCBridgeError) {
-    driver = .allocate(capacity: 1)
-    driver.initialize(to: ucb_driver())
-    table = UnsafeMutableBufferPointer(start: nil, count: 0)
-    cStrings = []
-    handlers = []
-    ucb_reference_driver_fill(driver, maxStructSize)
-    do {
-      device = try Self.create(driver)
-    } catch {
-      driver.deallocate()
-      throw error
-    }
+  convenience init(referenceWithMaxStructSize maxStructSize: UInt32) throws(UCBridgeError) {
+    try self.init { ucb_reference_driver_fill($0, maxStructSize) }
   }
 
   /// A driver written in C, which `fill` describes.

@@ -73,4 +73,13 @@
 #include "ucb_env_user.h"
 #endif
 
+/* Both environments implement these alike; see the list above. */
+struct ucb_stats;
+struct ucb_stats *ucb_env_stats_alloc(u32 count);
+void ucb_env_stats_free(struct ucb_stats *stats);
+void ucb_env_stats_count(struct ucb_stats *stats, u32 index, bool error);
+void ucb_env_stats_read(struct ucb_stats *stats, u32 index,
+			u64 *calls, u64 *errors);
+void ucb_env_stats_reset(struct ucb_stats *stats);
+
 #endif /* _UCB_ENV_H */

@@ -128,13 +128,5 @@ typedef atomic_long ucb_counter_t;
 #define ucb_counter_dec(c)	atomic_fetch_sub((c), 1)
 #define ucb_counter_read(c)	atomic_load(c)
 
-struct ucb_stats;
-struct ucb_stats *ucb_env_stats_alloc(u32 count);
-void ucb_env_stats_free(struct ucb_stats *stats);
-void ucb_env_stats_count(struct ucb_stats *stats, u32 index, bool error);
-void ucb_env_stats_read(struct ucb_stats *stats, u32 index,
-			u64 *calls, u64 *errors);
-void ucb_env_stats_reset(struct ucb_stats *stats);
-
 
 #endif /* _UCB_ENV_USER_H */
