@@ -235,6 +235,10 @@ void ucb_reference_driver_fill(struct ucb_driver *driver, u32 max_struct_size)
 	driver->methods = ucb_reference_methods;
 	driver->method_count = UCB_REFERENCE_METHOD_COUNT;
 	driver->max_struct_size = max_struct_size;
-	/* Unprivileged callers are welcome: privilege is checked per method. */
-	driver->mode = 0666;
+	/*
+	 * Root only until userspace says otherwise: scripts/install's udev
+	 * rule gives the node to group ucbridge (0660) and the desktop user.
+	 * Past the node, privilege is checked per method.
+	 */
+	driver->mode = 0600;
 }

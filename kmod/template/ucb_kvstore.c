@@ -391,8 +391,12 @@ void ucb_kvstore_driver_fill(struct ucb_driver *driver)
 	driver->methods = ucb_kvstore_methods;
 	driver->method_count = UCB_KVSTORE_METHOD_COUNT;
 	driver->max_struct_size = UCB_KVSTORE_MAX_STRUCT_SIZE;
-	/* Anyone may open a store of their own; setQuota checks privilege. */
-	driver->mode = 0666;
+	/*
+	 * Root only until a udev rule grants more (scripts/install: group
+	 * ucbridge, 0660); whoever opens it gets a store of their own, and
+	 * setQuota checks privilege.
+	 */
+	driver->mode = 0600;
 	driver->open = ucb_kvstore_open;
 	driver->close = ucb_kvstore_close;
 }

@@ -42,8 +42,11 @@ output_is() {
 
 echo "== the template driver, ucbridge_kvstore.ko"
 check "insmod ucbridge_kvstore.ko" insmod "$module"
-check "its node is /dev/ucbridge/kvstore, open to all" \
-	sh -c 'ls -l /dev/ucbridge/kvstore | grep -q "^crw-rw-rw-"'
+check "its node is /dev/ucbridge/kvstore, root only (0600)" \
+	sh -c 'ls -l /dev/ucbridge/kvstore | grep -q "^crw------- "'
+# On a real system the udev rule of scripts/install gives it to group
+# ucbridge; this VM has no udev, and nobody's checks below need it open.
+chmod 0666 /dev/ucbridge/kvstore
 check "sysfs: driver_version 0.1.0, 6 methods" sh -c \
 	'[ "$(cat /sys/class/ucbridge/kvstore/driver_version)" = 0.1.0 ] &&
 	 [ "$(cat /sys/class/ucbridge/kvstore/method_count)" = 6 ]'

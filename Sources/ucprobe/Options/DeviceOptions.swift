@@ -167,7 +167,8 @@ struct DeviceOptions: ParsableArguments {
         failure.messages.append(
           "hint: \(Connection.deviceDirectory) holds one node per driver since ucbridge 0.2: use --device \(Connection.deviceDirectory)/<name>, or --service <name> (ucprobe services lists them)")
       case .errno(.permissionDenied):
-        failure.messages.append("hint: the device must be readable and writable by you")
+        failure.messages.append(
+          "hint: the device must be readable and writable by you; installed by scripts/install, it is for root, group ucbridge and the user at the seat: join the group (usermod -aG ucbridge <you>, then log in again)")
       default:
         break
       }
