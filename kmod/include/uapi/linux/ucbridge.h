@@ -278,6 +278,61 @@ struct ucb_open {
 
 #define UCB_OPEN_SIZE_VER0		16
 
+/**
+ * struct ucb_batch - several calls in one ioctl, argument of
+ *	%UCB_IOC_CALL_BATCH
+ * @size: In: size of this structure as the caller knows it, with the same
+ *	rules as &struct ucb_call.size (%UCB_BATCH_SIZE_VER0 at least).
+ * @flags: In: 0 or %UCB_BATCH_STOP_ON_ERROR; any other bit: EINVAL.
+ * @count: In: number of calls at @calls, at most %UCB_BATCH_MAX_CALLS (else
+ *	EINVAL).  0 is a batch that does nothing.
+ * @call_size: In: size of each entry at @calls, which is also the distance
+ *	from one entry to the next: from %UCB_CALL_SIZE_VER0 to 4096 (else
+ *	EINVAL).  Each entry's own @size must equal it (else EINVAL).
+ * @calls: In: user pointer to @count &struct ucb_call entries.
+ * @completed: Out: how many entries ran, in order from the first.
+ * @reserved: In: must be 0 (else EINVAL).
+ *
+ * The calls run one after another, in order.  Each entry is copied, checked
+ * and dispatched exactly as a single %UCB_IOC_CALL with that struct would be,
+ * and gets its own @result and output counts written back before the next
+ * entry is read; so an entry may consume what an earlier one wrote.  With
+ * %UCB_BATCH_STOP_ON_ERROR the batch stops after the first entry whose
+ * result is not %UCB_IORETURN_SUCCESS; without it every entry runs.
+ *
+ * The ioctl returns 0 when every entry that ran was dispatched, and then
+ * writes @completed.  When an entry fails as a single call would fail with
+ * an errno (EINVAL, E2BIG, EFAULT, ENOMEM), the batch stops there: that
+ * entry wrote nothing, the entries before it keep their results, @completed
+ * says how many they are, and the ioctl fails with that errno.  So does an
+ * entry that would take the batch's struct bytes, every entry's
+ * @struct_in_size plus its @struct_out_size room, over
+ * %UCB_BATCH_BYTES_MAX: E2BIG.  A malformed &struct ucb_batch itself, or a
+ * fault writing @completed, fails the ioctl before or after any entry with
+ * nothing written.  Entries are never held in kernel memory together: a
+ * batch costs the kernel no more memory than its largest call.
+ */
+struct ucb_batch {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 call_size;
+	__aligned_u64 calls;
+	__u32 completed;
+	__u32 reserved;
+};
+
+#define UCB_BATCH_SIZE_VER0		32
+
+/* Stop a batch after the first call whose result is not success. */
+#define UCB_BATCH_STOP_ON_ERROR		(1U << 0)
+
+/* Most calls in one batch. */
+#define UCB_BATCH_MAX_CALLS		1024
+
+/* Most struct bytes, inputs plus output room, in one batch: 64 MiB. */
+#define UCB_BATCH_BYTES_MAX		(64U << 20)
+
 /*
  * The ioctl numbers carry no size (_IO, as iommufd): the structures grow by
  * their @size field, so the numbers never change.  Magic 0xBC, numbers 0x00
@@ -288,5 +343,6 @@ struct ucb_open {
 #define UCB_IOC_DRIVER_INFO	_IO(UCB_IOC_MAGIC, 0x01)
 #define UCB_IOC_METHOD_INFO	_IO(UCB_IOC_MAGIC, 0x02)
 #define UCB_IOC_OPEN		_IO(UCB_IOC_MAGIC, 0x03)
+#define UCB_IOC_CALL_BATCH	_IO(UCB_IOC_MAGIC, 0x04)
 
 #endif /* _UAPI_LINUX_UCBRIDGE_H */
