@@ -307,9 +307,9 @@ struct ucb_open {
  * says how many they are, and the ioctl fails with that errno.  So does an
  * entry that would take the batch's struct bytes, every entry's
  * @struct_in_size plus its @struct_out_size room, over
- * %UCB_BATCH_BYTES_MAX: E2BIG.  A malformed &struct ucb_batch itself, or a
- * fault writing @completed, fails the ioctl before or after any entry with
- * nothing written.  Entries are never held in kernel memory together: a
+ * %UCB_BATCH_BYTES_MAX: E2BIG.  A malformed &struct ucb_batch fails the
+ * ioctl before any entry runs, with nothing written; a fault writing
+ * @completed fails it with EFAULT after the entries ran.  Entries are never held in kernel memory together: a
  * batch costs the kernel no more memory than its largest call.
  */
 struct ucb_batch {
