@@ -126,7 +126,7 @@ extension FuzzGenerator {
       batch.entriesPlacement = [
         .null, .kernel, .guardPage, .againstGuard,
         .misaligned(Int.random(in: 1...7, using: &random)),
-        .straddlingGuard(inside: Int.random(in: 1...(batch.stride * max(1, batch.entries.count)), using: &random)),
+        .straddlingGuard(inside: Int.random(in: 1...max(1, batch.stride * batch.entries.count), using: &random)),
       ].randomElement(using: &random)!
     }
   }
@@ -161,8 +161,12 @@ struct FuzzBatchExpectation {
     var structBytes: UInt64 = 0
     for index in 0..<Int(batch.count) {
       guard index < batch.entries.count else {
-        // Past the entries laid out: the next lies in the guard page.
-        entries.append(.stops([.badAddress]))
+        // Past the entries laid out, the next lies in the guard page, or
+        // starts in the few bytes before it (whatever an earlier case left
+        // there): it cannot be read whole, and its size, when it can be
+        // read, is refused or asks for more than there is.
+        let readable = arena.batchCalls.contains(layout.entry(index), count: 4)
+        entries.append(.stops(readable ? [.badAddress, .invalidArgument, .argListTooLong] : [.badAddress]))
         break
       }
       let entry = batch.entries[index]
