@@ -178,13 +178,17 @@ public struct Batch {
       do throws(UCBridgeError) {
         _ = try method.invoke(input, on: Connection(transport: recorder))
       } catch {
-        // The recorder answers the call it captures with a failure, so the
-        // body stops there; any other error is the call's own (its checks).
+        // Before any call, the error is the call's own (its checks).
+        // After the one captured, the body was making its output from
+        // nothing written, which may fail: it is made again, from the
+        // call's real outputs, after the batch ran.
         if recorder.captured == nil { throw error }
       }
       guard let entry = recorder.captured, recorder.calls == 1 else {
         throw .badArgument(
-          "\(method.name) made \(recorder.calls) calls, not one: it cannot be batched")
+          recorder.calls == 0
+            ? "\(method.name) makes no call: it cannot be batched"
+            : "\(method.name) makes more than one call: it cannot be batched")
       }
       return entry
     }
@@ -513,7 +517,9 @@ private func withBatchArena<R>(_ batch: Batch, _ body: (BatchArena) -> R) -> R {
 /// ``Batch`` and ``Connection/callBatch(_:stopOnError:)``.
 private final class BatchCallRecorder: ConnectionTransport, @unchecked Sendable {
   enum Mode {
-    /// Record the call; answer it with a failure so the body stops.
+    /// Record the first call and answer it with success and nothing
+    /// written, so that a body making a second call is seen to; answer
+    /// any further call with a failure, so that the body stops there.
     case capture
     /// Answer the call with this outcome.
     case replay(BatchOutcome)
@@ -547,7 +553,7 @@ private final class BatchCallRecorder: ConnectionTransport, @unchecked Sendable 
           structInput: [UInt8](bytes), scalarOutputRoom: call.scalar_out_count,
           structOutputRoom: call.struct_out_size)
       }
-      call.result = IOReturn.notReady.rawValue
+      call.result = calls == 1 ? UCB_IORETURN_SUCCESS : IOReturn.notReady.rawValue
       call.scalar_out_count = 0
       call.struct_out_size = 0
     case .replay(let outcome):

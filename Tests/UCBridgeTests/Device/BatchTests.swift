@@ -176,6 +176,45 @@ extension DeviceTests {
       }
     }
 
+    /// A typed call refused by its method's checks, or a method whose
+    /// body makes two calls, fails the batch before anything is sent.
+    @Test func typedCallsRefusedAsTheyAreAdded() throws {
+      let addThree = Method<Void, UInt64>(
+        selector: Sel.add, name: "add",
+        checks: MethodChecks(scalarInputCount: .exactly(2), scalarOutputCount: .exactly(1))
+      ) { _, invoke throws(UCBridgeError) in
+        try invoke(scalarInput: [1, 2, 3]).scalar(at: 0)
+      }
+      let twice = Method<Void, Void>(selector: Sel.noop, name: "noopTwice", checks: MethodChecks()) {
+        _, invoke throws(UCBridgeError) in
+        _ = try invoke()
+        _ = try invoke()
+      }
+      for method in [twice] {
+        var batch = Batch()
+        batch.call(.noop)
+        batch.call(method)
+        guard case .badArgument(let message)? = batch.error else {
+          Issue.record("\(String(describing: batch.error))")
+          continue
+        }
+        #expect(message == "noopTwice makes more than one call: it cannot be batched")
+      }
+      do {
+        _ = try connection.batch { batch in
+          batch.call(.noop)
+          batch.call(addThree)
+        }
+        Issue.record("the batch did not fail")
+      } catch {
+        guard case .badArgument = error.error else {
+          Issue.record("\(error)")
+          return
+        }
+        #expect(error.results.outcomes == [BatchOutcome.notRun, .notRun])
+      }
+    }
+
     @Test func aBatchSentTwice() throws {
       var batch = Batch()
       let sum = batch.call(.add, 20, 22)
