@@ -77,8 +77,8 @@ extension Method where Input == any ContiguousBytes, Output == [UInt8] {
     ) { input, invoke throws(UCBridgeError) in
       try invoke(
         structInput: input,
-        structOutputSize: input.withUnsafeBytes { $0.count }
-      ).structOutput
+        structOutputRoom: input.withUnsafeBytes { $0.count }
+      ).structBytes
     }
   }
 }
@@ -133,7 +133,7 @@ extension Method where Input == ucb_transform, Output == ucb_transform {
       checks: MethodChecks(structInputSize: .exactly(size),
                            structOutputSize: .exactly(size))
     ) { input, invoke throws(UCBridgeError) in
-      try invoke(structValue: input).structOutput(as: ucb_transform.self)
+      try invoke(structValue: input).structBytes(as: ucb_transform.self)
     }
   }
 }
@@ -174,8 +174,8 @@ extension Method where Input == Int, Output == [UInt8] {
         throw .badArgument("generate: a byte count of \(count)")
       }
       return try invoke(
-        scalarInput: [UInt64(count)], structOutputSize: count
-      ).structOutput
+        scalarInput: [UInt64(count)], structOutputRoom: count
+      ).structBytes
     }
   }
 }

@@ -111,8 +111,8 @@ struct FuzzExpectation {
       try method.checks.validate(
         scalarInputCount: Int(fuzzCase.scalarInput.count),
         structInputSize: Int(fuzzCase.structInput.count),
-        scalarOutputCount: Int(fuzzCase.scalarOutput.count),
-        structOutputSize: Int(fuzzCase.structOutput.count), method: method.name)
+        scalarOutputRoom: Int(fuzzCase.scalarOutput.count),
+        structOutputRoom: Int(fuzzCase.structOutput.count), method: method.name)
     } catch {
       return FuzzExpectation(errnos: [], mayReturnZero: true, results: refused)
     }

@@ -77,7 +77,7 @@ import UCBridgeMock
     var output = [UInt8](repeating: 0x33, count: 8)
     #expect(throws: UCBridgeError.ioReturn(.error)) {
       try output.withUnsafeMutableBytes { output in
-        try connection.callMethod(Sel.echo, structInput: [UInt8](repeating: 1, count: 8), structOutput: output)
+        try connection.callMethodWritingStruct(Sel.echo, structInput: [UInt8](repeating: 1, count: 8), into: output)
       }
     }
     #expect(output == [UInt8](repeating: 0x33, count: 8))
@@ -126,7 +126,7 @@ import UCBridgeMock
     device.recordsCalls = true
     _ = try connection.call(.add, 1, 2)
     _ = try connection.call(.echo, [UInt8](repeating: 9, count: 100))
-    _ = try? connection.callMethod(Sel.echo, structInput: [UInt8](repeating: 9, count: 100), structOutputSize: 10)
+    _ = try? connection.callMethod(Sel.echo, structInput: [UInt8](repeating: 9, count: 100), structOutputRoom: 10)
     device.injectFault(.errno(.badAddress))
     _ = try? connection.call(.noop)
     _ = try connection.driverInfo()
@@ -135,10 +135,10 @@ import UCBridgeMock
     #expect(log.count == 4, "introspection is not a method call")
     #expect(log[0] == CallRecord(
       selector: Sel.add, scalarInputCount: 2, structInputSize: 0, scalarOutputRoom: 1,
-      structOutputRoom: 0, scalarOutputCount: 1, structOutputSize: 0,
+      structOutputRoom: 0, scalarOutputWritten: 1, structOutputWritten: 0,
       result: .success(.success), injected: false))
-    #expect(log[1].structInputSize == 100 && log[1].structOutputRoom == 100 && log[1].structOutputSize == 100)
-    #expect(log[2].result == .success(.overrun) && log[2].structOutputSize == 0)
+    #expect(log[1].structInputSize == 100 && log[1].structOutputRoom == 100 && log[1].structOutputWritten == 100)
+    #expect(log[2].result == .success(.overrun) && log[2].structOutputWritten == 0)
     #expect(log[3].result == .failure(.badAddress) && log[3].injected)
     device.clearCallLog()
     #expect(device.callLog.isEmpty)

@@ -102,3 +102,23 @@ final class SharedList<Element: Sendable>: Sendable {
   func append(_ element: Element) { elements.withLock { $0.append(element) } }
   var all: [Element] { elements.withLock { $0 } }
 }
+
+extension Connection {
+  /// The raw call with no scalars, a struct input array and the struct
+  /// output written into `structOutput`, for tests that place the output
+  /// buffer themselves.
+  func callMethodWritingStruct(
+    _ selector: UInt32, structInput: [UInt8] = [],
+    into structOutput: UnsafeMutableRawBufferPointer
+  ) throws(UCBridgeError) -> OutputCounts {
+    try structInput.withUnsafeBytes { structInput in
+      Result { () throws(UCBridgeError) in
+        try callMethod(
+          selector, scalarInput: UnsafeBufferPointer(start: nil, count: 0),
+          structInput: structInput,
+          scalarOutput: UnsafeMutableBufferPointer(start: nil, count: 0),
+          structOutput: structOutput)
+      }
+    }.get()
+  }
+}
