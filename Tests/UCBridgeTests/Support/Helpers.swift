@@ -73,20 +73,6 @@ extension UCBridgeError {
   }
 }
 
-/// The reference methods' selectors, as the typed declarations give them.
-enum ReferenceSelector {
-  static let noop = Method.noop.selector
-  static let add = Method.add.selector
-  static let echo = Method.echo.selector
-  static let checksum = Method.checksum.selector
-  static let pathInfo = Method.pathInfo.selector
-  static let fixedTransform = Method.fixedTransform.selector
-  static let consistency = Method.consistency.selector
-  static let resetStats = Method.resetStats.selector
-  static let generate = Method.generate.selector
-  static let sink = Method.sink.selector
-}
-
 /// A counter threads can share.
 final class SharedCounter: Sendable {
   private let count = Atomic<Int>(0)
