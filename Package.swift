@@ -44,6 +44,15 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // What the verification tools share and nobody else gets (not a
+        // product): guard-page memory, errno names, how an ioctl ended.
+        .target(
+            name: "UCBridgeTestSupport",
+            dependencies: [
+                "UCBridge",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         // The in-process device: the dispatch core behind a Connection.
         .target(
             name: "UCBridgeMock",
@@ -94,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "ucprobe",
             dependencies: [
-                "UCBridge", "UCBridgeMock", "CUCBridge",
+                "UCBridge", "UCBridgeMock", "UCBridgeTestSupport", "CUCBridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -105,7 +114,7 @@ let package = Package(
         .target(
             name: "UCBridgeConformance",
             dependencies: [
-                "UCBridge", "UCBridgeMock", "CUCBridge", "CUCBridgeCore",
+                "UCBridge", "UCBridgeMock", "UCBridgeTestSupport", "CUCBridge", "CUCBridgeCore",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -122,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "UCBridgeTests",
             dependencies: [
-                "UCBridge", "UCBridgeMock", "UCBridgeIOKit", "CUCBridge",
+                "UCBridge", "UCBridgeMock", "UCBridgeIOKit", "UCBridgeTestSupport", "CUCBridge",
                 "KVStoreClient", "CUCBridgeCore",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -132,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "ucprobeTests",
             dependencies: [
-                "ucprobe", "UCBridge", "UCBridgeMock",
+                "ucprobe", "UCBridge", "UCBridgeMock", "UCBridgeTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -142,6 +151,7 @@ let package = Package(
             name: "ConformanceTests",
             dependencies: [
                 "UCBridgeConformance", "ucb-conformance", "UCBridge", "UCBridgeMock",
+                "UCBridgeTestSupport",
             ],
             exclude: ["golden.transcript"]
         ),

@@ -19,7 +19,7 @@ public struct ConformanceCase: Sendable {
   /// The driver's max_struct_size while the case runs.
   public let maxStructSize: Int
   /// The outcome the ABI documents for the case.
-  public let expected: Outcome
+  package let expected: Outcome
   /// Makes the calls, checks what came back, and says what it saw.
   let body: @Sendable (CaseContext) throws(ConformanceError) -> Observation
 

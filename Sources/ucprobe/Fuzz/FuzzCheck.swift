@@ -1,7 +1,7 @@
 import CUCBridge
 import SystemPackage
 import UCBridge
-import UCBridgeMock
+import UCBridgeTestSupport
 
 extension FuzzExecutor {
   /// The checks of one case once its ioctl has returned; each problem
@@ -28,7 +28,7 @@ extension FuzzExecutor {
     /// How the ioctl ended, checked against what the ABI allows.
     mutating func outcome(
       of returned: Result<Void, UCBridgeError>, expected: FuzzExpectation
-    ) -> FuzzOutcome {
+    ) -> IoctlOutcome {
       let request = fuzzCase.request
       switch returned {
       case .failure(.errno(let error)):
@@ -59,7 +59,7 @@ extension FuzzExecutor {
 
     /// What a `UCB_IOC_CALL` wrote: only its result and counts in the
     /// header, and output only on success and within the counts.
-    mutating func callOutputs(_ outcome: FuzzOutcome, arena: FuzzArena) {
+    mutating func callOutputs(_ outcome: IoctlOutcome, arena: FuzzArena) {
       let scalarRoom = layout.scalarOutputBytes
       let structRoom = layout.structOutputBytes
       switch outcome {

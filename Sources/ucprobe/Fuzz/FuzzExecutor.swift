@@ -1,12 +1,13 @@
 import CUCBridge
 @_spi(RawIoctl) import UCBridge
 import SystemPackage
+import UCBridgeTestSupport
 
 /// What one fuzz case came to: how its ioctl ended, and every way that
 /// broke the ABI.
 struct FuzzResult {
   /// How the ioctl ended.
-  var outcome: FuzzOutcome
+  var outcome: IoctlOutcome
   /// What was wrong; empty when the driver kept the ABI.
   var problems: [String]
 }

@@ -1,4 +1,4 @@
-import UCBridgeMock
+import UCBridgeTestSupport
 
 /// Where a fuzz case puts a buffer or header: inside a ``GuardedRegion``,
 /// against or across its guard page, or at an address that is no memory of

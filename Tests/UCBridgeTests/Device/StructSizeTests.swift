@@ -3,6 +3,7 @@ import Glibc
 import Testing
 import UCBridge
 import UCBridgeMock
+import UCBridgeTestSupport
 
 extension DeviceTests {
   /// Struct sizes around pages, IOKit's old crossover and the maxima.
