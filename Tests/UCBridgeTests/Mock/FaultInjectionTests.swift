@@ -7,6 +7,7 @@ import Testing
 @_spi(RawIoctl) import UCBridge
 import UCBridgeIOKit
 import UCBridgeMock
+import UCBridgeTestSupport
 
 @Suite(.mockOnly) struct FaultInjection {
   let device: MockDevice
@@ -53,16 +54,15 @@ import UCBridgeMock
   }
 
   @Test func readOnlyHeaderTakesNoInjectedResult() throws {
-    let page = try #require(mmapPage())
-    defer { munmap(page, 4096) }
+    let region = try GuardedRegion(capacity: 4096)
     var call = ucb_call()
     call.size = UInt32(MemoryLayout<ucb_call>.size)
     call.selector = Sel.noop
-    page.storeBytes(of: call, as: ucb_call.self)
-    mprotect(page, 4096, PROT_READ)
+    region.start.storeBytes(of: call, as: ucb_call.self)
+    try region.makeReadOnly()
     device.injectFault(.ioReturn(.busy), count: 1)
     #expect(throws: UCBridgeError.errno(.badAddress)) {
-      try connection.rawIoctl(ucb_ioc_call, page)
+      try connection.rawIoctl(ucb_ioc_call, region.start)
     }
   }
 
@@ -146,9 +146,4 @@ import UCBridgeMock
     try connection.call(.noop)
     #expect(device.callLog.isEmpty)
   }
-}
-
-private func mmapPage() -> UnsafeMutableRawPointer? {
-  let page = mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-  return page == MAP_FAILED ? nil : page
 }
