@@ -48,11 +48,12 @@ let package = Package(
             ]
         ),
         // What the verification tools share and nobody else gets (not a
-        // product): guard-page memory, errno names, how an ioctl ended.
+        // product): the ABI's rules for an ioctl, guard-page memory, errno
+        // names, how an ioctl ended.
         .target(
             name: "UCBridgeTestSupport",
             dependencies: [
-                "UCBridge",
+                "UCBridge", "CUCBridge",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

@@ -22,6 +22,10 @@ public struct ConformanceCase: Sendable {
   package let expected: Outcome
   /// Makes the calls, checks what came back, and says what it saw.
   let body: @Sendable (CaseContext) throws(ConformanceError) -> Observation
+  /// The one call of a case planned before it runs, whose ``expected``
+  /// outcome the ABI's rules must allow (`ABIExpectation`); nil for other
+  /// cases.
+  var call: CallRequest? = nil
 
   /// The group the case belongs to: its name up to the first `/`.
   public var group: String {

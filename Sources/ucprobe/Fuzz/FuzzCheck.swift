@@ -27,12 +27,12 @@ extension FuzzExecutor {
 
     /// How the ioctl ended, checked against what the ABI allows.
     mutating func outcome(
-      of returned: Result<Void, UCBridgeError>, expected: FuzzExpectation
+      of returned: Result<Void, UCBridgeError>, expected: ABIExpectation
     ) -> IoctlOutcome {
       let request = fuzzCase.request
       switch returned {
       case .failure(.errno(let error)):
-        if !FuzzExpectation.documentedErrnos(for: request).contains(error) {
+        if !ABIExpectation.documentedErrnos(for: request.shape).contains(error) {
           problems.append("\(error.explanation) is not an errno ucbridge documents for \(request.name)")
         } else if !expected.errnos.contains(error) {
           problems.append("got \(error.name), expected \(Self.describe(expected))")
@@ -189,7 +189,7 @@ extension FuzzExecutor {
     }
 
     /// `expected EINVAL or E2BIG`, `expected kIOReturnUnsupported`.
-    private static func describe(_ expected: FuzzExpectation) -> String {
+    private static func describe(_ expected: ABIExpectation) -> String {
       var outcomes = expected.errnos.map(\.name).sorted()
       if expected.mayReturnZero {
         outcomes.insert(
