@@ -40,7 +40,7 @@ import UCBridgeTestSupport
     try connection.call(.noop)
   }
 
-  @Test(arguments: [UInt(0x10), 0xffff_ffff_8100_0000])
+  @Test(arguments: [UInt(0x10), UInt(kernelAddress)])
   func unreadableHeaderIsEFAULTWithFaultsAndLogOn(address: UInt) throws {
     device.injectFault(.ioReturn(.busy), count: 1)
     device.recordsCalls = true
