@@ -16,6 +16,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // swift package generate-documentation: the DocC catalogs and the
+        // tutorial.  A plugin only: nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The ABI header, kmod/include/uapi/linux/ucbridge.h, for Swift.
@@ -41,6 +44,16 @@ let package = Package(
             name: "UCBridge",
             dependencies: [
                 "CUCBridge",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // What the verification tools share and nobody else gets (not a
+        // product): the ABI's rules for an ioctl, guard-page memory, errno
+        // names, how an ioctl ended.
+        .target(
+            name: "UCBridgeTestSupport",
+            dependencies: [
+                "UCBridge", "CUCBridge",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -94,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "ucprobe",
             dependencies: [
-                "UCBridge", "UCBridgeMock", "CUCBridge",
+                "UCBridge", "UCBridgeMock", "UCBridgeTestSupport", "CUCBridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -105,7 +118,7 @@ let package = Package(
         .target(
             name: "UCBridgeConformance",
             dependencies: [
-                "UCBridge", "UCBridgeMock", "CUCBridge", "CUCBridgeCore",
+                "UCBridge", "UCBridgeMock", "UCBridgeTestSupport", "CUCBridge", "CUCBridgeCore",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -122,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "UCBridgeTests",
             dependencies: [
-                "UCBridge", "UCBridgeMock", "UCBridgeIOKit", "CUCBridge",
+                "UCBridge", "UCBridgeMock", "UCBridgeIOKit", "UCBridgeTestSupport", "CUCBridge",
                 "KVStoreClient", "CUCBridgeCore",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -132,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "ucprobeTests",
             dependencies: [
-                "ucprobe", "UCBridge", "UCBridgeMock",
+                "ucprobe", "UCBridge", "UCBridgeMock", "UCBridgeTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -142,6 +155,7 @@ let package = Package(
             name: "ConformanceTests",
             dependencies: [
                 "UCBridgeConformance", "ucb-conformance", "UCBridge", "UCBridgeMock",
+                "UCBridgeTestSupport",
             ],
             exclude: ["golden.transcript"]
         ),

@@ -15,7 +15,7 @@ import Foundation
 ///
 /// Add typed calls with ``call(_:)``, ``call(_:_:)`` and ``call(_:_:_:)``,
 /// as ``Connection/call(_:)`` would make them, and raw calls with
-/// ``callMethod(_:scalarInput:structInput:scalarOutputCount:structOutputSize:)``.
+/// ``callMethod(_:scalarInput:structInput:scalarOutputRoom:structOutputRoom:)``.
 /// Each returns a ``BatchCall`` handle that reads the call's result from
 /// the ``BatchResults``:
 ///
@@ -72,7 +72,7 @@ public struct Batch {
   /// error is never sent; it fails with this error.
   public private(set) var error: UCBridgeError?
 
-  /// Adds a raw call, as ``Connection/callMethod(_:scalarInput:structInput:scalarOutputCount:structOutputSize:)``
+  /// Adds a raw call, as ``Connection/callMethod(_:scalarInput:structInput:scalarOutputRoom:structOutputRoom:)``
   /// makes it.
   ///
   /// The driver checks the call when it runs; a call it refuses fails with
@@ -84,31 +84,31 @@ public struct Batch {
   ///   - selector: The method's index in the driver's table.
   ///   - scalarInput: The input scalars.
   ///   - structInput: The input struct bytes, copied into the batch.
-  ///   - scalarOutputCount: Room for output scalars, at most
+  ///   - scalarOutputRoom: Room for output scalars, at most
   ///     `UCB_MAX_SCALARS`.
-  ///   - structOutputSize: Room for the output struct, in bytes.
+  ///   - structOutputRoom: Room for the output struct, in bytes.
   /// - Returns: The call's handle; its result is a ``MethodOutput``.
   ///
-  /// Refused, setting ``error``: with `.errno(.invalidArgument)` for a
-  /// `scalarOutputCount` above `UCB_MAX_SCALARS`, as a single call; with
-  /// ``UCBridgeError/badArgument(_:)`` for a count or size the ABI's 32-bit
-  /// fields cannot carry.
+  /// Refused, setting ``error``, with ``UCBridgeError/badArgument(_:)``
+  /// for a `scalarOutputRoom` above `UCB_MAX_SCALARS`, as a single call,
+  /// or a count or size the ABI's 32-bit fields cannot carry.
   @discardableResult
   public mutating func callMethod(
     _ selector: UInt32,
     scalarInput: [UInt64] = [],
     structInput: some ContiguousBytes = [UInt8](),
-    scalarOutputCount: Int = 0,
-    structOutputSize: Int = 0
+    scalarOutputRoom: Int = 0,
+    structOutputRoom: Int = 0
   ) -> BatchCall<MethodOutput> {
     let bytes = structInput.withUnsafeBytes { [UInt8]($0) }
     let entry = Result { () throws(UCBridgeError) -> Entry in
-      guard (0...Int(UCB_MAX_SCALARS)).contains(scalarOutputCount) else {
-        throw .errno(.invalidArgument)
-      }
-      guard (0...Int(UInt32.max)).contains(structOutputSize) else {
+      guard (0...Int(UCB_MAX_SCALARS)).contains(scalarOutputRoom) else {
         throw .badArgument(
-          "struct output room of \(structOutputSize) bytes: the ABI carries 0 to \(UInt32.max)")
+          "room for \(scalarOutputRoom) output scalars: the ABI allows 0 to \(UCB_MAX_SCALARS)")
+      }
+      guard (0...Int(UInt32.max)).contains(structOutputRoom) else {
+        throw .badArgument(
+          "struct output room of \(structOutputRoom) bytes: the ABI carries 0 to \(UInt32.max)")
       }
       guard UInt32(exactly: scalarInput.count) != nil,
         UInt32(exactly: bytes.count) != nil
@@ -118,8 +118,8 @@ public struct Batch {
       }
       return Entry(
         selector: selector, scalarInput: scalarInput, structInput: bytes,
-        scalarOutputRoom: UInt32(scalarOutputCount),
-        structOutputRoom: UInt32(structOutputSize))
+        scalarOutputRoom: UInt32(scalarOutputRoom),
+        structOutputRoom: UInt32(structOutputRoom))
     }
     return append(entry, decoder: nil)
   }
@@ -338,8 +338,9 @@ extension Connection {
   /// - Returns: Each call's outcome, in order, and how many ran.
   /// - Throws: ``BatchError``, carrying the calls that ran: with the
   ///   error `body` threw, or the first call refused as it was added
-  ///   (``Batch/error``), before the ioctl; with `.errno(.invalidArgument)`, before the
-  ///   ioctl, for more than `UCB_BATCH_MAX_CALLS` calls; with the ioctl's
+  ///   (``Batch/error``), before the ioctl; with
+  ///   ``UCBridgeError/badArgument(_:)``, before the ioctl, for more than
+  ///   `UCB_BATCH_MAX_CALLS` calls; with the ioctl's
   ///   errno when a call fails as a single call would fail with one
   ///   (`EINVAL`, `EFAULT`, `ENOMEM`), or would take the batch's struct
   ///   bytes (inputs plus output room) over `UCB_BATCH_BYTES_MAX`
@@ -378,7 +379,9 @@ extension Connection {
     }
     guard batch.count <= Int(UCB_BATCH_MAX_CALLS) else {
       throw BatchError(
-        error: .errno(.invalidArgument), results: .notRun(count: batch.count))
+        error: .badArgument(
+          "\(batch.count) calls: a batch carries at most \(UCB_BATCH_MAX_CALLS)"),
+        results: .notRun(count: batch.count))
     }
     let (completed, outcomes, failure) = withBatchArena(batch) { arena in
       var header = ucb_batch()
@@ -431,7 +434,7 @@ private struct BatchArena {
       ? [] : Array(UnsafeBufferPointer(start: room.scalarOut, count: Int(call.scalar_out_count)))
     let bytes = call.struct_out_size == 0
       ? [] : [UInt8](UnsafeRawBufferPointer(start: room.structOut, count: Int(call.struct_out_size)))
-    return .success(MethodOutput(scalars: scalars, structOutput: bytes))
+    return .success(MethodOutput(scalars: scalars, structBytes: bytes))
   }
 }
 
@@ -566,13 +569,13 @@ private final class BatchCallRecorder: ConnectionTransport, @unchecked Sendable 
       }
       // The body asks for the room it asked for when it was added.
       guard output.scalars.count <= Int(call.scalar_out_count),
-        output.structOutput.count <= Int(call.struct_out_size)
+        output.structBytes.count <= Int(call.struct_out_size)
       else { return .failure(.invalidArgument) }
       if let scalarOut = UnsafeMutablePointer<UInt64>(bitPattern: UInt(call.scalar_out)) {
         scalarOut.update(from: output.scalars, count: output.scalars.count)
       }
       if let structOut = UnsafeMutableRawPointer(bitPattern: UInt(call.struct_out)) {
-        output.structOutput.withUnsafeBytes {
+        output.structBytes.withUnsafeBytes {
           if let source = $0.baseAddress {
             structOut.copyMemory(from: source, byteCount: $0.count)
           }
@@ -580,7 +583,7 @@ private final class BatchCallRecorder: ConnectionTransport, @unchecked Sendable 
       }
       call.result = UCB_IORETURN_SUCCESS
       call.scalar_out_count = UInt32(output.scalars.count)
-      call.struct_out_size = UInt32(output.structOutput.count)
+      call.struct_out_size = UInt32(output.structBytes.count)
     }
     argument.storeBytes(of: call, as: ucb_call.self)
     return .success(())

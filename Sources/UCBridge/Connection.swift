@@ -4,7 +4,7 @@ import SystemPackage
 /// An open connection to a ucbridge driver: IOKit's `io_connect_t`, as a
 /// Swift object.
 ///
-/// Open one with ``open(_:)`` and call its methods with ``call(_:)`` and
+/// Open one with ``open(_:type:)`` and call its methods with ``call(_:)`` and
 /// friends (the typed layer), ``callMethod(_:scalarInput:structInput:scalarOutput:structOutput:)``
 /// (the raw call) or introspect the driver with ``driverInfo()`` and
 /// ``methods()``.

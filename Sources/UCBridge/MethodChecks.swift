@@ -11,7 +11,7 @@ import CUCBridge
 /// maximum for struct inputs.  A variable struct output accepts any room;
 /// the driver hands the method at most the maximum of it.
 ///
-/// ``validate(scalarInputCount:structInputSize:scalarOutputCount:structOutputSize:method:)``
+/// ``validate(scalarInputCount:structInputSize:scalarOutputRoom:structOutputRoom:method:)``
 /// applies the same rule as the driver, so a typed ``Method`` refuses a
 /// call the driver would refuse before making the system call.
 /// ``MethodInfo/checks`` gives the checks of a live driver's table.
@@ -67,32 +67,32 @@ public struct MethodChecks: Hashable, Sendable {
   /// - Parameters:
   ///   - scalarInputCount: Input scalars the call passes.
   ///   - structInputSize: Input struct bytes the call passes.
-  ///   - scalarOutputCount: Room for output scalars the call passes.
-  ///   - structOutputSize: Room for the output struct the call passes.
+  ///   - scalarOutputRoom: Room for output scalars the call passes.
+  ///   - structOutputRoom: Room for the output struct the call passes.
   ///   - method: The method's name, for the message.
   /// - Throws: ``UCBridgeError/badArgument(_:)`` saying which check failed;
   ///   the driver would answer ``IOReturn/badArgument`` (or `EINVAL` for
   ///   more than `UCB_MAX_SCALARS` scalars).
   public func validate(
     scalarInputCount: Int, structInputSize: Int,
-    scalarOutputCount: Int, structOutputSize: Int,
+    scalarOutputRoom: Int, structOutputRoom: Int,
     method: String
   ) throws(UCBridgeError) {
     // The common case, a call that fits, with integer comparisons only;
     // the messages are built only for a call that does not.
     if Self.fits(scalarInputCount, self.scalarInputCount),
-      Self.fits(scalarOutputCount, self.scalarOutputCount),
+      Self.fits(scalarOutputRoom, self.scalarOutputCount),
       Self.fits(structInputSize, self.structInputSize, roomOnly: false),
-      Self.fits(structOutputSize, self.structOutputSize, roomOnly: true)
+      Self.fits(structOutputRoom, self.structOutputSize, roomOnly: true)
     {
       return
     }
     if let problem =
       Self.problem(scalarInputCount, self.scalarInputCount, "scalar inputs")
-      ?? Self.problem(scalarOutputCount, self.scalarOutputCount, "scalar outputs")
+      ?? Self.problem(scalarOutputRoom, self.scalarOutputCount, "scalar outputs")
       ?? Self.problem(structInputSize, self.structInputSize, "struct input",
                       roomOnly: false)
-      ?? Self.problem(structOutputSize, self.structOutputSize, "struct output room",
+      ?? Self.problem(structOutputRoom, self.structOutputSize, "struct output room",
                       roomOnly: true)
     {
       throw .badArgument("\(method): \(problem)")

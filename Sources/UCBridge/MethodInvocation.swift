@@ -18,7 +18,7 @@ import Foundation
 ///
 /// Output room defaults to what the checks fix: the exact count or size
 /// when fixed; for a variable scalar output, `UCB_MAX_SCALARS`; for a
-/// variable struct output, none (pass `structOutputSize`).
+/// variable struct output, none (pass `structOutputRoom`).
 public struct MethodInvocation: Sendable {
   /// The connection the call goes to.
   public let connection: Connection
@@ -34,9 +34,9 @@ public struct MethodInvocation: Sendable {
   /// - Parameters:
   ///   - scalarInput: The input scalars.
   ///   - structInput: The input struct bytes, passed in place.
-  ///   - scalarOutputCount: Room for output scalars; see the type's
+  ///   - scalarOutputRoom: Room for output scalars; see the type's
   ///     defaults.
-  ///   - structOutputSize: Room for the output struct; see the type's
+  ///   - structOutputRoom: Room for the output struct; see the type's
   ///     defaults.
   /// - Returns: What the method wrote.
   /// - Throws: ``UCBridgeError/badArgument(_:)`` when a check fails, else
@@ -46,19 +46,19 @@ public struct MethodInvocation: Sendable {
   public func callAsFunction(
     scalarInput: [UInt64] = [],
     structInput: some ContiguousBytes = [UInt8](),
-    scalarOutputCount: Int? = nil,
-    structOutputSize: Int? = nil
+    scalarOutputRoom: Int? = nil,
+    structOutputRoom: Int? = nil
   ) throws(UCBridgeError) -> MethodOutput {
-    let scalarOutputCount = scalarOutputCount ?? defaultScalarOutputCount
-    let structOutputSize = structOutputSize ?? defaultStructOutputSize
+    let scalarOutputRoom = scalarOutputRoom ?? defaultScalarOutputRoom
+    let structOutputRoom = structOutputRoom ?? defaultStructOutputRoom
     let structInputSize = structInput.withUnsafeBytes { $0.count }
     try checks.validate(
       scalarInputCount: scalarInput.count, structInputSize: structInputSize,
-      scalarOutputCount: scalarOutputCount, structOutputSize: structOutputSize,
+      scalarOutputRoom: scalarOutputRoom, structOutputRoom: structOutputRoom,
       method: name)
     return try connection.callMethod(
       selector, scalarInput: scalarInput, structInput: structInput,
-      scalarOutputCount: scalarOutputCount, structOutputSize: structOutputSize)
+      scalarOutputRoom: scalarOutputRoom, structOutputRoom: structOutputRoom)
   }
 
   /// Makes the call with a string's UTF-8 bytes, without a terminating
@@ -67,22 +67,22 @@ public struct MethodInvocation: Sendable {
   /// - Parameters:
   ///   - scalarInput: The input scalars.
   ///   - structInput: The string.
-  ///   - scalarOutputCount: Room for output scalars.
-  ///   - structOutputSize: Room for the output struct.
+  ///   - scalarOutputRoom: Room for output scalars.
+  ///   - structOutputRoom: Room for the output struct.
   /// - Returns: What the method wrote.
   /// - Throws: As the `ContiguousBytes` form.
   public func callAsFunction(
     scalarInput: [UInt64] = [],
     structInput: String,
-    scalarOutputCount: Int? = nil,
-    structOutputSize: Int? = nil
+    scalarOutputRoom: Int? = nil,
+    structOutputRoom: Int? = nil
   ) throws(UCBridgeError) -> MethodOutput {
     var string = structInput
     return try string.withUTF8 { bytes in
       Result { () throws(UCBridgeError) in
         try self(
           scalarInput: scalarInput, structInput: UnsafeRawBufferPointer(bytes),
-          scalarOutputCount: scalarOutputCount, structOutputSize: structOutputSize)
+          scalarOutputRoom: scalarOutputRoom, structOutputRoom: structOutputRoom)
       }
     }.get()
   }
@@ -93,22 +93,22 @@ public struct MethodInvocation: Sendable {
   /// - Parameters:
   ///   - scalarInput: The input scalars.
   ///   - structInput: The path.
-  ///   - scalarOutputCount: Room for output scalars.
-  ///   - structOutputSize: Room for the output struct.
+  ///   - scalarOutputRoom: Room for output scalars.
+  ///   - structOutputRoom: Room for the output struct.
   /// - Returns: What the method wrote.
   /// - Throws: As the `ContiguousBytes` form.
   public func callAsFunction(
     scalarInput: [UInt64] = [],
     structInput: FilePath,
-    scalarOutputCount: Int? = nil,
-    structOutputSize: Int? = nil
+    scalarOutputRoom: Int? = nil,
+    structOutputRoom: Int? = nil
   ) throws(UCBridgeError) -> MethodOutput {
     try structInput.withPlatformString { path in
       Result { () throws(UCBridgeError) in
         try self(
           scalarInput: scalarInput,
           structInput: UnsafeRawBufferPointer(start: path, count: strlen(path)),
-          scalarOutputCount: scalarOutputCount, structOutputSize: structOutputSize)
+          scalarOutputRoom: scalarOutputRoom, structOutputRoom: structOutputRoom)
       }
     }.get()
   }
@@ -119,34 +119,34 @@ public struct MethodInvocation: Sendable {
   /// - Parameters:
   ///   - scalarInput: The input scalars.
   ///   - structValue: The value, such as a `ucb_transform`.
-  ///   - scalarOutputCount: Room for output scalars.
-  ///   - structOutputSize: Room for the output struct.
+  ///   - scalarOutputRoom: Room for output scalars.
+  ///   - structOutputRoom: Room for the output struct.
   /// - Returns: What the method wrote; read a struct output with
-  ///   ``MethodOutput/structOutput(as:)``.
+  ///   ``MethodOutput/structBytes(as:)``.
   /// - Throws: As the `ContiguousBytes` form.
   public func callAsFunction<Value: BitwiseCopyable>(
     scalarInput: [UInt64] = [],
     structValue: Value,
-    scalarOutputCount: Int? = nil,
-    structOutputSize: Int? = nil
+    scalarOutputRoom: Int? = nil,
+    structOutputRoom: Int? = nil
   ) throws(UCBridgeError) -> MethodOutput {
     try withUnsafeBytes(of: structValue) { bytes in
       Result { () throws(UCBridgeError) in
         try self(
           scalarInput: scalarInput, structInput: bytes,
-          scalarOutputCount: scalarOutputCount, structOutputSize: structOutputSize)
+          scalarOutputRoom: scalarOutputRoom, structOutputRoom: structOutputRoom)
       }
     }.get()
   }
 
-  private var defaultScalarOutputCount: Int {
+  private var defaultScalarOutputRoom: Int {
     switch checks.scalarOutputCount {
     case .exactly(let count): return count
     case .variable: return Int(UCB_MAX_SCALARS)
     }
   }
 
-  private var defaultStructOutputSize: Int {
+  private var defaultStructOutputRoom: Int {
     switch checks.structOutputSize {
     case .exactly(let size): return size
     case .variable: return 0

@@ -20,21 +20,22 @@ public struct OutputCounts: Hashable, Sendable {
   }
 }
 
-/// What a method wrote, as values: its output scalars and output struct.
+/// What a method wrote, as values: its output scalars and output struct
+/// bytes.
 public struct MethodOutput: Hashable, Sendable {
   /// The output scalars the method wrote.
   public var scalars: [UInt64]
   /// The output struct bytes the method wrote.
-  public var structOutput: [UInt8]
+  public var structBytes: [UInt8]
 
   /// Creates a method output.
   ///
   /// - Parameters:
   ///   - scalars: The output scalars.
-  ///   - structOutput: The output struct bytes.
-  public init(scalars: [UInt64] = [], structOutput: [UInt8] = []) {
+  ///   - structBytes: The output struct bytes.
+  public init(scalars: [UInt64] = [], structBytes: [UInt8] = []) {
     self.scalars = scalars
-    self.structOutput = structOutput
+    self.structBytes = structBytes
   }
 
   /// The output scalar at `index`, or 0 when the method wrote fewer
@@ -46,18 +47,18 @@ public struct MethodOutput: Hashable, Sendable {
     scalars.indices.contains(index) ? scalars[index] : 0
   }
 
-  /// The output struct read as a value of a trivially copyable type.
+  /// The output struct bytes read as a value of a trivially copyable type.
   ///
   /// Bytes the method did not write read as zero, as in the driver's
   /// zeroed output room; bytes beyond `T`'s size are ignored.
   ///
   /// - Parameter type: The type to read, such as `ucb_transform.self`.
   /// - Returns: The value.
-  public func structOutput<T: BitwiseCopyable>(as type: T.Type) -> T {
+  public func structBytes<T: BitwiseCopyable>(as type: T.Type) -> T {
     withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { buffer in
       let raw = UnsafeMutableRawBufferPointer(buffer)
       raw.initializeMemory(as: UInt8.self, repeating: 0)
-      structOutput.withUnsafeBytes { bytes in
+      structBytes.withUnsafeBytes { bytes in
         raw.copyMemory(
           from: UnsafeRawBufferPointer(rebasing: bytes.prefix(raw.count)))
       }

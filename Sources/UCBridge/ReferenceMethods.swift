@@ -19,10 +19,6 @@ import Foundation
 // maximum; the driver also bounds it by its max_struct_size, so a call the
 // checks let through can still be refused by a driver set lower.
 
-private func referenceSelector(_ selector: ucb_reference_selector) -> UInt32 {
-  selector.rawValue
-}
-
 private var anySize: MethodChecks.StructSize {
   .variable(max: Int(UCB_STRUCT_SIZE_LIMIT))
 }
@@ -34,7 +30,7 @@ extension Method where Input == Void, Output == Void {
   /// `noop`: nothing in, nothing out.
   public static var noop: Self {
     Method(
-      selector: referenceSelector(UCB_SEL_NOOP), name: "noop",
+      selector: ReferenceSelector.noop, name: "noop",
       checks: MethodChecks()
     ) { _, invoke throws(UCBridgeError) in
       _ = try invoke()
@@ -47,7 +43,7 @@ extension Method where Input == Void, Output == Void {
   /// ``IOReturn/notPrivileged``.
   public static var resetStats: Self {
     Method(
-      selector: referenceSelector(UCB_SEL_RESET_STATS), name: "resetStats",
+      selector: ReferenceSelector.resetStats, name: "resetStats",
       checks: MethodChecks()
     ) { _, invoke throws(UCBridgeError) in
       _ = try invoke()
@@ -59,7 +55,7 @@ extension Method where Input == (UInt64, UInt64), Output == UInt64 {
   /// `add`: two scalars in, their sum modulo 2⁶⁴ out.
   public static var add: Self {
     Method(
-      selector: referenceSelector(UCB_SEL_ADD), name: "add",
+      selector: ReferenceSelector.add, name: "add",
       checks: MethodChecks(scalarInputCount: .exactly(2),
                            scalarOutputCount: .exactly(1))
     ) { input, invoke throws(UCBridgeError) in
@@ -72,13 +68,13 @@ extension Method where Input == any ContiguousBytes, Output == [UInt8] {
   /// `echo`: a variable struct in, the same bytes out.
   public static var echo: Self {
     Method(
-      selector: referenceSelector(UCB_SEL_ECHO), name: "echo",
+      selector: ReferenceSelector.echo, name: "echo",
       checks: MethodChecks(structInputSize: anySize, structOutputSize: anySize)
     ) { input, invoke throws(UCBridgeError) in
       try invoke(
         structInput: input,
-        structOutputSize: input.withUnsafeBytes { $0.count }
-      ).structOutput
+        structOutputRoom: input.withUnsafeBytes { $0.count }
+      ).structBytes
     }
   }
 }
@@ -87,7 +83,7 @@ extension Method where Input == any ContiguousBytes, Output == Checksum {
   /// `checksum`: a variable struct in, its CRC-32C and length out.
   public static var checksum: Self {
     Method(
-      selector: referenceSelector(UCB_SEL_CHECKSUM), name: "checksum",
+      selector: ReferenceSelector.checksum, name: "checksum",
       checks: MethodChecks(structInputSize: anySize,
                            scalarOutputCount: .exactly(2))
     ) { input, invoke throws(UCBridgeError) in
@@ -108,7 +104,7 @@ extension Method where Input == FilePath, Output == PathInfo {
   /// separators, so send bytes through the raw call to pass them verbatim.
   public static var pathInfo: Self {
     Method(
-      selector: referenceSelector(UCB_SEL_PATH_INFO), name: "pathInfo",
+      selector: ReferenceSelector.pathInfo, name: "pathInfo",
       checks: MethodChecks(structInputSize: .variable(max: pathMax),
                            scalarOutputCount: .exactly(4))
     ) { path, invoke throws(UCBridgeError) in
@@ -128,12 +124,12 @@ extension Method where Input == ucb_transform, Output == ucb_transform {
   public static var fixedTransform: Self {
     let size = MemoryLayout<ucb_transform>.size
     return Method(
-      selector: referenceSelector(UCB_SEL_FIXED_TRANSFORM),
+      selector: ReferenceSelector.fixedTransform,
       name: "fixedTransform",
       checks: MethodChecks(structInputSize: .exactly(size),
                            structOutputSize: .exactly(size))
     ) { input, invoke throws(UCBridgeError) in
-      try invoke(structValue: input).structOutput(as: ucb_transform.self)
+      try invoke(structValue: input).structBytes(as: ucb_transform.self)
     }
   }
 }
@@ -150,7 +146,7 @@ extension Method where Input == any ContiguousBytes, Output == Bool {
   /// - Returns: The method.
   public static func consistency(delayMicroseconds: UInt64?) -> Self {
     Method(
-      selector: referenceSelector(UCB_SEL_CONSISTENCY), name: "consistency",
+      selector: ReferenceSelector.consistency, name: "consistency",
       checks: MethodChecks(scalarInputCount: .variable,
                            structInputSize: anySize,
                            scalarOutputCount: .exactly(1))
@@ -166,7 +162,7 @@ extension Method where Input == Int, Output == [UInt8] {
   /// `i % 251`).
   public static var generate: Self {
     Method(
-      selector: referenceSelector(UCB_SEL_GENERATE), name: "generate",
+      selector: ReferenceSelector.generate, name: "generate",
       checks: MethodChecks(scalarInputCount: .exactly(1),
                            structOutputSize: anySize)
     ) { count, invoke throws(UCBridgeError) in
@@ -174,8 +170,8 @@ extension Method where Input == Int, Output == [UInt8] {
         throw .badArgument("generate: a byte count of \(count)")
       }
       return try invoke(
-        scalarInput: [UInt64(count)], structOutputSize: count
-      ).structOutput
+        scalarInput: [UInt64(count)], structOutputRoom: count
+      ).structBytes
     }
   }
 }
@@ -184,7 +180,7 @@ extension Method where Input == any ContiguousBytes, Output == Void {
   /// `sink`: a variable struct in, nothing out; the cost of the copy alone.
   public static var sink: Self {
     Method(
-      selector: referenceSelector(UCB_SEL_SINK), name: "sink",
+      selector: ReferenceSelector.sink, name: "sink",
       checks: MethodChecks(structInputSize: anySize)
     ) { input, invoke throws(UCBridgeError) in
       _ = try invoke(structInput: input)

@@ -15,9 +15,9 @@ public struct CallRecord: Hashable, Sendable {
   /// Room for the output struct passed.
   public var structOutputRoom: Int
   /// Output scalars written back (0 unless the call succeeded).
-  public var scalarOutputCount: Int
+  public var scalarOutputWritten: Int
   /// Output struct bytes written back (0 unless the call succeeded).
-  public var structOutputSize: Int
+  public var structOutputWritten: Int
   /// The dispatch's `IOReturn`, or the ioctl's error number.
   public var result: Result<IOReturn, Errno>
   /// Whether a ``MockFault`` decided the outcome.
@@ -31,14 +31,14 @@ public struct CallRecord: Hashable, Sendable {
   ///   - structInputSize: Input struct bytes passed.
   ///   - scalarOutputRoom: Room for output scalars passed.
   ///   - structOutputRoom: Room for the output struct passed.
-  ///   - scalarOutputCount: Output scalars written back.
-  ///   - structOutputSize: Output struct bytes written back.
+  ///   - scalarOutputWritten: Output scalars written back.
+  ///   - structOutputWritten: Output struct bytes written back.
   ///   - result: The dispatch's `IOReturn` or the ioctl's error number.
   ///   - injected: Whether a fault decided the outcome.
   public init(
     selector: UInt32, scalarInputCount: Int, structInputSize: Int,
     scalarOutputRoom: Int, structOutputRoom: Int,
-    scalarOutputCount: Int, structOutputSize: Int,
+    scalarOutputWritten: Int, structOutputWritten: Int,
     result: Result<IOReturn, Errno>, injected: Bool
   ) {
     self.selector = selector
@@ -46,8 +46,8 @@ public struct CallRecord: Hashable, Sendable {
     self.structInputSize = structInputSize
     self.scalarOutputRoom = scalarOutputRoom
     self.structOutputRoom = structOutputRoom
-    self.scalarOutputCount = scalarOutputCount
-    self.structOutputSize = structOutputSize
+    self.scalarOutputWritten = scalarOutputWritten
+    self.structOutputWritten = structOutputWritten
     self.result = result
     self.injected = injected
   }
@@ -62,8 +62,8 @@ public struct CallRecord: Hashable, Sendable {
       structInputSize: Int(before.struct_in_size),
       scalarOutputRoom: Int(before.scalar_out_count),
       structOutputRoom: Int(before.struct_out_size),
-      scalarOutputCount: error == nil ? Int(after.scalar_out_count) : 0,
-      structOutputSize: error == nil ? Int(after.struct_out_size) : 0,
+      scalarOutputWritten: error == nil ? Int(after.scalar_out_count) : 0,
+      structOutputWritten: error == nil ? Int(after.struct_out_size) : 0,
       result: error.map { .failure($0) } ?? .success(IOReturn(rawValue: after.result)),
       injected: injected)
   }

@@ -2,9 +2,10 @@ import ArgumentParser
 
 /// `ucprobe`: the command-line probe for any ucbridge device.
 ///
-/// The root command only holds the subcommands; each opens the device
-/// itself (`services` only lists them) (``DeviceOptions``) and prints text or, with `--json`, one JSON
-/// document (``OutputOptions``).
+/// The root command holds the subcommands and the device options, which
+/// may come before a subcommand's name; each subcommand opens the device
+/// itself (`services` only lists them) (``DeviceOptions``) and prints text
+/// or, with `--json`, one JSON document (``OutputOptions``).
 @main
 struct UCProbe: ParsableCommand {
   /// ucprobe's own version, which `--version` prints.
@@ -24,7 +25,8 @@ struct UCProbe: ParsableCommand {
       services' lists them), --device PATH (a node) or --mock. Without \
       any, the only registered driver; with several, the reference \
       driver; with several and no reference driver, or none, ucprobe \
-      stops and says which are registered (exit status 1).
+      stops and says which are registered (exit status 1). These options \
+      go before or after the subcommand's name.
 
       Every subcommand takes --json to print one JSON document for other \
       programs; each subcommand's help lists its keys, which keep their \
@@ -40,6 +42,7 @@ struct UCProbe: ParsableCommand {
         ucprobe info
         ucprobe list --service kvstore
         ucprobe list --mock
+        ucprobe --mock list
         ucprobe call add -s 40 -s 0x2
         ucprobe call pathInfo --string /etc/hostname --nul
         ucprobe bench echo --sizes 0,4096,64K,1M
@@ -48,6 +51,13 @@ struct UCProbe: ParsableCommand {
       """,
     version: version,
     subcommands: [Services.self, Info.self, List.self, Call.self, Bench.self, Fuzz.self])
+
+  /// The device options, on either side of the subcommand's name, as in
+  /// `ucprobe --mock list`.  A subcommand that declares an `@OptionGroup`
+  /// of ``DeviceOptions`` gets this value (ArgumentParser decodes a group's
+  /// type once per command line); `services` reads it as its parent's.
+  @OptionGroup(title: "Device")
+  var device: DeviceOptions
 
   /// Runs the command the arguments name.  A ``ProbeFailure`` is reported
   /// as `ucprobe: message` lines on standard error with its own exit

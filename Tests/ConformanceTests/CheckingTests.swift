@@ -4,6 +4,7 @@ import UCBridge
 import UCBridgeMock
 
 @testable import UCBridgeConformance
+import UCBridgeTestSupport
 
 /// Positive controls: a driver that breaks the ABI in each way the corpus
 /// checks for makes the case that looks fail, with a problem saying so.
@@ -133,5 +134,27 @@ import UCBridgeMock
       argument.assumingMemoryBound(to: ucb_method_info.self).pointee.struct_in_max -= 1
     }
     #expect(try problems(of: "method-info/echo", on: connection) == ["struct_in_max 0xfffff, expected 0x100000"])
+  }
+}
+
+/// The corpus states each case's outcome by hand; ucprobe's fuzzer works
+/// its expectations out from the ABI's rules (`ABIExpectation`).  Every
+/// call case planned before it runs must expect an outcome those rules
+/// allow, so that the two statements cannot drift apart.
+@Suite struct CorpusFollowsTheABIRules {
+  @Test func everyPlannedCallExpectsWhatTheRulesAllow() throws {
+    var tables: [Int: [MethodInfo]] = [:]
+    var checked = 0
+    for testCase in ConformanceCorpus.reference {
+      guard let call = testCase.call else { continue }
+      if tables[testCase.maxStructSize] == nil {
+        tables[testCase.maxStructSize] = try MockDevice(maxStructSize: testCase.maxStructSize)
+          .connect(privileged: true).methods()
+      }
+      let allowed = ABIExpectation.of(call.shape, methods: tables[testCase.maxStructSize]!)
+      #expect(allowed.allows(testCase.expected), "\(testCase.name): \(testCase.expected.name)")
+      checked += 1
+    }
+    #expect(checked > 100, "only \(checked) cases planned before they run")
   }
 }

@@ -111,7 +111,7 @@ extension Method where Input == [UInt8], Output == [UInt8] {
       checks: MethodChecks(structInputSize: keySize,
                            structOutputSize: .variable(max: KVStore.valueMax))
     ) { key, invoke throws(UCBridgeError) in
-      try invoke(structInput: key, structOutputSize: KVStore.valueMax).structOutput
+      try invoke(structInput: key, structOutputRoom: KVStore.valueMax).structBytes
     }
   }
 }
@@ -139,10 +139,10 @@ extension Method where Input == UInt64, Output == KVStore.ListEntry? {
       checks: MethodChecks(scalarInputCount: .exactly(1), scalarOutputCount: .exactly(1),
                            structOutputSize: keySize)
     ) { cursor, invoke throws(UCBridgeError) in
-      let output = try invoke(scalarInput: [cursor], structOutputSize: KVStore.keyMax)
+      let output = try invoke(scalarInput: [cursor], structOutputRoom: KVStore.keyMax)
       let next = output.scalar(at: 0)
       if next == KVStore.listEnd { return nil }
-      return KVStore.ListEntry(key: output.structOutput, next: next)
+      return KVStore.ListEntry(key: output.structBytes, next: next)
     }
   }
 }

@@ -23,7 +23,9 @@ struct CorpusSection: Sendable {
     _ name: String, _ summary: String, caller: Caller = .root, expect expected: Outcome,
     _ plan: CallPlan
   ) -> ConformanceCase {
-    call(name, summary, caller: caller, expect: expected) { _ in plan }
+    var planned = call(name, summary, caller: caller, expect: expected) { _ in plan }
+    planned.call = plan.request
+    return planned
   }
 
   /// A case of one call planned when it runs (for calls that need the

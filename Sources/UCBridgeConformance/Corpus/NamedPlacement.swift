@@ -1,3 +1,5 @@
+import UCBridgeTestSupport
+
 /// A placement as case names and summaries give it.
 struct NamedPlacement: Sendable {
   /// The name's word for it, such as `kernel`.
@@ -11,7 +13,8 @@ struct NamedPlacement: Sendable {
   static let lowUnmapped = NamedPlacement(
     label: "low_unmapped", summary: "at 0x1000, below mmap_min_addr", placement: .lowUnmapped)
   static let kernel = NamedPlacement(
-    label: "kernel", summary: "at kernel address 0xffffffff81000000", placement: .kernel)
+    label: "kernel", summary: "at kernel address 0x\(String(kernelAddress, radix: 16))",
+    placement: .kernel)
   static let nonCanonical = NamedPlacement(
     label: "noncanonical", summary: "at non-canonical 0x8000000000000000", placement: .nonCanonical)
   static let guardPage = NamedPlacement(

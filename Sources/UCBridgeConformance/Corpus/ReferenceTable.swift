@@ -1,5 +1,6 @@
 import CUCBridge
 import CUCBridgeCore
+import UCBridge
 
 /// The reference driver as the ABI header describes it: its selectors,
 /// its method table and its description.  Cases compare the driver's
@@ -34,29 +35,12 @@ enum ReferenceTable {
 
   private static let variable = UCB_VARIABLE_SIZE
 
-  /// The table, in selector order.
-  static let methods: [Entry] = [
-    Entry(selector: noop, name: "noop", scalarInputCount: 0, structInputSize: 0,
-          scalarOutputCount: 0, structOutputSize: 0),
-    Entry(selector: add, name: "add", scalarInputCount: 2, structInputSize: 0,
-          scalarOutputCount: 1, structOutputSize: 0),
-    Entry(selector: echo, name: "echo", scalarInputCount: 0, structInputSize: variable,
-          scalarOutputCount: 0, structOutputSize: variable),
-    Entry(selector: checksum, name: "checksum", scalarInputCount: 0, structInputSize: variable,
-          scalarOutputCount: 2, structOutputSize: 0),
-    Entry(selector: pathInfo, name: "pathInfo", scalarInputCount: 0, structInputSize: variable,
-          scalarOutputCount: 4, structOutputSize: 0, structInputMax: UInt32(UCB_PATH_INFO_MAX)),
-    Entry(selector: fixedTransform, name: "fixedTransform", scalarInputCount: 0,
-          structInputSize: 24, scalarOutputCount: 0, structOutputSize: 24),
-    Entry(selector: consistency, name: "consistency", scalarInputCount: variable,
-          structInputSize: variable, scalarOutputCount: 1, structOutputSize: 0),
-    Entry(selector: resetStats, name: "resetStats", scalarInputCount: 0, structInputSize: 0,
-          scalarOutputCount: 0, structOutputSize: 0, adminOnly: true),
-    Entry(selector: generate, name: "generate", scalarInputCount: 1, structInputSize: 0,
-          scalarOutputCount: 0, structOutputSize: variable),
-    Entry(selector: sink, name: "sink", scalarInputCount: 0, structInputSize: variable,
-          scalarOutputCount: 0, structOutputSize: 0),
-  ]
+  /// The table, in selector order: the Swift declarations of the
+  /// reference methods (``MethodDeclaration/reference``), with the one
+  /// admin-only method.
+  static let methods: [Entry] = MethodDeclaration.reference.map { method in
+    Entry(method, adminOnly: method.selector == resetStats)
+  }
 
   /// The reference driver's version, (major << 16 | minor << 8 | patch).
   static let driverVersion = UInt32(UCB_REFERENCE_VERSION)
@@ -118,6 +102,35 @@ enum ReferenceTable {
     withUnsafeMutableBytes(of: &field) { bytes in
       bytes.initializeMemory(as: UInt8.self, repeating: 0)
       bytes.copyBytes(from: name.utf8.prefix(bytes.count - 1))
+    }
+  }
+}
+
+extension ReferenceTable.Entry {
+  /// The entry of a Swift declaration, in the C table's terms: a count or
+  /// size, or `UCB_VARIABLE_SIZE` with the method's own maximum.
+  init(_ method: MethodDeclaration, adminOnly: Bool) {
+    func scalars(_ count: MethodChecks.ScalarCount) -> UInt32 {
+      switch count {
+      case .exactly(let count): return UInt32(count)
+      case .variable: return UCB_VARIABLE_SIZE
+      }
+    }
+    func size(_ size: MethodChecks.StructSize) -> UInt32 {
+      switch size {
+      case .exactly(let size): return UInt32(size)
+      case .variable: return UCB_VARIABLE_SIZE
+      }
+    }
+    self.init(
+      selector: method.selector, name: method.name,
+      scalarInputCount: scalars(method.checks.scalarInputCount),
+      structInputSize: size(method.checks.structInputSize),
+      scalarOutputCount: scalars(method.checks.scalarOutputCount),
+      structOutputSize: size(method.checks.structOutputSize),
+      adminOnly: adminOnly)
+    if case .variable(let max) = method.checks.structInputSize {
+      structInputMax = UInt32(max)
     }
   }
 }

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import UCBridgeMock
+import UCBridgeTestSupport
 
 /// One buffer of a call, placed: the address the driver is given and the
 /// bytes of it (and of the slack after it) that this process can reach.

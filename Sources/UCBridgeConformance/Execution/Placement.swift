@@ -1,3 +1,5 @@
+import UCBridgeTestSupport
+
 /// Where a case puts one of a call's buffers (or its header): in ordinary
 /// memory, or at an address the driver must refuse with `EFAULT`.
 enum Placement: Hashable, Sendable {
@@ -20,7 +22,7 @@ enum Placement: Hashable, Sendable {
   case straddling(Int)
 
   /// An address in the kernel's half of the address space.
-  static var kernel: Placement { .address(0xffff_ffff_8100_0000) }
+  static var kernel: Placement { .address(kernelAddress) }
   /// An address below `mmap_min_addr` (64 KiB), which no process can map.
   static var lowUnmapped: Placement { .address(0x1000) }
   /// An address no x86-64 pointer can hold (not canonical).

@@ -19,9 +19,13 @@ public struct ConformanceCase: Sendable {
   /// The driver's max_struct_size while the case runs.
   public let maxStructSize: Int
   /// The outcome the ABI documents for the case.
-  public let expected: Outcome
+  package let expected: Outcome
   /// Makes the calls, checks what came back, and says what it saw.
   let body: @Sendable (CaseContext) throws(ConformanceError) -> Observation
+  /// The one call of a case planned before it runs, whose ``expected``
+  /// outcome the ABI's rules must allow (`ABIExpectation`); nil for other
+  /// cases.
+  var call: CallRequest? = nil
 
   /// The group the case belongs to: its name up to the first `/`.
   public var group: String {

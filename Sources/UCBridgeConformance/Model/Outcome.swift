@@ -1,27 +1,11 @@
-import SystemPackage
 import UCBridge
+import UCBridgeTestSupport
 
-/// How one ioctl of a conformance case ended, as the transcript names it.
-public enum Outcome: Hashable, Sendable {
-  /// `UCB_IOC_CALL` returned 0: the driver dispatched the call, and this is
-  /// the IOReturn it left in the header's `result`.
-  case dispatched(IOReturn)
-  /// Another ioctl (an introspection one), or a case made of several
-  /// calls, completed without error.
-  case succeeded
-  /// The ioctl failed with this errno.
-  case failed(Errno)
+/// How one ioctl of a conformance case ended, as the transcript names it
+/// (``IoctlOutcome/name``): the outcome ucprobe's fuzzer counts too.
+package typealias Outcome = IoctlOutcome
 
-  /// The outcome's name in a transcript: an IOReturn's IOKit name such as
-  /// `kIOReturnBadArgument`, an errno's C name such as `EFAULT`, or `ok`.
-  public var name: String {
-    switch self {
-    case .dispatched(let result): return result.name
-    case .succeeded: return "ok"
-    case .failed(let error): return error.name
-    }
-  }
-
+extension Outcome {
   /// The outcome of a call made through `Connection.callMethod`, which
   /// reports the IOReturn and the errno as errors.
   ///
@@ -36,9 +20,7 @@ public enum Outcome: Hashable, Sendable {
     case .badArgument, .serviceNotFound, .serviceUnreadable: return nil
     }
   }
-}
 
-extension Outcome {
   /// `kIOReturnSuccess`: the method ran and succeeded.
   static var success: Outcome { .dispatched(.success) }
   /// `kIOReturnBadArgument`: a count or size failed the method's checks,

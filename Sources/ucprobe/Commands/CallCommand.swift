@@ -100,12 +100,12 @@ extension UCProbe {
       case .success(let written):
         report.result = CallReport.IOReturnReport(.success)
         report.scalarOutput = written.scalars
-        report.structOutputSize = written.structOutput.count
+        report.structOutputSize = written.structBytes.count
         if let outFile {
-          try FileBytes.write(written.structOutput, to: FilePath(outFile))
+          try FileBytes.write(written.structBytes, to: FilePath(outFile))
           report.structOutputFile = outFile
         } else {
-          report.structOutputHex = HexDump.digits(of: written.structOutput)
+          report.structOutputHex = HexDump.digits(of: written.structBytes)
         }
       case .failure(.ioReturn(let result)):
         report.result = CallReport.IOReturnReport(result)
@@ -132,12 +132,12 @@ extension UCProbe {
       print("\(method.label): \(IOReturn.success)")
       print("scalar output: \(written.scalars.count)")
       CallOutputText.scalarLines(written.scalars).forEach { print($0) }
-      let size = written.structOutput.count
+      let size = written.structBytes.count
       if let outFile {
         print("struct output: \(Units.bytes(size)), written to \(outFile)")
       } else {
         print("struct output: \(Units.bytes(size))")
-        HexDump.lines(of: written.structOutput).forEach { print($0) }
+        HexDump.lines(of: written.structBytes).forEach { print($0) }
       }
     }
   }

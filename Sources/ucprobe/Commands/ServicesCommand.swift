@@ -36,13 +36,25 @@ extension UCProbe {
           ucprobe services --mock
         """)
 
-    @Flag(help: "List the reference driver in-process, as the other subcommands' --mock calls it.")
-    var mock = false
-
     @OptionGroup
     var output: OutputOptions
 
+    /// The root command, which holds the device options (``DeviceOptions``)
+    /// wherever they are on the command line: of them, `services` takes
+    /// `--mock` alone.
+    @ParentCommand
+    var root: UCProbe
+
+    func validate() throws {
+      let given = root.device
+      if given.service != nil || given.device != nil || given.mockMaxStructSize != nil {
+        throw ValidationError(
+          "services lists every registered driver: --service, --device and --mock-max-struct-size do not apply")
+      }
+    }
+
     func run() throws {
+      let mock = root.device.mock
       let services: [Service]
       do {
         if mock {

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import UCBridgeMock
+import UCBridgeTestSupport
 
 /// The memory fuzz cases point into: one ``GuardedRegion`` for the header
 /// and one for each of the four buffers, each large enough for any buffer

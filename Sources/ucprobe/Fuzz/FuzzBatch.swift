@@ -1,7 +1,7 @@
 import CUCBridge
 @_spi(RawIoctl) import UCBridge
 import SystemPackage
-import UCBridgeMock
+import UCBridgeTestSupport
 
 /// A fuzz case's `struct ucb_batch`: its own fields and its entries, each a
 /// `UCB_IOC_CALL` case of the single-call generator laid out `callSize`
@@ -134,7 +134,7 @@ extension FuzzGenerator {
 
 /// What the ABI allows a batch to do, from the batch's own rules in the
 /// `struct ucb_batch` kernel-doc and, for each entry, the single call's
-/// rules, ``FuzzExpectation``.
+/// rules, ``ABIExpectation``.
 struct FuzzBatchExpectation {
   /// What may become of one entry, if the batch reaches it.
   enum Entry {
@@ -142,7 +142,7 @@ struct FuzzBatchExpectation {
     case stops(Set<Errno>)
     /// It is dispatched as a single call of it would be: it runs unless
     /// the single call's expectation lets it fail with an errno.
-    case runs(FuzzExpectation)
+    case runs(ABIExpectation)
   }
 
   /// Nonempty when the header is malformed: the ioctl fails with one of
@@ -175,7 +175,7 @@ struct FuzzBatchExpectation {
       memory.headerSizeReadable = arena.batchCalls.contains(address, count: 4)
       memory.headerReadable = arena.batchCalls.contains(
         address, count: max(4, min(Int(entry.size), 4096)))
-      let single = FuzzExpectation.of(entry, memory: memory, methods: methods)
+      let single = ABIExpectation.of(entry.shape(memory: memory), methods: methods)
       let malformed = !single.errnos.isEmpty && !single.mayReturnZero
       // The batch's own rules, after the entry is read: its size must be
       // call_size (a longer one is read whole, into the next entry or the
@@ -198,7 +198,7 @@ struct FuzzBatchExpectation {
   }
 
   /// The errnos the batch's header alone calls for, as
-  /// ``FuzzExpectation`` works them out for a single call's header.
+  /// ``ABIExpectation`` works them out for a single call's header.
   private static func headerErrnos(
     _ fuzzCase: FuzzCase, _ batch: FuzzBatch, layout: FuzzExecutor.BatchLayout, arena: FuzzArena
   ) -> Set<Errno> {
@@ -338,15 +338,15 @@ struct BatchCheck {
   /// `completed`, the header and every entry.
   mutating func outcome(
     of returned: Result<Void, UCBridgeError>, expected: FuzzBatchExpectation
-  ) -> FuzzOutcome {
-    let outcome: FuzzOutcome
+  ) -> IoctlOutcome {
+    let outcome: IoctlOutcome
     var error: Errno?
     switch returned {
     case .success: outcome = .succeeded
     case .failure(.errno(let errno)):
       outcome = .failed(errno)
       error = errno
-      if !FuzzExpectation.documentedErrnos(for: .callBatch).contains(errno) {
+      if !ABIExpectation.documentedErrnos(for: .callBatch).contains(errno) {
         problems.append("\(errno.explanation) is not an errno ucbridge documents for UCB_IOC_CALL_BATCH")
       }
     case .failure(let other):

@@ -1,4 +1,5 @@
 import CUCBridge
+import UCBridgeTestSupport
 
 /// One fuzz case: an ioctl and the argument it carries, described by what
 /// they hold rather than by addresses, so that it prints the same on every
@@ -33,15 +34,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
 
     /// The size of the argument structure this ucprobe knows, which is
     /// also each structure's first published size (`*_SIZE_VER0`).
-    var structSize: Int {
-      switch self {
-      case .call, .unknown: return Int(UCB_CALL_SIZE_VER0)
-      case .driverInfo: return Int(UCB_DRIVER_INFO_SIZE_VER0)
-      case .methodInfo: return Int(UCB_METHOD_INFO_SIZE_VER0)
-      case .open: return Int(UCB_OPEN_SIZE_VER0)
-      case .callBatch: return Int(UCB_BATCH_SIZE_VER0)
-      }
-    }
+    var structSize: Int { shape.firstPublishedSize }
 
     /// The key its outcomes are counted under in JSON.
     var key: String {

@@ -1,7 +1,7 @@
 import CUCBridge
 import SystemPackage
 import UCBridge
-import UCBridgeMock
+import UCBridgeTestSupport
 
 extension FuzzExecutor {
   /// The checks of one case once its ioctl has returned; each problem
@@ -27,12 +27,12 @@ extension FuzzExecutor {
 
     /// How the ioctl ended, checked against what the ABI allows.
     mutating func outcome(
-      of returned: Result<Void, UCBridgeError>, expected: FuzzExpectation
-    ) -> FuzzOutcome {
+      of returned: Result<Void, UCBridgeError>, expected: ABIExpectation
+    ) -> IoctlOutcome {
       let request = fuzzCase.request
       switch returned {
       case .failure(.errno(let error)):
-        if !FuzzExpectation.documentedErrnos(for: request).contains(error) {
+        if !ABIExpectation.documentedErrnos(for: request.shape).contains(error) {
           problems.append("\(error.explanation) is not an errno ucbridge documents for \(request.name)")
         } else if !expected.errnos.contains(error) {
           problems.append("got \(error.name), expected \(Self.describe(expected))")
@@ -59,7 +59,7 @@ extension FuzzExecutor {
 
     /// What a `UCB_IOC_CALL` wrote: only its result and counts in the
     /// header, and output only on success and within the counts.
-    mutating func callOutputs(_ outcome: FuzzOutcome, arena: FuzzArena) {
+    mutating func callOutputs(_ outcome: IoctlOutcome, arena: FuzzArena) {
       let scalarRoom = layout.scalarOutputBytes
       let structRoom = layout.structOutputBytes
       switch outcome {
@@ -189,7 +189,7 @@ extension FuzzExecutor {
     }
 
     /// `expected EINVAL or E2BIG`, `expected kIOReturnUnsupported`.
-    private static func describe(_ expected: FuzzExpectation) -> String {
+    private static func describe(_ expected: ABIExpectation) -> String {
       var outcomes = expected.errnos.map(\.name).sorted()
       if expected.mayReturnZero {
         outcomes.insert(

@@ -1,19 +1,20 @@
 import CUCBridge
 @_spi(RawIoctl) import UCBridge
 import SystemPackage
+import UCBridgeTestSupport
 
 /// What one fuzz case came to: how its ioctl ended, and every way that
 /// broke the ABI.
 struct FuzzResult {
   /// How the ioctl ended.
-  var outcome: FuzzOutcome
+  var outcome: IoctlOutcome
   /// What was wrong; empty when the driver kept the ABI.
   var problems: [String]
 }
 
 /// Lays fuzz cases out in guarded memory, makes their ioctls through the
 /// raw ioctl SPI and checks what came back against the ABI: the outcome
-/// against ``FuzzExpectation``, and every byte of the header and the
+/// against the ABI's rules (`ABIExpectation`), and every byte of the header and the
 /// output room that the driver must not have written against what was
 /// there before.
 struct FuzzExecutor {
@@ -64,8 +65,8 @@ struct FuzzExecutor {
 
     let after = arena.read(like: header, at: layout.header, in: arena.header)
     var check = Check(fuzzCase: fuzzCase, layout: layout, header: header, after: after)
-    let outcome = check.outcome(of: returned, expected: FuzzExpectation.of(
-      fuzzCase, memory: layout.memory(arena: arena), methods: methods))
+    let outcome = check.outcome(of: returned, expected: ABIExpectation.of(
+      fuzzCase.shape(memory: layout.memory(arena: arena)), methods: methods))
     switch (fuzzCase.request, outcome) {
     case (.call, _):
       check.callOutputs(outcome, arena: arena)
@@ -156,14 +157,16 @@ extension FuzzExecutor {
     }
 
     /// Which of these bytes can be read and written.
-    func memory(arena: FuzzArena) -> FuzzMemory {
-      FuzzMemory(
-        headerSizeReadable: arena.header.contains(header, count: 4),
-        headerReadable: arena.header.contains(header, count: max(4, min(headerSizeField, 4096))),
-        inputsReadable: arena.scalarInput.contains(scalarInput, count: scalarInputBytes)
-          && arena.structInput.contains(structInput, count: structInputBytes),
-        outputsWritable: arena.scalarOutput.contains(scalarOutput, count: scalarOutputBytes)
-          && arena.structOutput.contains(structOutput, count: structOutputBytes))
+    func memory(arena: FuzzArena) -> IoctlShape.Memory {
+      var memory = IoctlShape.Memory()
+      memory.headerSizeReadable = arena.header.contains(header, count: 4)
+      memory.headerReadable = arena.header.contains(header, count: max(4, min(headerSizeField, 4096)))
+      memory.headerWritable = memory.headerReadable
+      memory.inputsReadable = arena.scalarInput.contains(scalarInput, count: scalarInputBytes)
+        && arena.structInput.contains(structInput, count: structInputBytes)
+      memory.outputsWritable = arena.scalarOutput.contains(scalarOutput, count: scalarOutputBytes)
+        && arena.structOutput.contains(structOutput, count: structOutputBytes)
+      return memory
     }
   }
 }

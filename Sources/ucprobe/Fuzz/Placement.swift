@@ -1,4 +1,4 @@
-import UCBridgeMock
+import UCBridgeTestSupport
 
 /// Where a fuzz case puts a buffer or header: inside a ``GuardedRegion``,
 /// against or across its guard page, or at an address that is no memory of
@@ -21,8 +21,8 @@ enum Placement: Hashable, Sendable, CustomStringConvertible {
   /// A kernel address, which user pointers may never name.
   case kernel
 
-  /// The kernel text address of x86-64 without KASLR.
-  static let kernelAddress: UInt = 0xffff_ffff_8100_0000
+  /// An address in the kernel's half of the address space.
+  static let kernelAddress = UInt(UCBridgeTestSupport.kernelAddress)
 
   var description: String {
     switch self {

@@ -33,7 +33,7 @@ enum CallHints {
       do {
         try info.checks.validate(
           scalarInputCount: call.scalarInput.count, structInputSize: call.structInput.count,
-          scalarOutputCount: call.scalarOutputRoom, structOutputSize: call.structOutputRoom,
+          scalarOutputRoom: call.scalarOutputRoom, structOutputRoom: call.structOutputRoom,
           method: info.name)
         return "the call passes the table's checks, so \(info.name) itself refused its input"
       } catch {

@@ -38,7 +38,7 @@ struct MethodCall {
     return counts.map { counts in
       MethodOutput(
         scalars: Array(scalars.prefix(counts.scalarCount)),
-        structOutput: Array(bytes.prefix(counts.structSize)))
+        structBytes: Array(bytes.prefix(counts.structSize)))
     }
   }
 }

@@ -2,6 +2,7 @@ import CUCBridge
 import Testing
 @_spi(RawIoctl) import UCBridge
 import UCBridgeMock
+import UCBridgeTestSupport
 
 extension DeviceTests {
   /// `connection.batch { … }`: UCB_IOC_CALL_BATCH through the typed and
@@ -51,12 +52,12 @@ extension DeviceTests {
       var short: BatchCall<MethodOutput>!
       let results = try connection.batch { batch in
         typed = batch.call(.echo, small)
-        raw = batch.callMethod(Sel.echo, structInput: large, structOutputSize: large.count + 16)
+        raw = batch.callMethod(Sel.echo, structInput: large, structOutputRoom: large.count + 16)
         // Less room than input: the method refuses.
-        short = batch.callMethod(Sel.echo, structInput: small, structOutputSize: 10)
+        short = batch.callMethod(Sel.echo, structInput: small, structOutputRoom: 10)
       }
       #expect(try results[typed]?.get() == small)
-      #expect(try results[raw]?.get().structOutput == large)
+      #expect(try results[raw]?.get().structBytes == large)
       #expect(results[short]?.isFailure == true)
       #expect(results.completed == 3)
       #expect(try connection.driverInfo().liveBuffers == 0)
@@ -92,7 +93,7 @@ extension DeviceTests {
         var after: BatchCall<UInt64>!
         let results = try connection.batch(stopOnError: stop) { batch in
           batch.call(.noop)
-          batch.callMethod(Sel.add, scalarInput: [1], scalarOutputCount: 1)  // one scalar short
+          batch.callMethod(Sel.add, scalarInput: [1], scalarOutputRoom: 1)  // one scalar short
           after = batch.call(.add, 2, 3)
         }
         return (results, after)
@@ -136,7 +137,7 @@ extension DeviceTests {
       let room = Int(UCB_BATCH_BYTES_MAX) / 64
       do {
         _ = try connection.batch { batch in
-          for _ in 0..<65 { batch.callMethod(Sel.echo, structOutputSize: room) }
+          for _ in 0..<65 { batch.callMethod(Sel.echo, structOutputRoom: room) }
         }
         Issue.record("the batch did not fail")
       } catch {
@@ -153,7 +154,10 @@ extension DeviceTests {
         }
         Issue.record("the batch did not fail")
       } catch {
-        #expect(error.error == .errno(.invalidArgument))
+        guard case .badArgument = error.error else {
+          Issue.record("expected badArgument, got \(error.error)")
+          return
+        }
         #expect(error.completed == 0)
         #expect(error.results.count == Int(UCB_BATCH_MAX_CALLS) + 1)
       }
@@ -167,11 +171,14 @@ extension DeviceTests {
       do {
         _ = try connection.batch { batch in
           batch.call(.noop)
-          batch.callMethod(Sel.add, scalarInput: [1, 2], scalarOutputCount: Int(UCB_MAX_SCALARS) + 1)
+          batch.callMethod(Sel.add, scalarInput: [1, 2], scalarOutputRoom: Int(UCB_MAX_SCALARS) + 1)
         }
         Issue.record("the batch did not fail")
       } catch {
-        #expect(error.error == .errno(.invalidArgument))
+        guard case .badArgument = error.error else {
+          Issue.record("expected badArgument, got \(error.error)")
+          return
+        }
         #expect(error.completed == 0)
       }
     }

@@ -64,13 +64,13 @@ extension DeviceTests {
       try connection.callMethod(
         selector, scalarInput: [UInt64](repeating: 0, count: shape.scalarIn),
         structInput: [UInt8](repeating: UInt8(ascii: "a"), count: shape.structIn),
-        scalarOutputCount: shape.scalarOut, structOutputSize: shape.structOut)
+        scalarOutputRoom: shape.scalarOut, structOutputRoom: shape.structOut)
     }
 
     func validate(_ checks: MethodChecks, _ shape: Shape, _ name: String) throws(UCBridgeError) {
       try checks.validate(
         scalarInputCount: shape.scalarIn, structInputSize: shape.structIn,
-        scalarOutputCount: shape.scalarOut, structOutputSize: shape.structOut,
+        scalarOutputRoom: shape.scalarOut, structOutputRoom: shape.structOut,
         method: name)
     }
 
@@ -113,7 +113,7 @@ extension DeviceTests {
         selector: Sel.fixedTransform, name: "fixedTransform",
         checks: Method.fixedTransform.checks
       ) { _, invoke throws(UCBridgeError) in
-        try invoke(structInput: [UInt8](repeating: 0, count: 24), structOutputSize: 23)
+        try invoke(structInput: [UInt8](repeating: 0, count: 24), structOutputRoom: 23)
       }
       #expect(throws: UCBridgeError.badArgument(
         "fixedTransform: struct output room of 23 bytes, the method takes exactly 24")) {
@@ -166,8 +166,8 @@ extension DeviceTests {
     @Test func variableOutputRoomOverTheMaximumIsClampedNotRefused() throws {
       let max = try device.maxStructSize
       let output = try connection.callMethod(
-        Sel.generate, scalarInput: [10], structOutputSize: max + 4096)
-      #expect(output.structOutput.count == 10)
+        Sel.generate, scalarInput: [10], structOutputRoom: max + 4096)
+      #expect(output.structBytes.count == 10)
     }
   }
 }

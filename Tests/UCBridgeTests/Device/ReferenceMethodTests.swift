@@ -30,7 +30,7 @@ extension DeviceTests {
       #expect(try connection.call(.add, 40, 2) == 42)
       #expect(try connection.call(.add, UInt64.max, 3) == 2, "wraps")
       let output = try connection.callMethod(
-        Sel.add, scalarInput: [40, 2], scalarOutputCount: 1)
+        Sel.add, scalarInput: [40, 2], scalarOutputRoom: 1)
       #expect(output.scalars == [42])
 
       let input: [UInt64] = [7, 8]
@@ -52,8 +52,8 @@ extension DeviceTests {
       #expect(try connection.call(.echo, Data(bytes)) == bytes)
       #expect(try connection.call(.echo, [UInt8]()) == [])
       let output = try connection.callMethod(
-        Sel.echo, structInput: bytes, structOutputSize: 6000)
-      #expect(output.structOutput == bytes && output.scalars.isEmpty)
+        Sel.echo, structInput: bytes, structOutputRoom: 6000)
+      #expect(output.structBytes == bytes && output.scalars.isEmpty)
     }
 
     @Test func echoRoomShortIsOverrunAndWritesNothing() throws {
@@ -61,9 +61,9 @@ extension DeviceTests {
       var room = [UInt8](repeating: 0x5a, count: 5000)
       #expect(throws: UCBridgeError.ioReturn(.overrun)) {
         try room.withUnsafeMutableBytes { room in
-          try connection.callMethod(
+          try connection.callMethodWritingStruct(
             Sel.echo, structInput: bytes,
-            structOutput: UnsafeMutableRawBufferPointer(rebasing: room[..<4999]))
+            into: UnsafeMutableRawBufferPointer(rebasing: room[..<4999]))
         }
       }
       #expect(room.allSatisfy { $0 == 0x5a })
@@ -73,7 +73,7 @@ extension DeviceTests {
       let check = try connection.call(.checksum, Array("123456789".utf8))
       #expect(check == Checksum(crc32c: 0xe306_9283, length: 9))
       let output = try connection.callMethod(
-        Sel.checksum, structInput: Array("123456789".utf8), scalarOutputCount: 2)
+        Sel.checksum, structInput: Array("123456789".utf8), scalarOutputRoom: 2)
       #expect(output.scalars == [0xe306_9283, 9])
     }
 
@@ -94,11 +94,11 @@ extension DeviceTests {
       #expect(info.size == 16)
 
       let output = try connection.callMethod(
-        Sel.pathInfo, structInput: Array(file.path.string.utf8), scalarOutputCount: 4)
+        Sel.pathInfo, structInput: Array(file.path.string.utf8), scalarOutputRoom: 4)
       #expect(output.scalars == [1, UInt64(expected.inode.rawValue), UInt64(expected.mode.rawValue), 16])
       let withNUL = try connection.callMethod(
         Sel.pathInfo, structInput: Array(file.path.string.utf8) + [0],
-        scalarOutputCount: 4)
+        scalarOutputRoom: 4)
       #expect(withNUL.scalars[0] == 1, "a terminating NUL is accepted")
     }
 
@@ -122,7 +122,7 @@ extension DeviceTests {
     func pathInfoRefusesMalformedPaths(path: String, what: String) throws {
       #expect(throws: UCBridgeError.ioReturn(.badArgument), "\(what)") {
         try connection.callMethod(
-          Sel.pathInfo, structInput: Array(path.utf8), scalarOutputCount: 4)
+          Sel.pathInfo, structInput: Array(path.utf8), scalarOutputRoom: 4)
       }
     }
 
@@ -130,14 +130,14 @@ extension DeviceTests {
       let pathMax = Int(UCB_PATH_INFO_MAX)
       let slashes = [UInt8](repeating: UInt8(ascii: "/"), count: pathMax - 1)
       let atLimit = try connection.callMethod(
-        Sel.pathInfo, structInput: slashes, scalarOutputCount: 4)
+        Sel.pathInfo, structInput: slashes, scalarOutputRoom: 4)
       #expect(atLimit.scalars[0] == 1, "PATH_MAX - 1 slashes name /")
       let atMax = try connection.callMethod(
-        Sel.pathInfo, structInput: slashes + [0], scalarOutputCount: 4)
+        Sel.pathInfo, structInput: slashes + [0], scalarOutputRoom: 4)
       #expect(atMax.scalars[0] == 1, "PATH_MAX - 1 bytes and a NUL")
       #expect(throws: UCBridgeError.ioReturn(.badArgument)) {
         try connection.callMethod(
-          Sel.pathInfo, structInput: slashes + [UInt8(ascii: "/")], scalarOutputCount: 4)
+          Sel.pathInfo, structInput: slashes + [UInt8(ascii: "/")], scalarOutputRoom: 4)
       }
       // Over the method's own maximum: the typed layer refuses in Swift,
       // the raw call in the driver.
@@ -150,7 +150,7 @@ extension DeviceTests {
       #expect(throws: UCBridgeError.ioReturn(.badArgument)) {
         try connection.callMethod(
           Sel.pathInfo, structInput: slashes + [UInt8](repeating: 0x2f, count: 2),
-          scalarOutputCount: 4)
+          scalarOutputRoom: 4)
       }
     }
 
@@ -161,9 +161,9 @@ extension DeviceTests {
 
       let raw = try withUnsafeBytes(of: input) { bytes in
         try connection.callMethod(
-          Sel.fixedTransform, structInput: bytes, structOutputSize: 24)
+          Sel.fixedTransform, structInput: bytes, structOutputRoom: 24)
       }
-      #expect(raw.structOutput(as: ucb_transform.self).c == 4 && raw.structOutput.count == 24)
+      #expect(raw.structBytes(as: ucb_transform.self).c == 4 && raw.structBytes.count == 24)
     }
 
     @Test func consistency() throws {
@@ -176,7 +176,7 @@ extension DeviceTests {
       }
       #expect(throws: UCBridgeError.ioReturn(.badArgument), "two scalars") {
         try connection.callMethod(
-          Sel.consistency, scalarInput: [0, 0], structInput: bytes, scalarOutputCount: 1)
+          Sel.consistency, scalarInput: [0, 0], structInput: bytes, scalarOutputRoom: 1)
       }
     }
 
@@ -195,7 +195,7 @@ extension DeviceTests {
       if count > 0 {
         #expect(throws: UCBridgeError.ioReturn(.overrun)) {
           try connection.callMethod(
-            Sel.generate, scalarInput: [UInt64(count)], structOutputSize: count - 1)
+            Sel.generate, scalarInput: [UInt64(count)], structOutputRoom: count - 1)
         }
       }
     }
@@ -204,7 +204,7 @@ extension DeviceTests {
       let count = Int(UCB_STRUCT_SIZE_LIMIT) + 1
       #expect(throws: UCBridgeError.ioReturn(.badArgument)) {
         try connection.callMethod(
-          Sel.generate, scalarInput: [UInt64(count)], structOutputSize: 16)
+          Sel.generate, scalarInput: [UInt64(count)], structOutputRoom: 16)
       }
       #expect(throws: UCBridgeError.badArgument("generate: a byte count of -1")) {
         try connection.call(.generate, -1)
@@ -236,8 +236,11 @@ extension DeviceTests {
       #expect(throws: UCBridgeError.errno(.invalidArgument)) {
         try connection.callMethod(Sel.noop, scalarInput: [UInt64](repeating: 0, count: 17))
       }
-      #expect(throws: UCBridgeError.errno(.invalidArgument)) {
-        try connection.callMethod(Sel.noop, scalarOutputCount: 17)
+      // The array-returning call makes the room for output scalars itself,
+      // so it refuses more than the ABI allows before any ioctl.
+      #expect(throws: UCBridgeError.badArgument(
+        "room for 17 output scalars: the ABI allows 0 to 16")) {
+        try connection.callMethod(Sel.noop, scalarOutputRoom: 17)
       }
     }
   }

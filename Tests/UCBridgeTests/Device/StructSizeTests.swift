@@ -3,6 +3,7 @@ import Glibc
 import Testing
 import UCBridge
 import UCBridgeMock
+import UCBridgeTestSupport
 
 extension DeviceTests {
   /// Struct sizes around pages, IOKit's old crossover and the maxima.
@@ -124,9 +125,9 @@ extension DeviceTests {
 
     @Test func badStructOutputIsEFAULT() throws {
       #expect(throws: UCBridgeError.errno(.badAddress)) {
-        try connection.callMethod(
+        try connection.callMethodWritingStruct(
           Sel.echo, structInput: [UInt8](repeating: 1, count: 200),
-          structOutput: UnsafeMutableRawBufferPointer(start: Self.badAddress, count: 200))
+          into: UnsafeMutableRawBufferPointer(start: Self.badAddress, count: 200))
       }
       #expect(try connection.driverInfo().liveBuffers == 0, "no buffer leaks on EFAULT")
     }
@@ -142,9 +143,9 @@ extension DeviceTests {
       let output = try GuardedRegion(capacity: 4096)
       try output.makeReadOnly()
       #expect(throws: UCBridgeError.errno(.badAddress)) {
-        try connection.callMethod(
+        try connection.callMethodWritingStruct(
           Sel.echo, structInput: [UInt8](repeating: 1, count: 10),
-          structOutput: UnsafeMutableRawBufferPointer(start: output.start, count: 10))
+          into: UnsafeMutableRawBufferPointer(start: output.start, count: 10))
       }
       #expect(try connection.driverInfo().liveBuffers == 0)
     }

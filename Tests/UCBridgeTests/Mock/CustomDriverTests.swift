@@ -20,7 +20,7 @@ extension Method where Input == (Config, UInt64), Output == Config {
       checks: MethodChecks(scalarInputCount: .exactly(1), structInputSize: .exactly(size),
                            structOutputSize: .exactly(size))
     ) { input, invoke throws(UCBridgeError) in
-      try invoke(scalarInput: [input.1], structValue: input.0).structOutput(as: Config.self)
+      try invoke(scalarInput: [input.1], structValue: input.0).structBytes(as: Config.self)
     }
   }
 }
@@ -94,18 +94,18 @@ extension Method where Input == (Config, UInt64), Output == Config {
 
   @Test func swiftHandlersRunBehindTheCoreChecks() throws {
     let connection = try makeDevice().connect()
-    #expect(try connection.callMethod(0, scalarInput: [6, 7], scalarOutputCount: 1).scalars == [42])
+    #expect(try connection.callMethod(0, scalarInput: [6, 7], scalarOutputRoom: 1).scalars == [42])
     #expect(runs.value == 1)
     #expect(throws: UCBridgeError.ioReturn(.badArgument)) {
-      try connection.callMethod(0, scalarInput: [6], scalarOutputCount: 1)
+      try connection.callMethod(0, scalarInput: [6], scalarOutputRoom: 1)
     }
     #expect(throws: UCBridgeError.ioReturn(.badArgument)) {
-      try connection.callMethod(2, structInput: [UInt8](repeating: 1, count: 101), structOutputSize: 101)
+      try connection.callMethod(2, structInput: [UInt8](repeating: 1, count: 101), structOutputRoom: 101)
     }
     #expect(runs.value == 1, "refused calls never reach the handler")
-    #expect(try connection.callMethod(2, structInput: [1, 2, 3] as [UInt8], structOutputSize: 10).structOutput == [3, 2, 1])
+    #expect(try connection.callMethod(2, structInput: [1, 2, 3] as [UInt8], structOutputRoom: 10).structBytes == [3, 2, 1])
     #expect(throws: UCBridgeError.ioReturn(.overrun)) {
-      try connection.callMethod(2, structInput: [1, 2, 3] as [UInt8], structOutputSize: 2)
+      try connection.callMethod(2, structInput: [1, 2, 3] as [UInt8], structOutputRoom: 2)
     }
   }
 
@@ -118,9 +118,9 @@ extension Method where Input == (Config, UInt64), Output == Config {
   @Test func adminOnlyMethod() throws {
     let device = try makeDevice()
     #expect(throws: UCBridgeError.ioReturn(.notPrivileged)) {
-      try device.connect(privileged: false).callMethod(3, scalarOutputCount: 1)
+      try device.connect(privileged: false).callMethod(3, scalarOutputRoom: 1)
     }
-    #expect(try device.connect(privileged: true).callMethod(3, scalarOutputCount: 1).scalars == [7])
+    #expect(try device.connect(privileged: true).callMethod(3, scalarOutputRoom: 1).scalars == [7])
   }
 
   @Test func claimingMoreThanTheRoomIsInternalError() throws {
@@ -138,7 +138,7 @@ extension Method where Input == (Config, UInt64), Output == Config {
     #expect(scalars == [0, 0, 0], "nothing written back")
     var bytes = [UInt8](repeating: 0, count: 32)
     #expect(throws: UCBridgeError.ioReturn(.internalError)) {
-      try bytes.withUnsafeMutableBytes { try connection.callMethod(5, structOutput: $0) }
+      try bytes.withUnsafeMutableBytes { try connection.callMethodWritingStruct(5, into: $0) }
     }
     #expect(bytes.allSatisfy { $0 == 0 })
   }
@@ -146,7 +146,7 @@ extension Method where Input == (Config, UInt64), Output == Config {
   @Test func failedHandlerOutputIsNotDelivered() throws {
     let connection = try makeDevice().connect()
     #expect(throws: UCBridgeError.ioReturn(.deviceError)) {
-      try connection.callMethod(6, scalarOutputCount: 1)
+      try connection.callMethod(6, scalarOutputRoom: 1)
     }
     let info = try connection.methodInfo(selector: 6)
     #expect(info.calls == 1 && info.errors == 1)
@@ -203,7 +203,7 @@ extension Method where Input == (Config, UInt64), Output == Config {
     weak let weakDevice = device
     device = nil
     #expect(weakDevice != nil, "a connection keeps its device alive")
-    #expect(try connection.callMethod(0, scalarInput: [2, 3], scalarOutputCount: 1).scalars == [6])
+    #expect(try connection.callMethod(0, scalarInput: [2, 3], scalarOutputRoom: 1).scalars == [6])
     try connection.close()
   }
 }

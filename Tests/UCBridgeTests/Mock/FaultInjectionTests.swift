@@ -7,6 +7,7 @@ import Testing
 @_spi(RawIoctl) import UCBridge
 import UCBridgeIOKit
 import UCBridgeMock
+import UCBridgeTestSupport
 
 @Suite(.mockOnly) struct FaultInjection {
   let device: MockDevice
@@ -39,7 +40,7 @@ import UCBridgeMock
     try connection.call(.noop)
   }
 
-  @Test(arguments: [UInt(0x10), 0xffff_ffff_8100_0000])
+  @Test(arguments: [UInt(0x10), UInt(kernelAddress)])
   func unreadableHeaderIsEFAULTWithFaultsAndLogOn(address: UInt) throws {
     device.injectFault(.ioReturn(.busy), count: 1)
     device.recordsCalls = true
@@ -53,16 +54,15 @@ import UCBridgeMock
   }
 
   @Test func readOnlyHeaderTakesNoInjectedResult() throws {
-    let page = try #require(mmapPage())
-    defer { munmap(page, 4096) }
+    let region = try GuardedRegion(capacity: 4096)
     var call = ucb_call()
     call.size = UInt32(MemoryLayout<ucb_call>.size)
     call.selector = Sel.noop
-    page.storeBytes(of: call, as: ucb_call.self)
-    mprotect(page, 4096, PROT_READ)
+    region.start.storeBytes(of: call, as: ucb_call.self)
+    try region.makeReadOnly()
     device.injectFault(.ioReturn(.busy), count: 1)
     #expect(throws: UCBridgeError.errno(.badAddress)) {
-      try connection.rawIoctl(ucb_ioc_call, page)
+      try connection.rawIoctl(ucb_ioc_call, region.start)
     }
   }
 
@@ -77,7 +77,7 @@ import UCBridgeMock
     var output = [UInt8](repeating: 0x33, count: 8)
     #expect(throws: UCBridgeError.ioReturn(.error)) {
       try output.withUnsafeMutableBytes { output in
-        try connection.callMethod(Sel.echo, structInput: [UInt8](repeating: 1, count: 8), structOutput: output)
+        try connection.callMethodWritingStruct(Sel.echo, structInput: [UInt8](repeating: 1, count: 8), into: output)
       }
     }
     #expect(output == [UInt8](repeating: 0x33, count: 8))
@@ -126,7 +126,7 @@ import UCBridgeMock
     device.recordsCalls = true
     _ = try connection.call(.add, 1, 2)
     _ = try connection.call(.echo, [UInt8](repeating: 9, count: 100))
-    _ = try? connection.callMethod(Sel.echo, structInput: [UInt8](repeating: 9, count: 100), structOutputSize: 10)
+    _ = try? connection.callMethod(Sel.echo, structInput: [UInt8](repeating: 9, count: 100), structOutputRoom: 10)
     device.injectFault(.errno(.badAddress))
     _ = try? connection.call(.noop)
     _ = try connection.driverInfo()
@@ -135,10 +135,10 @@ import UCBridgeMock
     #expect(log.count == 4, "introspection is not a method call")
     #expect(log[0] == CallRecord(
       selector: Sel.add, scalarInputCount: 2, structInputSize: 0, scalarOutputRoom: 1,
-      structOutputRoom: 0, scalarOutputCount: 1, structOutputSize: 0,
+      structOutputRoom: 0, scalarOutputWritten: 1, structOutputWritten: 0,
       result: .success(.success), injected: false))
-    #expect(log[1].structInputSize == 100 && log[1].structOutputRoom == 100 && log[1].structOutputSize == 100)
-    #expect(log[2].result == .success(.overrun) && log[2].structOutputSize == 0)
+    #expect(log[1].structInputSize == 100 && log[1].structOutputRoom == 100 && log[1].structOutputWritten == 100)
+    #expect(log[2].result == .success(.overrun) && log[2].structOutputWritten == 0)
     #expect(log[3].result == .failure(.badAddress) && log[3].injected)
     device.clearCallLog()
     #expect(device.callLog.isEmpty)
@@ -146,9 +146,4 @@ import UCBridgeMock
     try connection.call(.noop)
     #expect(device.callLog.isEmpty)
   }
-}
-
-private func mmapPage() -> UnsafeMutableRawPointer? {
-  let page = mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-  return page == MAP_FAILED ? nil : page
 }

@@ -107,10 +107,10 @@ import UCBridgeMock
       try rawPut(store, KVStore.putInput(key: longestKey, value: largestValue) + [0])
     }
     #expect(throws: UCBridgeError.ioReturn(.badArgument), "a 65-byte key to get") {
-      try store.callMethod(Method.get.selector, structInput: longestKey + [0x6b], structOutputSize: 4096)
+      try store.callMethod(Method.get.selector, structInput: longestKey + [0x6b], structOutputRoom: 4096)
     }
     #expect(throws: UCBridgeError.ioReturn(.badArgument), "an empty key to get") {
-      try store.callMethod(Method.get.selector, structInput: [UInt8](), structOutputSize: 4096)
+      try store.callMethod(Method.get.selector, structInput: [UInt8](), structOutputRoom: 4096)
     }
     #expect(throws: UCBridgeError.ioReturn(.badArgument), "an empty key to delete") {
       try store.callMethod(Method.delete.selector, structInput: [UInt8]())
@@ -148,13 +148,13 @@ import UCBridgeMock
     let store = device.connect()
     try store.call(.put, b("k"), b("12345"))
     #expect(throws: UCBridgeError.ioReturn(.overrun)) {
-      try store.callMethod(Method.get.selector, structInput: b("k"), structOutputSize: 4)
+      try store.callMethod(Method.get.selector, structInput: b("k"), structOutputRoom: 4)
     }
-    #expect(try store.callMethod(Method.get.selector, structInput: b("k"), structOutputSize: 5)
-      .structOutput == b("12345"))
+    #expect(try store.callMethod(Method.get.selector, structInput: b("k"), structOutputRoom: 5)
+      .structBytes == b("12345"))
     #expect(throws: UCBridgeError.ioReturn(.overrun), "list needs room for any key") {
-      try store.callMethod(Method.list.selector, scalarInput: [0], scalarOutputCount: 1,
-                           structOutputSize: KVStore.keyMax - 1)
+      try store.callMethod(Method.list.selector, scalarInput: [0], scalarOutputRoom: 1,
+                           structOutputRoom: KVStore.keyMax - 1)
     }
   }
 
@@ -193,8 +193,8 @@ import UCBridgeMock
     #expect(seen.count == Set(seen).count, "no key twice")
     // The end: the next cursor is the end marker, then stays there.
     let end = try store.callMethod(Method.list.selector, scalarInput: [cursor],
-                                   scalarOutputCount: 1, structOutputSize: KVStore.keyMax)
-    #expect(end.scalars == [KVStore.listEnd] && end.structOutput.isEmpty)
+                                   scalarOutputRoom: 1, structOutputRoom: KVStore.keyMax)
+    #expect(end.scalars == [KVStore.listEnd] && end.structBytes.isEmpty)
     #expect(try store.call(.list, KVStore.listEnd) == nil)
     #expect(try store.call(.list, 1 << 40) == nil)
   }

@@ -88,7 +88,7 @@ import UCBridgeMock
     kvstore.recordsCalls = true
     try MockRegistry.withRegistered(devices) { () throws in
       _ = try Service.named("kvstore").open().callMethod(
-        Method.count.selector, scalarOutputCount: 3)
+        Method.count.selector, scalarOutputRoom: 3)
     }
     #expect(kvstore.callLog.map(\.selector) == [Method.count.selector])
   }

@@ -59,7 +59,7 @@ import UCBridge
   func validate(_ scalarIn: Int, _ structIn: Int, _ scalarOut: Int, _ structOut: Int) throws(UCBridgeError) {
     try checks.validate(
       scalarInputCount: scalarIn, structInputSize: structIn,
-      scalarOutputCount: scalarOut, structOutputSize: structOut, method: "m")
+      scalarOutputRoom: scalarOut, structOutputRoom: structOut, method: "m")
   }
 
   @Test func accepts() throws {
@@ -85,16 +85,16 @@ import UCBridge
   @Test func variableOutputRoomIsNeverRefused() throws {
     let output = MethodChecks(structOutputSize: .variable(max: 10))
     try output.validate(
-      scalarInputCount: 0, structInputSize: 0, scalarOutputCount: 0,
-      structOutputSize: 1 << 30, method: "m")
+      scalarInputCount: 0, structInputSize: 0, scalarOutputRoom: 0,
+      structOutputRoom: 1 << 30, method: "m")
   }
 }
 
 @Suite struct MethodOutputDecoding {
   @Test func missingScalarsAndBytesReadAsZero() {
-    let output = MethodOutput(scalars: [5], structOutput: [1, 0, 0, 0])
+    let output = MethodOutput(scalars: [5], structBytes: [1, 0, 0, 0])
     #expect(output.scalar(at: 0) == 5 && output.scalar(at: 3) == 0)
-    let transform = output.structOutput(as: ucb_transform.self)
+    let transform = output.structBytes(as: ucb_transform.self)
     #expect(transform.a == 1 && transform.b == 0 && transform.c == 0)
   }
 }

@@ -73,20 +73,6 @@ extension UCBridgeError {
   }
 }
 
-/// The reference methods' selectors, as the typed declarations give them.
-enum ReferenceSelector {
-  static let noop = Method.noop.selector
-  static let add = Method.add.selector
-  static let echo = Method.echo.selector
-  static let checksum = Method.checksum.selector
-  static let pathInfo = Method.pathInfo.selector
-  static let fixedTransform = Method.fixedTransform.selector
-  static let consistency = Method.consistency.selector
-  static let resetStats = Method.resetStats.selector
-  static let generate = Method.generate.selector
-  static let sink = Method.sink.selector
-}
-
 /// A counter threads can share.
 final class SharedCounter: Sendable {
   private let count = Atomic<Int>(0)
@@ -101,4 +87,24 @@ final class SharedList<Element: Sendable>: Sendable {
 
   func append(_ element: Element) { elements.withLock { $0.append(element) } }
   var all: [Element] { elements.withLock { $0 } }
+}
+
+extension Connection {
+  /// The raw call with no scalars, a struct input array and the struct
+  /// output written into `structOutput`, for tests that place the output
+  /// buffer themselves.
+  func callMethodWritingStruct(
+    _ selector: UInt32, structInput: [UInt8] = [],
+    into structOutput: UnsafeMutableRawBufferPointer
+  ) throws(UCBridgeError) -> OutputCounts {
+    try structInput.withUnsafeBytes { structInput in
+      Result { () throws(UCBridgeError) in
+        try callMethod(
+          selector, scalarInput: UnsafeBufferPointer(start: nil, count: 0),
+          structInput: structInput,
+          scalarOutput: UnsafeMutableBufferPointer(start: nil, count: 0),
+          structOutput: structOutput)
+      }
+    }.get()
+  }
 }

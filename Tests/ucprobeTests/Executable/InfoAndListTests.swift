@@ -48,6 +48,16 @@ import Testing
     #expect(resetStats.contains(" admin "))
   }
 
+  @Test func deviceOptionsBeforeTheSubcommandWorkAsAfter() throws {
+    let first = try ucprobe("--mock", "list")
+    let after = try ucprobe("list", "--mock")
+    #expect(first.status == 0)
+    #expect(first.stdout == after.stdout)
+    let missing = try ucprobe("--device", "/nonexistent/ucbridge", "info")
+    #expect(missing.status == 1)
+    #expect(missing.stderr.hasPrefix("ucprobe: cannot open /nonexistent/ucbridge: ENOENT"))
+  }
+
   @Test func listJSONDescribesEveryMethod() throws {
     let run = try ucprobe("list", "--mock", "--json")
     #expect(run.status == 0)

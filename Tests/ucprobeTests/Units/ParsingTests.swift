@@ -35,6 +35,18 @@ import Testing
     #expect(!call.output.json)
   }
 
+  @Test func deviceOptionsMayComeBeforeTheSubcommand() throws {
+    #expect(try parse(["--mock", "list"], as: UCProbe.List.self).device.mock)
+    #expect(try parse(["--device", "/dev/x", "info"], as: UCProbe.Info.self).device.device == "/dev/x")
+    let call = try parse(["--service", "kvstore", "call", "count"], as: UCProbe.Call.self)
+    #expect(call.device.service == "kvstore")
+    let sized = try parse(["--mock", "--mock-max-struct-size", "64K", "fuzz"], as: UCProbe.Fuzz.self)
+    #expect(sized.device.mock && sized.device.mockMaxStructSize?.value == 65536)
+    #expect(refusal(["--mock", "list", "--device", "/dev/x"])?.contains("use one") == true)
+    #expect(try parse(["--mock", "services"], as: UCProbe.Services.self).root.device.mock)
+    #expect(refusal(["--device", "/dev/x", "services"])?.contains("do not apply") == true)
+  }
+
   @Test func selectorsAreNumbers() throws {
     #expect(try parse(["call", "0x7"], as: UCProbe.Call.self).methodCall.method == .selector(7))
     #expect(try parse(["call", "12"], as: UCProbe.Call.self).methodCall.method == .selector(12))
@@ -88,7 +100,7 @@ import Testing
     #expect(refusal(["services", "--service", "kvstore"]) != nil)
     #expect(refusal(["services", "--device", "/dev/x"]) != nil)
     let services = try parse(["services", "--mock", "--json"], as: UCProbe.Services.self)
-    #expect(services.mock && services.output.json)
+    #expect(services.root.device.mock && services.output.json)
   }
 
   @Test func benchTakesSizesAndOneStopCondition() throws {

@@ -86,7 +86,7 @@ import UCBridgeMock
     #expect(target.name == "/dev/ucbridge/calc")
     #expect(target.reopeningOptions == ["--service", "calc"])
     #expect(try target.driverInfo().name == "calc")
-    #expect(try target.connection.callMethod(0, scalarInput: [6, 7], scalarOutputCount: 1)
+    #expect(try target.connection.callMethod(0, scalarInput: [6, 7], scalarOutputRoom: 1)
       .scalars == [42])
   }
 

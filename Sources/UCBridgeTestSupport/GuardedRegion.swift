@@ -17,21 +17,21 @@ import UCBridge
 /// let runsOff = UnsafeRawBufferPointer(start: region.guardPage - 100, count: 200)
 /// // try connection.call(.echo, runsOff) throws .errno(.badAddress)
 /// ```
-public final class GuardedRegion: @unchecked Sendable {
+package final class GuardedRegion: @unchecked Sendable {
   /// The size of a page.
-  public static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+  package static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
   /// The first read-write byte.
-  public let start: UnsafeMutableRawPointer
+  package let start: UnsafeMutableRawPointer
   /// Read-write bytes, a whole number of pages (at least one).
-  public let capacity: Int
+  package let capacity: Int
 
   /// Maps a region.
   ///
   /// - Parameter capacity: Read-write bytes wanted; rounded up to pages.
   /// - Throws: ``UCBridge/UCBridgeError/errno(_:)`` when mmap(2) or
   ///   mprotect(2) fails.
-  public init(capacity: Int) throws(UCBridgeError) {
+  package init(capacity: Int) throws(UCBridgeError) {
     let page = Self.pageSize
     self.capacity = (max(capacity, 1) + page - 1) / page * page
     guard
@@ -54,12 +54,12 @@ public final class GuardedRegion: @unchecked Sendable {
   }
 
   /// The first byte of the guard page.
-  public var guardPage: UnsafeMutableRawPointer { start + capacity }
+  package var guardPage: UnsafeMutableRawPointer { start + capacity }
 
   /// Makes the read-write pages read-only, for writes that must fault.
   ///
   /// - Throws: ``UCBridge/UCBridgeError/errno(_:)`` when mprotect(2) fails.
-  public func makeReadOnly() throws(UCBridgeError) {
+  package func makeReadOnly() throws(UCBridgeError) {
     guard mprotect(start, capacity, PROT_READ) == 0 else {
       throw .errno(Errno(rawValue: errno))
     }
@@ -72,7 +72,7 @@ public final class GuardedRegion: @unchecked Sendable {
   ///   - address: The first byte.
   ///   - count: How many bytes.
   /// - Returns: The accessible offsets.
-  public func accessibleOffsets(_ address: UInt, count: Int) -> Range<Int> {
+  package func accessibleOffsets(_ address: UInt, count: Int) -> Range<Int> {
     let base = UInt(bitPattern: start)
     let limit = base + UInt(capacity)
     let (end, overflow) = address.addingReportingOverflow(UInt(count))
@@ -84,7 +84,7 @@ public final class GuardedRegion: @unchecked Sendable {
 
   /// Whether all `count` bytes at `address` are read-write bytes of the
   /// region.
-  public func contains(_ address: UInt, count: Int) -> Bool {
+  package func contains(_ address: UInt, count: Int) -> Bool {
     count == 0 || accessibleOffsets(address, count: count).count == count
   }
 }

@@ -1,0 +1,3 @@
+import UCBridge
+
+let connection = try Connection.open()            // /dev/ucbridge/reference

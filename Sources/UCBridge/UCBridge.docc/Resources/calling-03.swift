@@ -1,0 +1,12 @@
+import UCBridge
+
+let connection = try Connection.open()            // /dev/ucbridge/reference
+
+let sum = try connection.call(.add, 40, 2)
+print(sum)                                        // 42
+
+do {
+  try connection.call(.resetStats)
+} catch .ioReturn(.notPrivileged) {
+  print("resetStats needs CAP_SYS_ADMIN")
+}

@@ -1,0 +1,217 @@
+import CUCBridge
+import SystemPackage
+import UCBridge
+
+/// One ioctl of a ucbridge device as the ABI's rules see it: which ioctl,
+/// its argument header, the call's counts and which of its bytes can be
+/// read and written.
+package struct IoctlShape: Sendable {
+  /// Which ioctl.
+  package enum Request: Hashable, Sendable {
+    /// `UCB_IOC_CALL`.
+    case call
+    /// `UCB_IOC_DRIVER_INFO`.
+    case driverInfo
+    /// `UCB_IOC_METHOD_INFO`.
+    case methodInfo
+    /// `UCB_IOC_OPEN`.
+    case open
+    /// A number in ucbridge's ioctl space that names no ucbridge ioctl.
+    case unknown
+    /// `UCB_IOC_CALL_BATCH`: its header's rules here; its entries are each
+    /// a `.call`.
+    case callBatch
+
+    /// The first published size of its argument structure
+    /// (`*_SIZE_VER0`): a `size` below it is `EINVAL`.
+    package var firstPublishedSize: Int {
+      switch self {
+      case .call, .unknown: return Int(UCB_CALL_SIZE_VER0)
+      case .driverInfo: return Int(UCB_DRIVER_INFO_SIZE_VER0)
+      case .methodInfo: return Int(UCB_METHOD_INFO_SIZE_VER0)
+      case .open: return Int(UCB_OPEN_SIZE_VER0)
+      case .callBatch: return Int(UCB_BATCH_SIZE_VER0)
+      }
+    }
+  }
+
+  /// Which of the ioctl's bytes this process can read and write.
+  package struct Memory: Sendable {
+    /// The header's `size` field.
+    package var headerSizeReadable = true
+    /// The header's first `size` bytes (when `size` is at most 4096).
+    package var headerReadable = true
+    /// The header, for what the driver writes back into it.
+    package var headerWritable = true
+    /// The input scalars and the input struct, as far as the counts go.
+    package var inputsReadable = true
+    /// The output rooms, as far as the counts go.
+    package var outputsWritable = true
+
+    /// All of it readable and writable.
+    package init() {}
+  }
+
+  /// Which ioctl.
+  package var request: Request
+  /// The header's `size` field.
+  package var size: Int
+  /// Whether the header has a non-zero byte past the structure the
+  /// driver knows.
+  package var hasNonZeroTail = false
+  /// The header's `flags` field.
+  package var flags: UInt32 = 0
+  /// The selector (of a call or method info); an open's user-client type.
+  package var selector: UInt32 = 0
+  /// A call's `scalar_in_count`.
+  package var scalarInputCount = 0
+  /// A call's `struct_in_size`.
+  package var structInputSize = 0
+  /// A call's `scalar_out_count`: the room offered.
+  package var scalarOutputRoom = 0
+  /// A call's `struct_out_size`: the room offered.
+  package var structOutputRoom = 0
+  /// Which bytes can be read and written.
+  package var memory = Memory()
+
+  /// An ioctl with a header of `size` bytes, well-formed but for what the
+  /// caller sets.
+  package init(_ request: Request, size: Int) {
+    self.request = request
+    self.size = size
+  }
+}
+
+/// What the ABI allows one ioctl to do, worked out from the ioctl alone
+/// (ucbridge.h and the README's call semantics): the one statement of the
+/// rules, which ucprobe's fuzzer judges random ioctls by and the
+/// conformance corpus's expected outcomes are checked against.
+///
+/// - a header that cannot be read fails with `EFAULT`; a `size` below the
+///   first published structure with `EINVAL`, above 4096 or with a
+///   non-zero tail with `E2BIG`; non-zero `flags` or more than
+///   `UCB_MAX_SCALARS` scalars with `EINVAL`; a method-info selector past
+///   the table with `ENOENT`; an unknown ioctl number with `ENOTTY`; a
+///   user-client type chosen after the connection opened (by an earlier
+///   choice or call) with `EBUSY`, which the rules cannot rule out.  A
+///   case with several of these may fail with any of their errnos, but it
+///   must fail.
+/// - a well-formed call to a selector past the table is dispatched with
+///   `kIOReturnUnsupported`; one that breaks its method's checks with
+///   `kIOReturnBadArgument` (or `kIOReturnNotPrivileged` for an admin
+///   method); one that passes them copies its inputs, so an unreadable
+///   input fails with `EFAULT`; beyond that the method decides, and the
+///   ioctl may fail only with `ENOMEM` or, for unwritable output room,
+///   `EFAULT`.
+/// - a header the driver cannot write back fails with `EFAULT` once the
+///   call has run.
+package struct ABIExpectation: Sendable {
+  /// The errnos allowed; empty when the ioctl must succeed.
+  package var errnos: Set<Errno>
+  /// Whether the ioctl may return 0.
+  package var mayReturnZero: Bool
+  /// For a dispatched call, the results allowed; nil for any.
+  package var results: Set<IOReturn>?
+
+  /// Whether the rules allow an outcome.
+  ///
+  /// - Parameter outcome: How the ioctl ended.
+  /// - Returns: Whether the ABI allows it.
+  package func allows(_ outcome: IoctlOutcome) -> Bool {
+    switch outcome {
+    case .failed(let error): return errnos.contains(error)
+    case .succeeded: return mayReturnZero
+    case .dispatched(let result): return mayReturnZero && results.map { $0.contains(result) } ?? true
+    }
+  }
+
+  /// The errnos the ABI documents for a request; any other is a finding
+  /// whatever the ioctl.
+  package static func documentedErrnos(for request: IoctlShape.Request) -> Set<Errno> {
+    var errnos: Set<Errno> = [
+      .invalidArgument, .argListTooLong, .badAddress, .noMemory, .inappropriateIOCTLForDevice,
+    ]
+    if request == .methodInfo { errnos.insert(.noSuchFileOrDirectory) }
+    if request == .open { errnos.insert(.resourceBusy) }
+    return errnos
+  }
+
+  /// The expectation of an ioctl.
+  ///
+  /// - Parameters:
+  ///   - ioctl: The ioctl.
+  ///   - methods: The driver's method table.
+  /// - Returns: What the ABI allows.
+  package static func of(_ ioctl: IoctlShape, methods: [MethodInfo]) -> ABIExpectation {
+    if case .unknown = ioctl.request {
+      return ABIExpectation(errnos: [.inappropriateIOCTLForDevice], mayReturnZero: false)
+    }
+    let malformed = headerErrnos(ioctl, methodCount: methods.count)
+    if !malformed.isEmpty {
+      return ABIExpectation(errnos: malformed, mayReturnZero: false)
+    }
+    var expectation: ABIExpectation
+    switch ioctl.request {
+    case .call:
+      expectation = dispatch(ioctl, methods: methods)
+    case .open:
+      // The reference driver accepts any type, once.
+      expectation = ABIExpectation(errnos: [.resourceBusy], mayReturnZero: true)
+    default:
+      expectation = ABIExpectation(errnos: [], mayReturnZero: true)
+    }
+    if !ioctl.memory.headerWritable { expectation.errnos.insert(.badAddress) }
+    return expectation
+  }
+
+  private init(errnos: Set<Errno>, mayReturnZero: Bool, results: Set<IOReturn>? = nil) {
+    self.errnos = errnos
+    self.mayReturnZero = mayReturnZero
+    self.results = results
+  }
+
+  /// The errnos the header alone calls for.
+  private static func headerErrnos(_ ioctl: IoctlShape, methodCount: Int) -> Set<Errno> {
+    guard ioctl.memory.headerSizeReadable else { return [.badAddress] }
+    if ioctl.size < ioctl.request.firstPublishedSize { return [.invalidArgument] }
+    if ioctl.size > 4096 { return [.argListTooLong] }
+    var errnos: Set<Errno> = []
+    if !ioctl.memory.headerReadable { errnos.insert(.badAddress) }
+    if ioctl.hasNonZeroTail { errnos.insert(.argListTooLong) }
+    if ioctl.flags != 0 { errnos.insert(.invalidArgument) }
+    let maxScalars = Int(UCB_MAX_SCALARS)
+    switch ioctl.request {
+    case .call where ioctl.scalarInputCount > maxScalars || ioctl.scalarOutputRoom > maxScalars:
+      errnos.insert(.invalidArgument)
+    case .methodInfo where ioctl.selector >= methodCount:
+      errnos.insert(.noSuchFileOrDirectory)
+    default:
+      break
+    }
+    return errnos
+  }
+
+  /// What a call with a well-formed header may come to.
+  private static func dispatch(_ ioctl: IoctlShape, methods: [MethodInfo]) -> ABIExpectation {
+    guard let method = methods.first(where: { $0.selector == ioctl.selector }) else {
+      return ABIExpectation(errnos: [], mayReturnZero: true, results: [.unsupported])
+    }
+    let refused: Set<IOReturn> = method.requiresAdmin ? [.badArgument, .notPrivileged] : [.badArgument]
+    do {
+      try method.checks.validate(
+        scalarInputCount: ioctl.scalarInputCount, structInputSize: ioctl.structInputSize,
+        scalarOutputRoom: ioctl.scalarOutputRoom, structOutputRoom: ioctl.structOutputRoom,
+        method: method.name)
+    } catch {
+      return ABIExpectation(errnos: [], mayReturnZero: true, results: refused)
+    }
+    guard ioctl.memory.inputsReadable else {
+      return ABIExpectation(
+        errnos: [.badAddress, .noMemory], mayReturnZero: method.requiresAdmin,
+        results: [.notPrivileged])
+    }
+    return ABIExpectation(
+      errnos: ioctl.memory.outputsWritable ? [.noMemory] : [.noMemory, .badAddress],
+      mayReturnZero: true)
+  }
+}
