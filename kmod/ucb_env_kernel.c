@@ -200,3 +200,18 @@ void ucb_env_cond_resched(void)
 {
 	cond_resched();
 }
+
+int ucb_env_memory_alloc(struct ucb_memory *memory, u32 size)
+{
+	memory->kaddr = vmalloc_user(size);
+	if (!memory->kaddr)
+		return -ENOMEM;
+	memory->size = size;
+	return 0;
+}
+
+void ucb_env_memory_free(struct ucb_memory *memory)
+{
+	vfree(memory->kaddr);
+	memory->kaddr = NULL;
+}
