@@ -1517,9 +1517,16 @@ static void test_module_lifetime(int h)
 	check(!ucbt_mmap(h, PAGE, PROT_READ, MAP_SHARED, BUFFER_OFFSET,
 			 &map_err) && map_err == -ENODEV,
 	      "a new mmap() of the client then fails with ENODEV");
-	if (buf)
-		munmap(buf, PAGE);
 	ucbt_close(h);
+	if (buf) {
+		err = ucbt_unload_core();
+		check(err == -EWOULDBLOCK || err == -EBUSY,
+		      "ucbridge.ko refuses to unload while a mapping outlives its descriptor (%d)",
+		      err);
+		check(all_bytes(buf, PAGE, 0x3c),
+		      "the mapping outlives its descriptor too");
+		munmap(buf, PAGE);
+	}
 	check(ucbt_open() == -ENOENT, "its node is gone");
 	err = ucbt_reload();
 	if (err == -EOPNOTSUPP) {
