@@ -95,6 +95,7 @@ struct ucb_device {
 	ucb_ref_t refs;
 	struct ucb_env_gate gate;
 	struct ucb_env_mutex lock;
+	struct ucb_env_mutex memory_lock;	/* making per-client memory */
 	struct ucb_client *clients;
 	struct ucb_memory memory[UCB_MEMORY_TYPE_MAX];	/* shared types */
 	struct ucb_env_device env;

@@ -708,7 +708,7 @@ static struct ucb_memory *ucb_memory_of(struct ucb_client *client, u32 type)
 	/* Made once, then only read: a method's lookup takes no lock. */
 	if (ucb_load_acquire(&memory->kaddr))
 		return memory;
-	ucb_env_mutex_lock(&device->lock);
+	ucb_env_mutex_lock(&device->memory_lock);
 	if (!memory->kaddr) {
 		if (ucb_env_memory_alloc(&made, ucb_memory_length(memory_type))) {
 			memory = NULL;
@@ -720,7 +720,7 @@ static struct ucb_memory *ucb_memory_of(struct ucb_client *client, u32 type)
 		ucb_store_release(&memory->kaddr, made.kaddr);
 	}
 unlock:
-	ucb_env_mutex_unlock(&device->lock);
+	ucb_env_mutex_unlock(&device->memory_lock);
 	return memory;
 }
 
@@ -1111,6 +1111,7 @@ int ucb_device_create(const struct ucb_driver *driver,
 	if (err)
 		goto free_memory;
 	ucb_env_mutex_init(&device->lock);
+	ucb_env_mutex_init(&device->memory_lock);
 	ucb_ref_init(&device->refs);
 	*devicep = device;
 	return 0;
@@ -1160,6 +1161,7 @@ void ucb_device_put(struct ucb_device *device)
 {
 	if (!ucb_ref_put(&device->refs))
 		return;
+	ucb_env_mutex_destroy(&device->memory_lock);
 	ucb_env_mutex_destroy(&device->lock);
 	ucb_env_gate_destroy(&device->gate);
 	ucb_memory_free(device->memory);

@@ -11,14 +11,23 @@
  */
 static void ucb_reference_count(struct ucb_args *args, u32 selector)
 {
+	struct ucb_reference_status *status = ucb_client_private(args->client);
+
+	BUILD_BUG_ON(UCB_REFERENCE_METHOD_COUNT > UCB_REFERENCE_STATUS_METHODS);
+	ucb_env_count(&status->calls[selector]);
+}
+
+/* Every client gets its status page as it opens, kept at hand. */
+static u32 ucb_reference_open(struct ucb_client *client, u32 type)
+{
 	struct ucb_reference_status *status;
 	u32 size;
 
-	BUILD_BUG_ON(UCB_REFERENCE_METHOD_COUNT > UCB_REFERENCE_STATUS_METHODS);
-	status = ucb_client_memory(args->client, UCB_REFERENCE_MEMORY_STATUS,
-				   &size);
-	if (status)
-		ucb_env_count(&status->calls[selector]);
+	status = ucb_client_memory(client, UCB_REFERENCE_MEMORY_STATUS, &size);
+	if (!status)
+		return UCB_IORETURN_NO_MEMORY;
+	ucb_client_set_private(client, status);
+	return UCB_IORETURN_SUCCESS;
 }
 
 static u32 ucb_noop(struct ucb_args *args)
@@ -316,6 +325,7 @@ void ucb_reference_driver_fill(struct ucb_driver *driver, u32 max_struct_size)
 	driver->max_struct_size = max_struct_size;
 	driver->memory_types = ucb_reference_memory_types;
 	driver->memory_type_count = UCB_REFERENCE_MEMORY_TYPE_COUNT;
+	driver->open = ucb_reference_open;
 	/*
 	 * Root only until userspace says otherwise: scripts/install's udev
 	 * rule gives the node to group ucbridge (0660) and the desktop user.
