@@ -26,7 +26,7 @@
 /* Mapped memory comes in pages. */
 #define UCB_PAGE_SIZE		PAGE_SIZE
 
-/* vmalloc_user() memory: its address is all the core needs. */
+/* vmalloc memory: its address is all the core needs. */
 struct ucb_env_memory {
 };
 

@@ -186,21 +186,27 @@ static long ucb_unlocked_ioctl(struct file *file, unsigned int cmd,
  */
 static int ucb_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	unsigned long offset, length = vma->vm_end - vma->vm_start;
 	struct ucb_memory *memory;
 	bool read_only;
 	int err;
 
 	err = ucb_client_map(file->private_data,
 			     (u64)vma->vm_pgoff << PAGE_SHIFT,
-			     vma->vm_end - vma->vm_start,
-			     vma->vm_flags & VM_SHARED, vma->vm_flags & VM_WRITE,
-			     &memory, &read_only);
+			     length, vma->vm_flags & VM_SHARED,
+			     vma->vm_flags & VM_WRITE, &memory, &read_only);
 	if (err)
 		return err;
 	if (read_only)
 		ucb_vm_flags_clear(vma, VM_MAYWRITE);
 	ucb_vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
-	return remap_vmalloc_range(vma, memory->kaddr, 0);
+	for (offset = 0; offset < length; offset += PAGE_SIZE) {
+		err = vm_insert_page(vma, vma->vm_start + offset,
+				     vmalloc_to_page(memory->kaddr + offset));
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static const struct file_operations ucb_fops = {

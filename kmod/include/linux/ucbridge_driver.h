@@ -123,8 +123,8 @@ struct ucb_memory_type {
 
 /*
  * The most bytes of per-client memory types one driver declares: each
- * client may make the kernel hold this much (vmalloc_user() memory, which
- * the kernel cannot charge to a memory cgroup).
+ * client may make the kernel hold this much, charged to the opener's
+ * memory cgroup.
  */
 #define UCB_MEMORY_CLIENT_LIMIT	(64U << 20)
 
