@@ -11,6 +11,13 @@
 #include "ucb_core.h"
 #include "ucb_test_breakage.h"
 
+/*
+ * Calls of a batch between two chances for other tasks to run: a batch is
+ * bounded like one large call, and a check per call costs more than it
+ * gives.
+ */
+#define UCB_BATCH_RESCHED_CALLS	16
+
 /* Longest argument header accepted, as copy_struct_from_user() callers. */
 #define UCB_ARGS_SIZE_MAX	4096
 
@@ -82,19 +89,23 @@ static int ucb_copy_args_in(void *dst, size_t ksize, size_t min_size,
  * a short struct at the end of a mapping still gets EINVAL.  A batch's
  * entries pass the batch's @batch_size, single calls 0.
  */
+static noinline int ucb_read_call_fault(const struct ucb_call __user *ucall)
+{
+	u32 usize;
+
+	if (copy_from_user(&usize, ucall, sizeof(usize)))
+		return -EFAULT;
+	return ucb_args_size_check(usize, UCB_CALL_SIZE_VER0) ?: -EFAULT;
+}
+
 static int ucb_read_call(struct ucb_call *call,
 			 const struct ucb_call __user *ucall, u32 batch_size)
 {
-	u32 usize;
 	int err;
 
 	BUILD_BUG_ON(sizeof(*call) != UCB_CALL_SIZE_VER0);
-	if (unlikely(ucb_copy_small_from_user(call, ucall, sizeof(*call)))) {
-		if (copy_from_user(&usize, ucall, sizeof(usize)))
-			return -EFAULT;
-		return ucb_args_size_check(usize, UCB_CALL_SIZE_VER0) ?:
-		       -EFAULT;
-	}
+	if (unlikely(ucb_copy_small_from_user(call, ucall, sizeof(*call))))
+		return ucb_read_call_fault(ucall);
 	err = ucb_args_size_check(call->size, UCB_CALL_SIZE_VER0);
 	if (err)
 		return err;
@@ -394,8 +405,9 @@ static u32 ucb_run_method(const struct ucb_method *method,
  * Write the outcome into the caller's header: the result and, on success
  * only, the output counts.  One copy of three adjacent fields.
  */
-static int ucb_write_back(struct ucb_call __user *ucall, struct ucb_call *call,
-			  const struct ucb_args *args)
+static __always_inline int ucb_write_back(struct ucb_call __user *ucall,
+					  struct ucb_call *call,
+					  const struct ucb_args *args)
 {
 	bool success = call->result == UCB_IORETURN_SUCCESS;
 
@@ -585,7 +597,9 @@ static long ucb_call_batch(struct ucb_client *client,
 			completed++;
 			break;
 		}
-		ucb_env_cond_resched();
+		if (completed % UCB_BATCH_RESCHED_CALLS ==
+		    UCB_BATCH_RESCHED_CALLS - 1)
+			ucb_env_cond_resched();
 	}
 
 	if (copy_to_user((u8 __user *)ubatch +

@@ -29,6 +29,10 @@ typedef __u64 u64;
 #define __percpu
 
 #define unlikely(x)		__builtin_expect(!!(x), 0)
+#define noinline		__attribute__((__noinline__))
+#ifndef __always_inline		/* glibc's <sys/cdefs.h> has one */
+#define __always_inline		inline __attribute__((__always_inline__))
+#endif
 #define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
 #define BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
