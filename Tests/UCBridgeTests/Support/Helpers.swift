@@ -85,6 +85,7 @@ enum ReferenceSelector {
   static let resetStats = Method.resetStats.selector
   static let generate = Method.generate.selector
   static let sink = Method.sink.selector
+  static let sharedChecksum = Method.sharedChecksum.selector
 }
 
 /// A counter threads can share.
