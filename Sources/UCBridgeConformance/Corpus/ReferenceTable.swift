@@ -28,6 +28,7 @@ enum ReferenceTable {
   static let resetStats = UCB_SEL_RESET_STATS.rawValue
   static let generate = UCB_SEL_GENERATE.rawValue
   static let sink = UCB_SEL_SINK.rawValue
+  static let sharedChecksum = UCB_SEL_SHARED_CHECKSUM.rawValue
 
   /// The number of methods: valid selectors are below it.
   static let methodCount = UCB_REFERENCE_METHOD_COUNT.rawValue
@@ -56,6 +57,8 @@ enum ReferenceTable {
           scalarOutputCount: 0, structOutputSize: variable),
     Entry(selector: sink, name: "sink", scalarInputCount: 0, structInputSize: variable,
           scalarOutputCount: 0, structOutputSize: 0),
+    Entry(selector: sharedChecksum, name: "sharedChecksum", scalarInputCount: 3, structInputSize: 0,
+          scalarOutputCount: 3, structOutputSize: 0),
   ]
 
   /// The reference driver's version, (major << 16 | minor << 8 | patch).
