@@ -1,5 +1,6 @@
 import CUCBridge
 import CUCBridgeCore
+import Synchronization
 import SystemPackage
 @_spi(RawIoctl) import UCBridge
 
@@ -131,6 +132,7 @@ extension CorpusSection {
                           scalarOutputRoom: 3)),
     ]
     cases.append(sharedChecksumSeesWrites())
+    cases.append(sharedChecksumRewrittenDuringCalls())
     cases.append(statusPageCounts())
     return cases
   }
@@ -168,6 +170,66 @@ extension CorpusSection {
       } catch {
         return try Observation(thrown: error)
       }
+    }
+  }
+
+  /// copy-once for shared memory: while a thread rewrites the buffer as
+  /// fast as it can, the method's two passes over its range always
+  /// agree, since both read one snapshot (against a driver that reads the
+  /// live pages they do not).
+  private func sharedChecksumRewrittenDuringCalls() -> ConformanceCase {
+    let calls = 50
+    return sequence(
+      "sharedChecksum/rewritten_during_calls",
+      "a thread rewrites 64 KiB of the buffer throughout \(calls) sharedChecksums with a 1 ms delay: every answer stable",
+      expect: .succeeded
+    ) { context throws(ConformanceError) in
+      let connection = try context.connect()
+      defer { try? connection.close() }
+      switch Self.stableAnswers(on: connection, calls: calls) {
+      case .failure(let error):
+        return try Observation(thrown: error)
+      case .success(nil):
+        return Observation(outcome: .succeeded, problems: ["cannot start the rewriting thread"])
+      case .success(let stable?):
+        var observation = Observation(outcome: .succeeded, scalars: [UInt64(stable)])
+        if stable != calls {
+          observation.problems.append("\(calls - stable) of \(calls) answers unstable: the method read live memory")
+        }
+        return observation
+      }
+    }
+  }
+
+  /// How many of `calls` sharedChecksums over 64 KiB of the buffer, 1 ms
+  /// apart, are stable while a thread rewrites those bytes; nil when the
+  /// thread cannot start.
+  private static func stableAnswers(
+    on connection: Connection, calls: Int
+  ) -> Result<Int?, UCBridgeError> {
+    let length = 65536
+    var buffer: MappedMemory
+    do {
+      buffer = try connection.map(type: ReferenceMemory.buffer, readOnly: false, length: length)
+    } catch {
+      return .failure(error)
+    }
+    // The mapping is borrowed, so alive, until the thread has stopped.
+    return buffer.withUnsafeMutableBytes { bytes -> Result<Int?, UCBridgeError> in
+      let rewriter = Rewriter(address: bytes.baseAddress!, count: length)
+      guard rewriter.start() else { return .success(nil) }
+      defer { rewriter.stop() }
+      var stable = 0
+      for _ in 0..<calls {
+        do throws(UCBridgeError) {
+          if try connection.call(.sharedChecksum(delayMicroseconds: 1000), 0, UInt64(length)).stable {
+            stable += 1
+          }
+        } catch {
+          return .failure(error)
+        }
+      }
+      return .success(stable)
     }
   }
 
@@ -421,6 +483,50 @@ extension CorpusSection {
       } catch {
         try? connection.close()
         return try Observation(thrown: error)
+      }
+    }
+  }
+}
+
+/// A thread that rewrites bytes until stopped (no Foundation here: the
+/// runner goes into the test VM statically linked).
+private final class Rewriter: @unchecked Sendable {
+  // @unchecked: the thread only writes the mapping it is given and reads
+  // the atomic flag.
+  private let address: UnsafeMutableRawPointer
+  private let count: Int
+  private let stopping = Atomic<Bool>(false)
+  private var thread = pthread_t()
+
+  init(address: UnsafeMutableRawPointer, count: Int) {
+    self.address = address
+    self.count = count
+  }
+
+  /// Starts the thread.
+  func start() -> Bool {
+    let context = Unmanaged.passRetained(self).toOpaque()
+    let started = pthread_create(&thread, nil, { context in
+      let rewriter = Unmanaged<Rewriter>.fromOpaque(context!).takeRetainedValue()
+      rewriter.run()
+      return nil
+    }, context) == 0
+    if !started { Unmanaged<Rewriter>.fromOpaque(context).release() }
+    return started
+  }
+
+  /// Stops the thread and waits for it: the mapping may go afterwards.
+  func stop() {
+    stopping.store(true, ordering: .relaxed)
+    pthread_join(thread, nil)
+  }
+
+  private func run() {
+    var value: UInt8 = 0
+    while !stopping.load(ordering: .relaxed) {
+      value &+= 1
+      for offset in stride(from: 0, to: count, by: 64) {
+        address.storeBytes(of: value, toByteOffset: offset, as: UInt8.self)
       }
     }
   }
