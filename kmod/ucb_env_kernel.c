@@ -200,3 +200,23 @@ void ucb_env_cond_resched(void)
 {
 	cond_resched();
 }
+
+/*
+ * Not vmalloc_user(): that memory cannot be charged to the opener's memory
+ * cgroup, and every client may make some.  ucb_mmap() maps it page by
+ * page, as remap_vmalloc_range() would.
+ */
+int ucb_env_memory_alloc(struct ucb_memory *memory, u32 size)
+{
+	memory->kaddr = __vmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!memory->kaddr)
+		return -ENOMEM;
+	memory->size = size;
+	return 0;
+}
+
+void ucb_env_memory_free(struct ucb_memory *memory)
+{
+	vfree(memory->kaddr);
+	memory->kaddr = NULL;
+}

@@ -23,6 +23,22 @@
 #include <linux/uaccess.h>
 #include <linux/version.h>
 
+/* Mapped memory comes in pages. */
+#define UCB_PAGE_SIZE		PAGE_SIZE
+
+/* vmalloc memory: its address is all the core needs. */
+struct ucb_env_memory {
+};
+
+/* vm_flags changes through helpers from 6.3 on. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define ucb_vm_flags_set(vma, flags)	vm_flags_set(vma, flags)
+#define ucb_vm_flags_clear(vma, flags)	vm_flags_clear(vma, flags)
+#else
+#define ucb_vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
+#define ucb_vm_flags_clear(vma, flags)	((vma)->vm_flags &= ~(flags))
+#endif
+
 /* struct class's devnode() takes a const device from 6.2 on. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 #define UCB_DEVNODE_CONST	const

@@ -14,9 +14,11 @@
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "ucb_core.h"
 
@@ -38,6 +40,9 @@
 #elif defined(UCB_TEST_BREAK_CACHE)
 #define UCB_TEST_BREAK_NAME	"cache"
 #define UCB_TEST_BREAK_HARM	"pins kernel memory without bound in idle connections"
+#elif defined(UCB_TEST_BREAK_SHARED_LIVE)
+#define UCB_TEST_BREAK_NAME	"shared_live"
+#define UCB_TEST_BREAK_HARM	"lets methods read shared memory clients are writing"
 #else
 #error "UCB_TEST_BUILD without a UCB_TEST_BREAK_* variant"
 #endif
@@ -175,12 +180,42 @@ static long ucb_unlocked_ioctl(struct file *file, unsigned int cmd,
 	return ucb_ioctl(file->private_data, cmd, (void __user *)arg);
 }
 
+/*
+ * Map a memory type (see the ucbridge.h uapi header).  The mapping holds
+ * the file, and so the client and its memory, until it goes away.
+ */
+static int ucb_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	unsigned long offset, length = vma->vm_end - vma->vm_start;
+	struct ucb_memory *memory;
+	bool read_only;
+	int err;
+
+	err = ucb_client_map(file->private_data,
+			     (u64)vma->vm_pgoff << PAGE_SHIFT,
+			     length, vma->vm_flags & VM_SHARED,
+			     vma->vm_flags & VM_WRITE, &memory, &read_only);
+	if (err)
+		return err;
+	if (read_only)
+		ucb_vm_flags_clear(vma, VM_MAYWRITE);
+	ucb_vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
+	for (offset = 0; offset < length; offset += PAGE_SIZE) {
+		err = vm_insert_page(vma, vma->vm_start + offset,
+				     vmalloc_to_page(memory->kaddr + offset));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static const struct file_operations ucb_fops = {
 	.owner = THIS_MODULE,
 	.open = ucb_open,
 	.release = ucb_release,
 	.unlocked_ioctl = ucb_unlocked_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = ucb_mmap,
 };
 
 /* Is @name taken?  Under ucb_minors_lock. */

@@ -60,13 +60,38 @@ void ucb_env_cond_resched(void)
 	cond_resched();
 }
 
+/*
+ * The status page is a plain __u64 array in the uapi header; each counter
+ * is naturally aligned, so it can be bumped as an atomic64_t.
+ */
+void ucb_env_count(u64 *counter)
+{
+	atomic64_inc((atomic64_t *)counter);
+}
+
+static unsigned int buffer_size = UCB_REFERENCE_DEFAULT_BUFFER_SIZE;
+module_param(buffer_size, uint, 0444);
+MODULE_PARM_DESC(buffer_size,
+		 "Bytes of each client's shared buffer (memory type 0), 1 to 64 MiB; default 1 MiB");
+
 static struct ucb_driver ucb_reference_driver;
+static struct ucb_memory_type
+ucb_reference_memory_types[UCB_REFERENCE_MEMORY_TYPE_COUNT];
 
 static int __init ucb_reference_init(void)
 {
-	ucb_reference_driver_fill(&ucb_reference_driver,
+	struct ucb_driver *driver = &ucb_reference_driver;
+
+	if (!buffer_size || buffer_size > UCB_MEMORY_SIZE_LIMIT)
+		return -EINVAL;
+	ucb_reference_driver_fill(driver,
 				  UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE);
-	return ucb_register_driver(&ucb_reference_driver);
+	memcpy(ucb_reference_memory_types, driver->memory_types,
+	       sizeof(ucb_reference_memory_types));
+	ucb_reference_memory_types[UCB_REFERENCE_MEMORY_BUFFER].size =
+		buffer_size;
+	driver->memory_types = ucb_reference_memory_types;
+	return ucb_register_driver(driver);
 }
 
 static void __exit ucb_reference_exit(void)

@@ -152,4 +152,19 @@ public final class Connection: Sendable {
     }
     return backend.ioctl(request, argument)
   }
+
+  /// mmap(2) on the connection, unless it is closed: every mapping of
+  /// every layer goes through here.
+  ///
+  /// - Returns: The mapping's address, or mmap(2)'s error number;
+  ///   `.badFileDescriptor` once the connection is closed.
+  internal func mmap(
+    length: Int, protection: CInt, flags: CInt, offset: UInt64
+  ) -> Result<UnsafeMutableRawPointer, Errno> {
+    guard useCount.enter() else { return .failure(.badFileDescriptor) }
+    defer {
+      if useCount.leave() { _ = backend.close() }
+    }
+    return backend.mmap(length: length, protection: protection, flags: flags, offset: offset)
+  }
 }

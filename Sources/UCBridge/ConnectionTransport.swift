@@ -25,6 +25,30 @@ package protocol ConnectionTransport: AnyObject, Sendable {
 
   /// Releases the connection, as close(2) on its descriptor.
   func close() -> Result<Void, Errno>
+
+  /// Maps memory of the connection with mmap(2)'s contract, as
+  /// `mmap(NULL, length, protection, flags, fd, offset)` on its
+  /// descriptor: the driver checks the offset (`UCB_MEMORY_OFFSET(type)`),
+  /// the length, the protection and the flags as the kernel does.
+  ///
+  /// The mapping is an ordinary one of this process: munmap(2) releases
+  /// it.  A transport that cannot map memory fails with `ENODEV`, as
+  /// mmap(2) does on a file without mmap; that is the default.
+  ///
+  /// - Returns: The mapping's address, or the error number mmap(2) would
+  ///   set.
+  func mmap(
+    length: Int, protection: CInt, flags: CInt, offset: UInt64
+  ) -> Result<UnsafeMutableRawPointer, Errno>
+}
+
+extension ConnectionTransport {
+  /// No memory to map: `ENODEV`.
+  package func mmap(
+    length: Int, protection: CInt, flags: CInt, offset: UInt64
+  ) -> Result<UnsafeMutableRawPointer, Errno> {
+    .failure(.operationNotSupportedByDevice)
+  }
 }
 
 /// Where a connection's ioctls go.  The device case is the common one: its
@@ -58,5 +82,14 @@ internal struct ConnectionBackend: Sendable {
   func close() -> Result<Void, Errno> {
     if let fd = device { return closeDevice(fd) }
     return transport!.close()
+  }
+
+  func mmap(
+    length: Int, protection: CInt, flags: CInt, offset: UInt64
+  ) -> Result<UnsafeMutableRawPointer, Errno> {
+    if let fd = device {
+      return mmapDevice(fd, length: length, protection: protection, flags: flags, offset: offset)
+    }
+    return transport!.mmap(length: length, protection: protection, flags: flags, offset: offset)
   }
 }

@@ -27,6 +27,7 @@ extension MethodDeclaration {
       Method.checksum.declaration, Method.pathInfo.declaration,
       Method.fixedTransform.declaration, Method.consistency.declaration,
       Method.resetStats.declaration, Method.generate.declaration, Method.sink.declaration,
+      Method.sharedChecksum.declaration,
     ]
   }
 }

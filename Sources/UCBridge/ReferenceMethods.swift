@@ -187,3 +187,34 @@ extension Method where Input == any ContiguousBytes, Output == Void {
     }
   }
 }
+
+extension Method where Input == (UInt64, UInt64), Output == SharedChecksum {
+  /// `sharedChecksum`: an offset and a length in, the CRC-32C of that
+  /// range of the connection's shared buffer (memory type
+  /// `UCB_REFERENCE_MEMORY_BUFFER`, mapped with
+  /// ``Connection/map(type:readOnly:length:)``) out, with its length and
+  /// whether two reads of it, the default delay (none) apart, agree:
+  /// always, since the driver reads a snapshot.  A range past the buffer
+  /// (or whose end overflows) gives ``IOReturn/badArgument``.
+  public static var sharedChecksum: Self { sharedChecksum(delayMicroseconds: 0) }
+
+  /// `sharedChecksum` with a delay between the two reads of the snapshot.
+  ///
+  /// - Parameter delayMicroseconds: The delay, at most
+  ///   `UCB_CONSISTENCY_MAX_DELAY_US`; a longer one gives
+  ///   ``IOReturn/badArgument``.
+  /// - Returns: The method.
+  public static func sharedChecksum(delayMicroseconds: UInt64) -> Self {
+    Method(
+      selector: ReferenceSelector.sharedChecksum, name: "sharedChecksum",
+      checks: MethodChecks(scalarInputCount: .exactly(3),
+                           scalarOutputCount: .exactly(3))
+    ) { input, invoke throws(UCBridgeError) in
+      let output = try invoke(scalarInput: [input.0, input.1, delayMicroseconds])
+      return SharedChecksum(
+        crc32c: UInt32(truncatingIfNeeded: output.scalar(at: 0)),
+        length: Int(truncatingIfNeeded: output.scalar(at: 1)),
+        stable: output.scalar(at: 2) == 1)
+    }
+  }
+}

@@ -45,3 +45,29 @@ public struct Checksum: Hashable, Sendable {
     self.length = length
   }
 }
+
+/// What the reference driver's ``Method/sharedChecksum`` method computed
+/// over a range of the shared buffer.
+public struct SharedChecksum: Hashable, Sendable {
+  /// The CRC-32C of the range, as ``Checksum/crc32c``.
+  public var crc32c: UInt32
+  /// How many bytes it covers.
+  public var length: Int
+  /// Whether the driver's two reads of its snapshot agreed: always.
+  public var stable: Bool
+
+  /// The checksum without ``stable``, comparable with ``Method/checksum``'s.
+  public var checksum: Checksum { Checksum(crc32c: crc32c, length: length) }
+
+  /// Creates a shared-buffer checksum.
+  ///
+  /// - Parameters:
+  ///   - crc32c: The CRC-32C.
+  ///   - length: The bytes it covers.
+  ///   - stable: Whether both reads agreed.
+  public init(crc32c: UInt32, length: Int, stable: Bool) {
+    self.crc32c = crc32c
+    self.length = length
+    self.stable = stable
+  }
+}

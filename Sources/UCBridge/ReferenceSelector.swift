@@ -53,4 +53,8 @@ public enum ReferenceSelector {
   /// `sink` (`UCB_SEL_SINK`): variable struct in, nothing out.
   @inlinable
   public static var sink: UInt32 { UCB_SEL_SINK.rawValue }
+
+  /// `sharedChecksum` (`UCB_SEL_SHARED_CHECKSUM`): buffer range in, CRC32C out.
+  @inlinable
+  public static var sharedChecksum: UInt32 { UCB_SEL_SHARED_CHECKSUM.rawValue }
 }

@@ -1,6 +1,6 @@
 // The only place UCBridge makes system calls, as swift-system's
-// Internals/Syscalls.swift: every open(2), ioctl(2) and close(2) of a
-// device, and every read of sysfs (the directory of services and their
+// Internals/Syscalls.swift: every open(2), ioctl(2), mmap(2), munmap(2)
+// and close(2) of a device, and every read of sysfs (the directory of services and their
 // attribute files), goes through these; an interrupted call is retried
 // here.
 
@@ -22,6 +22,16 @@ internal func system_ioctl(
   _ fd: CInt, _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
 ) -> CInt {
   ucb_sys_ioctl(fd, request, argument)
+}
+
+internal func system_mmap(
+  _ length: Int, _ protection: CInt, _ flags: CInt, _ fd: CInt, _ offset: off_t
+) -> UnsafeMutableRawPointer? {
+  mmap(nil, length, protection, flags, fd, offset)
+}
+
+internal func system_munmap(_ address: UnsafeMutableRawPointer, _ length: Int) -> CInt {
+  munmap(address, length)
 }
 
 internal func system_close(_ fd: CInt) -> CInt {
@@ -93,6 +103,29 @@ internal func ioctlDevice(
   nothingOrErrno(retryOnInterrupt: true) {
     system_ioctl(fd.rawValue, request, argument)
   }
+}
+
+/// mmap(2) of a device descriptor at an offset the driver gives meaning
+/// (`UCB_MEMORY_OFFSET(type)`).  An offset past `off_t` fails with
+/// `EINVAL`, as no driver offset can be there.
+internal func mmapDevice(
+  _ fd: FileDescriptor, length: Int, protection: CInt, flags: CInt, offset: UInt64
+) -> Result<UnsafeMutableRawPointer, Errno> {
+  guard let offset = off_t(exactly: offset) else { return .failure(.invalidArgument) }
+  while true {
+    let address = system_mmap(length, protection, flags, fd.rawValue, offset)
+    if let address, address != UnsafeMutableRawPointer(bitPattern: -1) {
+      return .success(address)
+    }
+    let error = Errno(rawValue: errno)
+    if error != .interrupted { return .failure(error) }
+  }
+}
+
+/// munmap(2) of a mapping made by ``mmapDevice(_:length:protection:flags:offset:)``
+/// or a transport.
+internal func unmapMemory(_ address: UnsafeMutableRawPointer, length: Int) -> Result<Void, Errno> {
+  nothingOrErrno(retryOnInterrupt: false) { system_munmap(address, length) }
 }
 
 /// Reads a small file whole, as a sysfs attribute is read: at most

@@ -23,6 +23,19 @@ final class MockTransport: ConnectionTransport, @unchecked Sendable {
     device.ioctl(client, request, argument)
   }
 
+  /// mmap(2) of the client's memory through the core's own checks
+  /// (`ucb_client_map`): memfd-backed, a read-only type through a
+  /// read-only descriptor, not inherited across fork().
+  func mmap(
+    length: Int, protection: CInt, flags: CInt, offset: UInt64
+  ) -> Result<UnsafeMutableRawPointer, Errno> {
+    var error: CInt = 0
+    if let address = ucb_mock_mmap(client, length, protection, flags, offset, &error) {
+      return .success(address)
+    }
+    return .failure(Errno(rawValue: -error))
+  }
+
   func close() -> Result<Void, Errno> {
     ucb_client_release(client)
     client.deinitialize(count: 1)

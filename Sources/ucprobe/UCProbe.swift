@@ -47,10 +47,11 @@ struct UCProbe: ParsableCommand {
         ucprobe call pathInfo --string /etc/hostname --nul
         ucprobe bench echo --sizes 0,4096,64K,1M
         ucprobe fuzz --iterations 100000 --seed 42
+        ucprobe map status --mock
         ucprobe --generate-completion-script bash > /etc/bash_completion.d/ucprobe
       """,
     version: version,
-    subcommands: [Services.self, Info.self, List.self, Call.self, Bench.self, Fuzz.self])
+    subcommands: [Services.self, Info.self, List.self, Call.self, Bench.self, Fuzz.self, Map.self])
 
   /// The device options, on either side of the subcommand's name, as in
   /// `ucprobe --mock list`.  A subcommand that declares an `@OptionGroup`

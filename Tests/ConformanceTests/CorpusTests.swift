@@ -28,7 +28,7 @@ import UCBridgeConformance
     #expect(groups == [
       "ioctl", "driver-info", "method-info", "call-header", "selector", "noop", "add", "echo",
       "checksum", "pathInfo", "fixedTransform", "consistency", "resetStats", "generate", "sink",
-      "pointers", "privilege", "counters", "open", "batch", "max=4K", "max=64M", "final",
+      "sharedChecksum", "memory-info", "mmap", "pointers", "privilege", "counters", "open", "batch", "max=4K", "max=64M", "final",
     ])
   }
 
@@ -71,7 +71,7 @@ import UCBridgeConformance
     let names = Set(corpus.map(\.name))
     for method in [
       "noop", "add", "echo", "checksum", "pathInfo", "fixedTransform", "consistency", "resetStats",
-      "generate", "sink",
+      "generate", "sink", "sharedChecksum",
     ] {
       #expect(corpus.contains { $0.group == method }, "\(method) has cases")
       #expect(names.contains("method-info/\(method)"), "\(method)'s table entry is checked")

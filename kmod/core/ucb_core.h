@@ -57,6 +57,13 @@ struct ucb_call_area {
  * Each call bumps exactly one of the two, so any read of both gives
  * errors <= calls = successes + errors.
  */
+/* One memory type's memory: made at first use, freed with its owner. */
+struct ucb_memory {
+	void *kaddr;
+	u32 size;
+	struct ucb_env_memory env;
+};
+
 struct ucb_client_count {
 	ucb_counter_t successes;
 	ucb_counter_t errors;
@@ -88,7 +95,9 @@ struct ucb_device {
 	ucb_ref_t refs;
 	struct ucb_env_gate gate;
 	struct ucb_env_mutex lock;
+	struct ucb_env_mutex memory_lock;	/* making per-client memory */
 	struct ucb_client *clients;
+	struct ucb_memory memory[UCB_MEMORY_TYPE_MAX];	/* shared types */
 	struct ucb_env_device env;
 };
 
@@ -130,6 +139,7 @@ struct ucb_client {
 	size_t input_cache_size;
 	ucb_flag_t busy;
 	struct ucb_client_count *counts;
+	struct ucb_memory memory[UCB_MEMORY_TYPE_MAX];	/* per-client types */
 };
 
 int ucb_device_create(const struct ucb_driver *driver,
@@ -142,5 +152,8 @@ int ucb_client_init(struct ucb_client *client, struct ucb_device *device);
 void ucb_client_release(struct ucb_client *client);
 long ucb_ioctl(struct ucb_client *client, unsigned int cmd,
 	       void __user *arg);
+int ucb_client_map(struct ucb_client *client, u64 offset, u64 length,
+		   bool shared, bool writable, struct ucb_memory **memory,
+		   bool *read_only);
 
 #endif /* _UCB_CORE_H */

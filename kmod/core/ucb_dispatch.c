@@ -11,6 +11,13 @@
 #include "ucb_core.h"
 #include "ucb_test_breakage.h"
 
+/*
+ * Calls of a batch between two chances for other tasks to run: a batch is
+ * bounded like one large call, and a check per call costs more than it
+ * gives.
+ */
+#define UCB_BATCH_RESCHED_CALLS	16
+
 /* Longest argument header accepted, as copy_struct_from_user() callers. */
 #define UCB_ARGS_SIZE_MAX	4096
 
@@ -82,19 +89,23 @@ static int ucb_copy_args_in(void *dst, size_t ksize, size_t min_size,
  * a short struct at the end of a mapping still gets EINVAL.  A batch's
  * entries pass the batch's @batch_size, single calls 0.
  */
+static noinline int ucb_read_call_fault(const struct ucb_call __user *ucall)
+{
+	u32 usize;
+
+	if (copy_from_user(&usize, ucall, sizeof(usize)))
+		return -EFAULT;
+	return ucb_args_size_check(usize, UCB_CALL_SIZE_VER0) ?: -EFAULT;
+}
+
 static int ucb_read_call(struct ucb_call *call,
 			 const struct ucb_call __user *ucall, u32 batch_size)
 {
-	u32 usize;
 	int err;
 
 	BUILD_BUG_ON(sizeof(*call) != UCB_CALL_SIZE_VER0);
-	if (unlikely(ucb_copy_small_from_user(call, ucall, sizeof(*call)))) {
-		if (copy_from_user(&usize, ucall, sizeof(usize)))
-			return -EFAULT;
-		return ucb_args_size_check(usize, UCB_CALL_SIZE_VER0) ?:
-		       -EFAULT;
-	}
+	if (unlikely(ucb_copy_small_from_user(call, ucall, sizeof(*call))))
+		return ucb_read_call_fault(ucall);
 	err = ucb_args_size_check(call->size, UCB_CALL_SIZE_VER0);
 	if (err)
 		return err;
@@ -394,8 +405,9 @@ static u32 ucb_run_method(const struct ucb_method *method,
  * Write the outcome into the caller's header: the result and, on success
  * only, the output counts.  One copy of three adjacent fields.
  */
-static int ucb_write_back(struct ucb_call __user *ucall, struct ucb_call *call,
-			  const struct ucb_args *args)
+static __always_inline int ucb_write_back(struct ucb_call __user *ucall,
+					  struct ucb_call *call,
+					  const struct ucb_args *args)
 {
 	bool success = call->result == UCB_IORETURN_SUCCESS;
 
@@ -585,7 +597,9 @@ static long ucb_call_batch(struct ucb_client *client,
 			completed++;
 			break;
 		}
-		ucb_env_cond_resched();
+		if (completed % UCB_BATCH_RESCHED_CALLS ==
+		    UCB_BATCH_RESCHED_CALLS - 1)
+			ucb_env_cond_resched();
 	}
 
 	if (copy_to_user((u8 __user *)ubatch +
@@ -688,6 +702,234 @@ static long ucb_method_info(struct ucb_client *client, void __user *uinfo)
 	return ucb_copy_args_out(uinfo, &out, sizeof(out), in.size);
 }
 
+/* A memory type's length: its size in whole pages (at most 64 MiB). */
+static u32 ucb_memory_length(const struct ucb_memory_type *memory_type)
+{
+	return (memory_type->size + UCB_PAGE_SIZE - 1) / UCB_PAGE_SIZE *
+	       UCB_PAGE_SIZE;
+}
+
+/* The memory of @type that @client sees; made at first use. */
+static struct ucb_memory *ucb_memory_of(struct ucb_client *client, u32 type)
+{
+	struct ucb_device *device = client->device;
+	const struct ucb_memory_type *memory_type =
+		&device->driver->memory_types[type];
+	struct ucb_memory *memory, made = {};
+
+	memory = memory_type->flags & UCB_MEMORY_SHARED ?
+		 &device->memory[type] : &client->memory[type];
+	/* Made once, then only read: a method's lookup takes no lock. */
+	if (ucb_load_acquire(&memory->kaddr))
+		return memory;
+	ucb_env_mutex_lock(&device->memory_lock);
+	if (!memory->kaddr) {
+		if (ucb_env_memory_alloc(&made, ucb_memory_length(memory_type))) {
+			memory = NULL;
+			goto unlock;
+		}
+		memory->size = made.size;
+		memory->env = made.env;
+		/* Published whole: its size and environment first. */
+		ucb_store_release(&memory->kaddr, made.kaddr);
+	}
+unlock:
+	ucb_env_mutex_unlock(&device->memory_lock);
+	return memory;
+}
+
+static long ucb_memory_info(struct ucb_client *client, void __user *uinfo)
+{
+	const struct ucb_driver *driver = client->device->driver;
+	const struct ucb_memory_type *memory_type;
+	struct ucb_memory_info in, out = {};
+	u32 type;
+	int err;
+
+	err = ucb_copy_args_in(&in, sizeof(in), UCB_MEMORY_INFO_SIZE_VER0,
+			       uinfo);
+	if (err)
+		return err;
+	if (in.flags)
+		return -EINVAL;
+	if (in.type >= driver->memory_type_count)
+		return -ENOENT;
+	type = array_index_nospec(in.type, driver->memory_type_count);
+	memory_type = &driver->memory_types[type];
+
+	out.size = in.size;
+	out.type = type;
+	out.memory_flags = memory_type->flags;
+	out.length = ucb_memory_length(memory_type);
+	out.offset = UCB_MEMORY_OFFSET(type);
+	ucb_copy_name(out.name, memory_type->name);
+	return ucb_copy_args_out(uinfo, &out, sizeof(out), in.size);
+}
+
+/**
+ * ucb_client_map() - check an mmap() of a client's memory and find it
+ * @client: The client.
+ * @offset: The mmap() offset: UCB_MEMORY_OFFSET() of a memory type.
+ * @length: The length mapped, from the type's start.
+ * @shared: MAP_SHARED.
+ * @writable: PROT_WRITE asked for.
+ * @memory: Out: the memory to map; it lives as long as the client.
+ * @read_only: Out: the mapping must never become writable.
+ *
+ * Return: 0, -EINVAL for an offset, length or private mapping the ABI
+ * refuses, -EACCES for writing a read-only type, -ENOMEM, or -ENODEV once
+ * the driver is unregistered.
+ */
+int ucb_client_map(struct ucb_client *client, u64 offset, u64 length,
+		   bool shared, bool writable, struct ucb_memory **memory,
+		   bool *read_only)
+{
+	struct ucb_env_gate *gate = &client->device->gate;
+	const struct ucb_driver *driver;
+	u32 type, flags;
+	int idx, err = 0;
+
+	idx = ucb_env_gate_enter(gate);
+	if (ucb_env_gate_closed(gate)) {
+		err = -ENODEV;
+		goto out;
+	}
+	driver = client->device->driver;
+	type = offset >> 32;
+	if ((u32)offset || type >= driver->memory_type_count || !shared) {
+		err = -EINVAL;
+		goto out;
+	}
+	type = array_index_nospec(type, driver->memory_type_count);
+	flags = driver->memory_types[type].flags;
+	if (!length || length > ucb_memory_length(&driver->memory_types[type])) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (writable && flags & UCB_MEMORY_READ_ONLY) {
+		err = -EACCES;
+		goto out;
+	}
+	*read_only = flags & UCB_MEMORY_READ_ONLY;
+	*memory = ucb_memory_of(client, type);
+	if (!*memory)
+		err = -ENOMEM;
+out:
+	ucb_env_gate_exit(gate, idx);
+	return err;
+}
+
+/**
+ * ucb_client_memory() - a memory type's memory as a client sees it
+ * @client: The client, in one of its driver's methods or callbacks.
+ * @type: The memory type.
+ * @size: Out: its size in bytes.
+ *
+ * The client may be writing it at any moment: a method validates values
+ * from it only in a snapshot (ucb_client_memory_snapshot()).
+ *
+ * Return: its kernel address, made zeroed at first use, or NULL for an
+ * unknown type or when out of memory.
+ */
+void *ucb_client_memory(struct ucb_client *client, u32 type, u32 *size)
+{
+	const struct ucb_driver *driver = client->device->driver;
+	struct ucb_memory *memory;
+
+	if (type >= driver->memory_type_count)
+		return NULL;
+	memory = ucb_memory_of(client,
+			       array_index_nospec(type,
+						  driver->memory_type_count));
+	if (!memory)
+		return NULL;
+	*size = memory->size;
+	return memory->kaddr;
+}
+EXPORT_SYMBOL_GPL(ucb_client_memory);
+
+/**
+ * ucb_device_memory() - a shared memory type's memory, for its driver
+ * @device: The driver's device (&struct ucb_driver.device).
+ * @type: A %UCB_MEMORY_SHARED memory type; registration made it.
+ * @size: Out: its size in bytes.
+ *
+ * Return: its kernel address, or NULL for an unknown or per-client type.
+ */
+void *ucb_device_memory(struct ucb_device *device, u32 type, u32 *size)
+{
+	const struct ucb_driver *driver = device->driver;
+
+	if (type >= driver->memory_type_count)
+		return NULL;
+	type = array_index_nospec(type, driver->memory_type_count);
+	if (!(driver->memory_types[type].flags & UCB_MEMORY_SHARED))
+		return NULL;
+	*size = device->memory[type].size;
+	return device->memory[type].kaddr;
+}
+EXPORT_SYMBOL_GPL(ucb_device_memory);
+
+/**
+ * ucb_client_memory_snapshot() - copy part of a client's memory, once
+ * @client: The client, in one of its driver's methods.
+ * @type: The memory type.
+ * @offset: Where the part starts, in bytes.
+ * @length: Its length; 0 is an empty snapshot.
+ * @snapshot: Out: the copy, which no client can write: a method checks
+ *	values there and uses the values it checked.
+ *
+ * Return: 0, -EINVAL for an unknown type or a part outside the memory,
+ * or -ENOMEM.  On 0, ucb_snapshot_release() gives the copy back.
+ */
+int ucb_client_memory_snapshot(struct ucb_client *client, u32 type,
+			       u64 offset, u64 length,
+			       struct ucb_snapshot *snapshot)
+{
+	struct ucb_device *device = client->device;
+	const u8 *live;
+	void *copy;
+	u32 size;
+
+	if (type >= device->driver->memory_type_count)
+		return -EINVAL;
+	live = ucb_client_memory(client, type, &size);
+	if (!live)
+		return -ENOMEM;
+	if (offset > size || length > size - offset)
+		return -EINVAL;
+	if (ucb_test_break_shared_live()) {
+		snapshot->data = live + offset;
+		snapshot->size = length;
+		return 0;
+	}
+	copy = ucb_env_alloc(length ?: 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, live + offset, length);
+	ucb_counter_inc(&device->live_buffers);
+	snapshot->data = copy;
+	snapshot->size = length;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ucb_client_memory_snapshot);
+
+/**
+ * ucb_snapshot_release() - give back a snapshot
+ * @client: The client it was made for.
+ * @snapshot: The snapshot.
+ */
+void ucb_snapshot_release(struct ucb_client *client,
+			  struct ucb_snapshot *snapshot)
+{
+	if (ucb_test_break_shared_live())
+		return;
+	ucb_env_free((void *)snapshot->data);
+	ucb_counter_dec(&client->device->live_buffers);
+	snapshot->data = NULL;
+}
+EXPORT_SYMBOL_GPL(ucb_snapshot_release);
+
 /* UCB_IOC_OPEN: IOServiceOpen's type, before the first call. */
 static long ucb_open_type(struct ucb_client *client, void __user *uopen)
 {
@@ -723,6 +965,8 @@ static long ucb_dispatch(struct ucb_client *client, unsigned int cmd,
 		return ucb_open_type(client, arg);
 	case UCB_IOC_CALL_BATCH:
 		return ucb_call_batch(client, arg);
+	case UCB_IOC_MEMORY_INFO:
+		return ucb_memory_info(client, arg);
 	default:
 		return -ENOTTY;
 	}
@@ -790,6 +1034,30 @@ static bool ucb_name_valid(const char *name)
 	return true;
 }
 
+static bool ucb_memory_types_valid(const struct ucb_driver *driver)
+{
+	const struct ucb_memory_type *memory_type;
+	u64 per_client = 0;
+	u32 i;
+
+	if (driver->memory_type_count > UCB_MEMORY_TYPE_MAX ||
+	    (driver->memory_type_count && !driver->memory_types))
+		return false;
+	for (i = 0; i < driver->memory_type_count; i++) {
+		memory_type = &driver->memory_types[i];
+		if (!memory_type->name ||
+		    strnlen(memory_type->name, UCB_NAME_SIZE) >= UCB_NAME_SIZE ||
+		    !memory_type->size ||
+		    memory_type->size > UCB_MEMORY_SIZE_LIMIT ||
+		    memory_type->flags & ~(UCB_MEMORY_READ_ONLY |
+					   UCB_MEMORY_SHARED))
+			return false;
+		if (!(memory_type->flags & UCB_MEMORY_SHARED))
+			per_client += ucb_memory_length(memory_type);
+	}
+	return per_client <= UCB_MEMORY_CLIENT_LIMIT;
+}
+
 static bool ucb_driver_valid(const struct ucb_driver *driver)
 {
 	u32 i;
@@ -799,12 +1067,21 @@ static bool ucb_driver_valid(const struct ucb_driver *driver)
 	    driver->method_count > UCB_METHOD_COUNT_MAX ||
 	    driver->max_struct_size < UCB_STRUCT_SIZE_FLOOR ||
 	    driver->max_struct_size > UCB_STRUCT_SIZE_LIMIT ||
-	    driver->mode & ~0777U)
+	    driver->mode & ~0777U || !ucb_memory_types_valid(driver))
 		return false;
 	for (i = 0; i < driver->method_count; i++)
 		if (!ucb_method_valid(&driver->methods[i]))
 			return false;
 	return true;
+}
+
+/* Free a set of memory types' memory: what was made of it. */
+static void ucb_memory_free(struct ucb_memory *memory)
+{
+	u32 i;
+
+	for (i = 0; i < UCB_MEMORY_TYPE_MAX; i++)
+		ucb_env_memory_free(&memory[i]);
 }
 
 /**
@@ -820,6 +1097,7 @@ int ucb_device_create(const struct ucb_driver *driver,
 		      struct ucb_device **devicep)
 {
 	struct ucb_device *device;
+	u32 i;
 	int err;
 
 	if (!ucb_driver_valid(driver))
@@ -835,15 +1113,25 @@ int ucb_device_create(const struct ucb_driver *driver,
 		err = -ENOMEM;
 		goto free_device;
 	}
+	for (i = 0; i < driver->memory_type_count; i++) {
+		if (!(driver->memory_types[i].flags & UCB_MEMORY_SHARED))
+			continue;
+		err = ucb_env_memory_alloc(&device->memory[i],
+					   ucb_memory_length(&driver->memory_types[i]));
+		if (err)
+			goto free_memory;
+	}
 	err = ucb_env_gate_init(&device->gate);
 	if (err)
-		goto free_stats;
+		goto free_memory;
 	ucb_env_mutex_init(&device->lock);
+	ucb_env_mutex_init(&device->memory_lock);
 	ucb_ref_init(&device->refs);
 	*devicep = device;
 	return 0;
 
-free_stats:
+free_memory:
+	ucb_memory_free(device->memory);
 	ucb_env_stats_free(device->stats);
 free_device:
 	ucb_env_free(device);
@@ -887,8 +1175,10 @@ void ucb_device_put(struct ucb_device *device)
 {
 	if (!ucb_ref_put(&device->refs))
 		return;
+	ucb_env_mutex_destroy(&device->memory_lock);
 	ucb_env_mutex_destroy(&device->lock);
 	ucb_env_gate_destroy(&device->gate);
+	ucb_memory_free(device->memory);
 	ucb_env_stats_free(device->stats);
 	ucb_env_free(device);
 }
@@ -985,6 +1275,7 @@ void ucb_client_release(struct ucb_client *client)
 
 	ucb_env_free(client->input_cache);
 	ucb_env_free(client->counts);
+	ucb_memory_free(client->memory);
 	ucb_device_put(device);
 }
 

@@ -7,7 +7,8 @@
  * Types and helpers in kernel spelling: u8, u32, u64, bool, size_t, __user,
  * __percpu, min(), min_t(), READ_ONCE(), WRITE_ONCE(), WARN_ON_ONCE(),
  * BUILD_BUG_ON(),
- * offsetof(), unlikely(), u64_to_user_ptr(), array_index_nospec(),
+ * offsetof(), unlikely(), noinline, __always_inline, u64_to_user_ptr(),
+ * array_index_nospec(),
  * memcpy(), memcmp(), memset(), memchr(), strcmp(), strnlen(), errno values.
  *
  * unsigned long copy_from_user(void *to, const void __user *from,
@@ -52,6 +53,13 @@
  * void ucb_env_cond_resched(void);	let other tasks run, between the
  *					calls of a batch
  *
+ * struct ucb_env_memory;		what the environment keeps of a
+ *					&struct ucb_memory
+ * int ucb_env_memory_alloc(struct ucb_memory *memory, u32 size);
+ *					zeroed memory a client can map, at
+ *					memory->kaddr; 0 or -ENOMEM
+ * void ucb_env_memory_free(struct ucb_memory *memory);	kaddr NULL: nothing
+ *
  * struct ucb_env_gate;			what every ioctl passes, to be shut
  * int ucb_env_gate_init(g), void ucb_env_gate_destroy(g)
  * int ucb_env_gate_enter(g);		a token for ucb_env_gate_exit()
@@ -91,5 +99,8 @@ void ucb_env_stats_read(struct ucb_stats *stats, u32 index,
 			u64 *calls, u64 *errors);
 void ucb_env_stats_reset(struct ucb_stats *stats);
 void ucb_env_cond_resched(void);
+struct ucb_memory;
+int ucb_env_memory_alloc(struct ucb_memory *memory, u32 size);
+void ucb_env_memory_free(struct ucb_memory *memory);
 
 #endif /* _UCB_ENV_H */

@@ -19,6 +19,9 @@
  * UCB_TEST_BREAK_CACHE: the connection's input cache keeps an input of any
  *	size until the connection closes, so idle connections pin memory
  *	without bound.
+ * UCB_TEST_BREAK_SHARED_LIVE: a snapshot of shared memory is the live
+ *	memory itself, which the client goes on writing: a method validating
+ *	it reads it twice.
  */
 #ifndef _UCB_TEST_BREAKAGE_H
 #define _UCB_TEST_BREAKAGE_H
@@ -141,6 +144,15 @@ static inline size_t ucb_test_input_cache_max(void)
 	return (size_t)UCB_STRUCT_SIZE_LIMIT + 1;
 #else
 	return UCB_INPUT_CACHE_MAX;
+#endif
+}
+
+static inline bool ucb_test_break_shared_live(void)
+{
+#ifdef UCB_TEST_BREAK_SHARED_LIVE
+	return true;
+#else
+	return false;
 #endif
 }
 

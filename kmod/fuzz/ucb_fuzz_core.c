@@ -104,6 +104,8 @@ static enum { FZ_NEW, FZ_OPEN, FZ_MAYBE_OPEN } fz_open_state;
 static struct fz_stat fz_stats[UCB_REFERENCE_METHOD_COUNT];
 /* The header region as laid out before the ioctl. */
 static u8 fz_snap[2 * FZ_PAGE];
+/* The reference driver's buffer as made: all zero. */
+static const u8 fz_zeros[UCB_REFERENCE_DEFAULT_BUFFER_SIZE];
 /* What the generate method must produce. */
 static u8 fz_generated[FZ_STRUCT_MAX];
 
@@ -572,8 +574,10 @@ static bool fz_result_plausible(const struct ucb_call *call, u32 result)
 		return known;
 	case UCB_IORETURN_OVERRUN:
 		return sel == UCB_SEL_ECHO || sel == UCB_SEL_GENERATE;
-	case UCB_IORETURN_NOT_PERMITTED:
 	case UCB_IORETURN_NO_MEMORY:
+		return sel == UCB_SEL_PATH_INFO ||
+		       sel == UCB_SEL_SHARED_CHECKSUM;
+	case UCB_IORETURN_NOT_PERMITTED:
 	case UCB_IORETURN_ERROR:
 		return sel == UCB_SEL_PATH_INFO;
 	default:
@@ -641,6 +645,13 @@ static void fz_check_success(const struct fz_call *c, u32 nscalars,
 	case UCB_SEL_GENERATE:
 		FZ_CHECK(nbytes == s[0] &&
 			 (!nbytes || !memcmp(out, fz_generated, nbytes)));
+		break;
+	case UCB_SEL_SHARED_CHECKSUM:
+		/* Nothing maps the buffer here: it stays as made, zeroed. */
+		FZ_CHECK(s[0] <= sizeof(fz_zeros) &&
+			 s[1] <= sizeof(fz_zeros) - s[0] &&
+			 so[0] == fz_crc32c(fz_zeros, s[1]) && so[1] == s[1] &&
+			 so[2] == 1);
 		break;
 	}
 }
@@ -740,6 +751,7 @@ static void fz_op_call(struct fz_input *in)
 union fz_info {
 	struct ucb_driver_info d;
 	struct ucb_method_info m;
+	struct ucb_memory_info mem;
 };
 
 static void fz_want_driver_info(struct ucb_driver_info *w, u32 size)
@@ -780,6 +792,54 @@ static void fz_want_method_info(struct ucb_method_info *w, u32 size,
 	w->calls = fz_stats[sel].calls;
 	w->errors = fz_stats[sel].errors;
 	memcpy(w->name, m->name, strlen(m->name));
+}
+
+static void fz_want_memory_info(struct ucb_memory_info *w, u32 size,
+				u32 type)
+{
+	const struct ucb_memory_type *t = &fz_driver.memory_types[type];
+	u32 page = UCB_PAGE_SIZE;
+
+	w->size = size;
+	w->type = type;
+	w->memory_flags = t->flags;
+	w->length = (t->size + page - 1) / page * page;
+	w->offset = UCB_MEMORY_OFFSET(type);
+	memcpy(w->name, t->name, strlen(t->name));
+}
+
+/* UCB_IOC_MEMORY_INFO: the memory type's description, or ENOENT. */
+static void fz_op_memory_info(struct fz_input *in)
+{
+	u32 ksize = sizeof(struct ucb_memory_info);
+	union fz_info req = {}, want = {};
+	struct fz_header h;
+	u32 out_len;
+	long ret;
+
+	fz_header_decode(in, ksize, UCB_MEMORY_INFO_SIZE_VER0, &h);
+	req.mem.size = h.size;
+	req.mem.flags = fz_u32(in);
+	req.mem.type = fz_u8(in) % (UCB_REFERENCE_MEMORY_TYPE_COUNT + 2);
+	fz_place(in, FZ_R_HEADER, h.len, &h.buf);
+	fz_header_put(&h, &req, ksize);
+	ret = fz_ioctl(UCB_IOC_MEMORY_INFO, &h.buf, 1);
+
+	out_len = min(h.size, ksize);
+	FZ_CHECK(ret == 0 || ret == -EINVAL || ret == -E2BIG ||
+		 ret == -EFAULT || ret == -ENOENT);
+	fz_header_errno(&h, UCB_MEMORY_INFO_SIZE_VER0, req.mem.flags, ret);
+	if (fz_writable(&h.buf, h.len))
+		FZ_CHECK(ret != -EFAULT);
+	if (ret == -ENOENT)
+		FZ_CHECK(req.mem.type >= UCB_REFERENCE_MEMORY_TYPE_COUNT);
+	if (ret == 0) {
+		FZ_CHECK(req.mem.type < UCB_REFERENCE_MEMORY_TYPE_COUNT);
+		fz_want_memory_info(&want.mem, h.size, req.mem.type);
+		FZ_CHECK(!memcmp(h.buf.p, &want, out_len));
+	}
+	fz_header_check(&h, ret == 0 || ret == -EFAULT, 0, out_len);
+	fz_check_stats(FZ_NO_METHOD, ret, 0);
 }
 
 static void fz_op_info(struct fz_input *in, unsigned int cmd)
@@ -992,7 +1052,7 @@ static bool fz_known_cmd(unsigned int cmd)
 {
 	return cmd == UCB_IOC_CALL || cmd == UCB_IOC_DRIVER_INFO ||
 	       cmd == UCB_IOC_METHOD_INFO || cmd == UCB_IOC_OPEN ||
-	       cmd == UCB_IOC_CALL_BATCH;
+	       cmd == UCB_IOC_CALL_BATCH || cmd == UCB_IOC_MEMORY_INFO;
 }
 
 /*
@@ -1091,6 +1151,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			break;
 		case FZ_OP_BATCH:
 			fz_op_batch(&in);
+			break;
+		case FZ_OP_MEMORY_INFO:
+			fz_op_memory_info(&in);
 			break;
 		}
 		FZ_CHECK(ucb_counter_read(&fz_device->live_buffers) == 0);

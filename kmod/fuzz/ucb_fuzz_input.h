@@ -33,6 +33,8 @@
  *                call_size from {64, 128, 63, 4097} (stride % 4), and the
  *                entry at mismatch % 8 (if any) with a size other than
  *                call_size
+ *   MEMORY_INFO  hsize flags:u32 type:u8 ptr(header): type % (the
+ *                reference driver's memory type count + 2)
  * selector:u8 is the selector itself, except FZ_SELECTOR_RAW then u32.
  * hsize   := class:u8 (enum fz_hsize) then
  *   EXACT  nothing: the kernel's struct size
@@ -62,6 +64,7 @@ enum fz_op {
 	FZ_OP_SET_MAX,
 	FZ_OP_OPEN,
 	FZ_OP_BATCH,
+	FZ_OP_MEMORY_INFO,
 	FZ_OP_COUNT
 };
 

@@ -268,6 +268,11 @@ static const struct {
 	{ "method-sink", {
 		.selector = UCB_SEL_SINK, .struct_in_size = 300 << 10,
 	} },
+	{ "method-shared-checksum", {
+		.selector = UCB_SEL_SHARED_CHECKSUM,
+		.scalar_in_count = 3, .scalar_out_count = 3,
+		.scalars = { 4096, 100000, 0 },
+	} },
 };
 
 /* Echo and generate at the sizes where the core changes behaviour. */
@@ -513,6 +518,32 @@ static void put_batch(const struct hsize *h, uint8_t flags, uint8_t count,
 		put(kinds[i], 1);
 }
 
+/* A memory info op: hsize flags type ptr. */
+static void put_memory_info(const struct hsize *h, uint32_t flags,
+			    uint8_t type, struct ptr p)
+{
+	put(FZ_OP_MEMORY_INFO, 1);
+	put_hsize(h, sizeof(struct ucb_memory_info));
+	put(flags, 4);
+	put(type, 1);
+	put(p.kind, 1);
+	put(p.param, 1);
+}
+
+static void write_memory_seeds(const char *dir)
+{
+	static const struct hsize short_size = SHORT(40);
+	struct ptr start = { 0 };
+	uint8_t type;
+
+	begin(false, MIB);
+	for (type = 0; type <= UCB_REFERENCE_MEMORY_TYPE_COUNT; type++)
+		put_memory_info(&exact, 0, type, start);
+	put_memory_info(&exact, 1, 0, start);
+	put_memory_info(&short_size, 0, 0, start);
+	finish(dir, "memory-info");
+}
+
 static void write_batch_seeds(const char *dir)
 {
 	static const uint8_t kinds[FZ_BATCH_MAX] = { 0, 1, 2, 0 };
@@ -549,5 +580,6 @@ int main(int argc, char **argv)
 	write_info_seeds(argv[1]);
 	write_unknown_seeds(argv[1]);
 	write_batch_seeds(argv[1]);
+	write_memory_seeds(argv[1]);
 	return 0;
 }

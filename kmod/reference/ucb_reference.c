@@ -5,19 +5,47 @@
  */
 #include "ucb_reference.h"
 
+/*
+ * Count the call on the client's status page, as each method starts.  The
+ * page is the client's alone, but its calls may run on several threads.
+ */
+static void ucb_reference_count(struct ucb_args *args, u32 selector)
+{
+	struct ucb_reference_status *status = ucb_client_private(args->client);
+
+	BUILD_BUG_ON(UCB_REFERENCE_METHOD_COUNT > UCB_REFERENCE_STATUS_METHODS);
+	ucb_env_count(&status->calls[selector]);
+}
+
+/* Every client gets its status page as it opens, kept at hand. */
+static u32 ucb_reference_open(struct ucb_client *client, u32 type)
+{
+	struct ucb_reference_status *status;
+	u32 size;
+
+	status = ucb_client_memory(client, UCB_REFERENCE_MEMORY_STATUS, &size);
+	if (!status)
+		return UCB_IORETURN_NO_MEMORY;
+	ucb_client_set_private(client, status);
+	return UCB_IORETURN_SUCCESS;
+}
+
 static u32 ucb_noop(struct ucb_args *args)
 {
+	ucb_reference_count(args, UCB_SEL_NOOP);
 	return UCB_IORETURN_SUCCESS;
 }
 
 static u32 ucb_add(struct ucb_args *args)
 {
+	ucb_reference_count(args, UCB_SEL_ADD);
 	args->scalar_out[0] = args->scalar_in[0] + args->scalar_in[1];
 	return UCB_IORETURN_SUCCESS;
 }
 
 static u32 ucb_echo(struct ucb_args *args)
 {
+	ucb_reference_count(args, UCB_SEL_ECHO);
 	if (args->struct_out_size < args->struct_in_size)
 		return UCB_IORETURN_OVERRUN;
 	memcpy(args->struct_out, args->struct_in, args->struct_in_size);
@@ -33,6 +61,7 @@ static u32 ucb_crc32c(const void *data, size_t len)
 
 static u32 ucb_checksum(struct ucb_args *args)
 {
+	ucb_reference_count(args, UCB_SEL_CHECKSUM);
 	args->scalar_out[0] = ucb_crc32c(args->struct_in,
 					 args->struct_in_size);
 	args->scalar_out[1] = args->struct_in_size;
@@ -70,6 +99,7 @@ static u32 ucb_path_info(struct ucb_args *args)
 	u32 mode;
 	int err;
 
+	ucb_reference_count(args, UCB_SEL_PATH_INFO);
 	if (len && path[len - 1] == '\0')
 		len--;
 	if (len == 0 || len > UCB_PATH_INFO_MAX - 1 || memchr(path, '\0', len))
@@ -93,6 +123,7 @@ static u32 ucb_fixed_transform(struct ucb_args *args)
 {
 	struct ucb_transform in, out;
 
+	ucb_reference_count(args, UCB_SEL_FIXED_TRANSFORM);
 	/* Copy: the byte buffers carry no alignment guarantee. */
 	memcpy(&in, args->struct_in, sizeof(in));
 	out.a = in.b;
@@ -123,6 +154,7 @@ static u32 ucb_consistency(struct ucb_args *args)
 	u64 delay_us = UCB_CONSISTENCY_DEFAULT_DELAY_US;
 	u32 first, second;
 
+	ucb_reference_count(args, UCB_SEL_CONSISTENCY);
 	if (args->scalar_in_count > 1)
 		return UCB_IORETURN_BAD_ARGUMENT;
 	if (args->scalar_in_count == 1)
@@ -139,6 +171,7 @@ static u32 ucb_consistency(struct ucb_args *args)
 
 static u32 ucb_reset_stats(struct ucb_args *args)
 {
+	ucb_reference_count(args, UCB_SEL_RESET_STATS);
 	ucb_device_reset_stats(ucb_client_device(args->client));
 	return UCB_IORETURN_SUCCESS;
 }
@@ -149,6 +182,7 @@ static u32 ucb_generate(struct ucb_args *args)
 	u8 *out = args->struct_out;
 	u32 i;
 
+	ucb_reference_count(args, UCB_SEL_GENERATE);
 	if (n > UCB_STRUCT_SIZE_LIMIT)
 		return UCB_IORETURN_BAD_ARGUMENT;
 	if (n > args->struct_out_size)
@@ -166,6 +200,42 @@ static u32 ucb_generate(struct ucb_args *args)
 /* Takes a struct and does nothing with it: the cost of the copy alone. */
 static u32 ucb_sink(struct ucb_args *args)
 {
+	ucb_reference_count(args, UCB_SEL_SINK);
+	return UCB_IORETURN_SUCCESS;
+}
+
+/*
+ * The shared-memory counterpart of consistency: checksum a range of the
+ * client's buffer, which it may be rewriting all the while, twice, some
+ * time apart, and report whether both agree.  Both passes read one
+ * snapshot, so they always do.  Scalars: offset, length, delay in
+ * microseconds (at most UCB_CONSISTENCY_MAX_DELAY_US); out: CRC32C,
+ * length, 1 if stable.
+ */
+static u32 ucb_shared_checksum(struct ucb_args *args)
+{
+	u64 offset = args->scalar_in[0], length = args->scalar_in[1];
+	u64 delay_us = args->scalar_in[2];
+	struct ucb_snapshot snapshot;
+	u32 first, second;
+	int err;
+
+	ucb_reference_count(args, UCB_SEL_SHARED_CHECKSUM);
+	if (delay_us > UCB_CONSISTENCY_MAX_DELAY_US)
+		return UCB_IORETURN_BAD_ARGUMENT;
+	err = ucb_client_memory_snapshot(args->client,
+					 UCB_REFERENCE_MEMORY_BUFFER, offset,
+					 length, &snapshot);
+	if (err)
+		return err == -ENOMEM ? UCB_IORETURN_NO_MEMORY :
+					UCB_IORETURN_BAD_ARGUMENT;
+	first = ucb_crc32c(snapshot.data, snapshot.size);
+	ucb_env_delay_us(delay_us);
+	second = ucb_crc32c(snapshot.data, snapshot.size);
+	ucb_snapshot_release(args->client, &snapshot);
+	args->scalar_out[0] = first;
+	args->scalar_out[1] = length;
+	args->scalar_out[2] = first == second;
 	return UCB_IORETURN_SUCCESS;
 }
 
@@ -219,12 +289,30 @@ static const struct ucb_method ucb_reference_methods[] = {
 		.handler = ucb_sink, .name = "sink",
 		.struct_in_size = UCB_VAR, .struct_in_max = UCB_LIMIT,
 	},
+	[UCB_SEL_SHARED_CHECKSUM] = {
+		.handler = ucb_shared_checksum, .name = "sharedChecksum",
+		.scalar_in_count = 3, .scalar_out_count = 3,
+	},
+};
+
+static const struct ucb_memory_type
+ucb_reference_memory_types[UCB_REFERENCE_MEMORY_TYPE_COUNT] = {
+	[UCB_REFERENCE_MEMORY_BUFFER] = {
+		.name = "buffer", .size = UCB_REFERENCE_DEFAULT_BUFFER_SIZE,
+	},
+	[UCB_REFERENCE_MEMORY_STATUS] = {
+		.name = "status", .size = sizeof(struct ucb_reference_status),
+		.flags = UCB_MEMORY_READ_ONLY,
+	},
 };
 
 /**
  * ucb_reference_driver_fill() - describe an instance of the reference driver
  * @driver: Zeroed storage for it, to register.
  * @max_struct_size: Initial driver-wide bound on variable struct sizes.
+ *
+ * Its buffer memory type is UCB_REFERENCE_DEFAULT_BUFFER_SIZE bytes; a
+ * caller wanting another size points @driver->memory_types at a copy.
  */
 void ucb_reference_driver_fill(struct ucb_driver *driver, u32 max_struct_size)
 {
@@ -235,6 +323,9 @@ void ucb_reference_driver_fill(struct ucb_driver *driver, u32 max_struct_size)
 	driver->methods = ucb_reference_methods;
 	driver->method_count = UCB_REFERENCE_METHOD_COUNT;
 	driver->max_struct_size = max_struct_size;
+	driver->memory_types = ucb_reference_memory_types;
+	driver->memory_type_count = UCB_REFERENCE_MEMORY_TYPE_COUNT;
+	driver->open = ucb_reference_open;
 	/*
 	 * Root only until userspace says otherwise: scripts/install's udev
 	 * rule gives the node to group ucbridge (0660) and the desktop user.

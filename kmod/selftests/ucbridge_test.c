@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -27,9 +28,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ucb_core.h"		/* UCB_INPUT_CACHE_MAX, the documented bound */
+#include "ucb_reference.h"	/* UCB_REFERENCE_DEFAULT_BUFFER_SIZE */
 #include "ucbt_lib.h"
 #include "ucbt_load.h"
 #include "ucbt_race.h"
@@ -220,10 +223,10 @@ static void test_call_header(int h)
 	check(ucbt_ioctl(h, UCB_IOC_CALL, NULL) == -EFAULT,
 	      "call: NULL header -> EFAULT");
 	check(ucbt_ioctl(h, UCB_IOC_CALL, pages + 2 * PAGE) == -EFAULT,
-	      "call: unmapped header -> EFAULT");
+	      "call: inaccessible header -> EFAULT");
 	memcpy(pages + 2 * PAGE - 32, uc, 32);
 	check(ucbt_ioctl(h, UCB_IOC_CALL, pages + 2 * PAGE - 32) == -EFAULT,
-	      "call: header straddling into an unmapped page -> EFAULT");
+	      "call: header straddling into an inaccessible page -> EFAULT");
 	/* compat_ptr() cuts a 32-bit caller's argument to 32 bits. */
 	if (sizeof(void *) == 4)
 		skip("a 32-bit argument cannot be a kernel address",
@@ -234,7 +237,7 @@ static void test_call_header(int h)
 	memcpy(pages + 1, uc, sizeof(*uc));
 	check(ucbt_ioctl(h, UCB_IOC_CALL, pages + 1) == 0,
 	      "call: misaligned header works");
-	munmap(pages, 2 * PAGE);
+	munmap(pages, 3 * PAGE);
 }
 
 static void test_selectors(int h)
@@ -627,10 +630,10 @@ static void test_faults(int h)
 	check(do_call(h, &c) == -EFAULT, "add: NULL scalar_in -> EFAULT");
 	c.scalar_in = (const __u64 *)(end - 8);
 	check(do_call(h, &c) == -EFAULT,
-	      "add: scalar_in straddling an unmapped page -> EFAULT");
+	      "add: scalar_in straddling an inaccessible page -> EFAULT");
 	c.scalar_in = scalars;
 	c.scalar_out = (__u64 *)end;
-	check(do_call(h, &c) == -EFAULT, "add: unmapped scalar_out -> EFAULT");
+	check(do_call(h, &c) == -EFAULT, "add: inaccessible scalar_out -> EFAULT");
 	c.scalar_out = KERNEL_ADDRESS;
 	check(do_call(h, &c) == -EFAULT,
 	      "add: kernel-address scalar_out -> EFAULT");
@@ -639,7 +642,7 @@ static void test_faults(int h)
 			   .struct_in_size = 200, .struct_out = pages,
 			   .struct_out_size = 200 };
 	check(do_call(h, &c) == -EFAULT,
-	      "echo: struct_in straddling an unmapped page -> EFAULT");
+	      "echo: struct_in straddling an inaccessible page -> EFAULT");
 	c.struct_in = KERNEL_ADDRESS;
 	check(do_call(h, &c) == -EFAULT,
 	      "echo: kernel-address struct_in -> EFAULT");
@@ -648,7 +651,7 @@ static void test_faults(int h)
 	c.struct_in = pages + 3;		/* misaligned is fine */
 	c.struct_out = end - 100;
 	check(do_call(h, &c) == -EFAULT,
-	      "echo: struct_out straddling an unmapped page -> EFAULT");
+	      "echo: struct_out straddling an inaccessible page -> EFAULT");
 	c.struct_in = pages;
 	c.struct_in_size = 20000;
 	c.struct_out = pages;
@@ -663,7 +666,7 @@ static void test_faults(int h)
 	check(call_result(h, &c) == UCB_IORETURN_SUCCESS,
 	      "noop: pointers with zero counts are never touched");
 	check(live_buffers(h) == 0, "no live buffers after faulting calls");
-	munmap(pages, 2 * PAGE);
+	munmap(pages, 3 * PAGE);
 }
 
 /* ---- batches ------------------------------------------------------- */
@@ -837,14 +840,14 @@ static void test_batch_refusals(int h)
 	/* Faults: the entries, an entry's own pointer, completed itself. */
 	b = raw_batch((struct ucb_call *)(pages + 2 * PAGE), 1);
 	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, &b) == -EFAULT &&
-	      b.completed == 0, "batch: unmapped entries -> EFAULT, completed 0");
+	      b.completed == 0, "batch: inaccessible entries -> EFAULT, completed 0");
 	memcpy(pages + 2 * PAGE - sizeof(ucs[0]) - 32, ucs,
 	       sizeof(ucs[0]) + 32);
 	b = raw_batch((struct ucb_call *)(pages + 2 * PAGE - sizeof(ucs[0]) - 32),
 		      2);
 	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, &b) == -EFAULT &&
 	      b.completed == 1,
-	      "batch: second entry straddling an unmapped page -> EFAULT, completed 1");
+	      "batch: second entry straddling an inaccessible page -> EFAULT, completed 1");
 	ucs[1].scalar_out_count = 1;
 	ucs[1].selector = UCB_SEL_ADD;
 	ucs[1].scalar_in_count = 2;
@@ -861,8 +864,208 @@ static void test_batch_refusals(int h)
 	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, ub) == -EFAULT &&
 	      ucs[2].result == UCB_IORETURN_SUCCESS,
 	      "batch: completed not writable -> EFAULT after the entries ran");
-	munmap(pages, 2 * PAGE);
+	munmap(pages, 3 * PAGE);
 	check(live_buffers(h) == 0, "batch: no live buffers after refusals");
+}
+
+/* ---- shared memory ------------------------------------------------ */
+
+#define BUFFER_OFFSET	UCB_MEMORY_OFFSET(UCB_REFERENCE_MEMORY_BUFFER)
+#define STATUS_OFFSET	UCB_MEMORY_OFFSET(UCB_REFERENCE_MEMORY_STATUS)
+
+static int memory_info(int h, __u32 type, struct ucb_memory_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->type = type;
+	return ucbt_ioctl(h, UCB_IOC_MEMORY_INFO, info);
+}
+
+/* sharedChecksum of [offset, offset + length): its IOReturn. */
+static __u32 shared_checksum(int h, __u64 offset, __u64 length,
+			     __u64 delay, __u64 out[3])
+{
+	__u64 in[3] = { offset, length, delay };
+	struct call c = { .selector = UCB_SEL_SHARED_CHECKSUM, .scalar_in = in,
+			  .scalar_in_count = 3, .scalar_out = out,
+			  .scalar_out_count = 3 };
+
+	return call_result(h, &c);
+}
+
+/* Does a child touching @p (writing when @write) die of SIGSEGV? */
+static bool child_faults(volatile __u8 *p, bool write)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		if (write)
+			p[0] = 1;
+		else
+			(void)p[0];
+		_exit(0);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid &&
+	       WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV;
+}
+
+static void test_memory_info(int h)
+{
+	struct ucb_memory_info info;
+	__u32 page = (__u32)sysconf(_SC_PAGESIZE);
+	int err = memory_info(h, UCB_REFERENCE_MEMORY_BUFFER, &info);
+
+	check(err == 0 && !strcmp(info.name, "buffer") && info.memory_flags == 0 &&
+	      info.length == UCB_REFERENCE_DEFAULT_BUFFER_SIZE &&
+	      info.offset == BUFFER_OFFSET,
+	      "memory info: buffer, read-write, per client, %llu bytes at offset 0",
+	      (unsigned long long)info.length);
+	check(memory_info(h, UCB_REFERENCE_MEMORY_STATUS, &info) == 0 &&
+	      !strcmp(info.name, "status") &&
+	      info.memory_flags == UCB_MEMORY_READ_ONLY &&
+	      info.length == page && info.offset == STATUS_OFFSET,
+	      "memory info: status, read-only, per client, one page at 1 << 32");
+	check(memory_info(h, UCB_REFERENCE_MEMORY_TYPE_COUNT, &info) == -ENOENT,
+	      "memory info: an unknown type -> ENOENT");
+	info.flags = 1;
+	check(ucbt_ioctl(h, UCB_IOC_MEMORY_INFO, &info) == -EINVAL,
+	      "memory info: flags 1 -> EINVAL");
+}
+
+static void test_shared_memory(int h)
+{
+	size_t size = UCB_REFERENCE_DEFAULT_BUFFER_SIZE, page = PAGE;
+	struct ucb_reference_status *status;
+	__u64 out[3], noops;
+	struct call noop = { .selector = UCB_SEL_NOOP };
+	int err, h2;
+	__u8 *buf, *buf2;
+
+	buf = ucbt_mmap(h, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			BUFFER_OFFSET, &err);
+	check(buf && all_bytes(buf, size, 0),
+	      "shared memory: the buffer maps read-write, zeroed (%d)", err);
+	if (!buf)
+		return;
+	fill_pattern(buf, size, 7);
+	check(shared_checksum(h, 100, 1000, 0, out) == UCB_IORETURN_SUCCESS &&
+	      out[0] == reference_crc32c(buf + 100, 1000) && out[1] == 1000 &&
+	      out[2] == 1,
+	      "shared memory: sharedChecksum sees what the client wrote");
+	check(shared_checksum(h, 0, size, 0, out) == UCB_IORETURN_SUCCESS &&
+	      out[0] == reference_crc32c(buf, size),
+	      "shared memory: sharedChecksum of the whole buffer");
+	check(shared_checksum(h, size, 0, 0, out) == UCB_IORETURN_SUCCESS &&
+	      out[1] == 0, "shared memory: an empty range at the end");
+	check(shared_checksum(h, size - 10, 11, 0, out) ==
+	      UCB_IORETURN_BAD_ARGUMENT,
+	      "shared memory: a range one byte past the end -> kIOReturnBadArgument");
+	check(shared_checksum(h, 1ULL << 63, 1ULL << 63, 0, out) ==
+	      UCB_IORETURN_BAD_ARGUMENT,
+	      "shared memory: offset + length overflowing 64 bits -> kIOReturnBadArgument");
+	check(shared_checksum(h, 0, 1, UCB_CONSISTENCY_MAX_DELAY_US + 1, out) ==
+	      UCB_IORETURN_BAD_ARGUMENT,
+	      "shared memory: a delay above the maximum -> kIOReturnBadArgument");
+
+	check(!ucbt_mmap(h, page, PROT_READ, MAP_SHARED, BUFFER_OFFSET + page,
+			 &err) && err == -EINVAL,
+	      "mmap: an offset inside a type -> EINVAL");
+	check(!ucbt_mmap(h, page, PROT_READ, MAP_SHARED,
+			 UCB_MEMORY_OFFSET(UCB_REFERENCE_MEMORY_TYPE_COUNT),
+			 &err) && err == -EINVAL,
+	      "mmap: an unknown type -> EINVAL");
+	check(!ucbt_mmap(h, size + page, PROT_READ, MAP_SHARED, BUFFER_OFFSET,
+			 &err) && err == -EINVAL,
+	      "mmap: longer than the type -> EINVAL");
+	check(!ucbt_mmap(h, page, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+			 BUFFER_OFFSET, &err) && err == -EINVAL,
+	      "mmap: a private mapping -> EINVAL");
+	check(!ucbt_mmap(h, page, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 STATUS_OFFSET, &err) && err == -EACCES,
+	      "mmap: the read-only status page writable -> EACCES");
+
+	status = ucbt_mmap(h, page, PROT_READ, MAP_SHARED, STATUS_OFFSET, &err);
+	check(status != NULL, "shared memory: the status page maps read-only");
+	if (status) {
+		noops = status->calls[UCB_SEL_NOOP];
+		call_result(h, &noop);
+		call_result(h, &noop);
+		call_result(h, &noop);
+		check(status->calls[UCB_SEL_NOOP] - noops == 3 &&
+		      status->calls[UCB_SEL_SHARED_CHECKSUM] >= 6,
+		      "shared memory: the status page counts calls, with no system call");
+		check(mprotect(status, page, PROT_READ | PROT_WRITE) == -1 &&
+		      errno == EACCES,
+		      "shared memory: mprotect() cannot make the status page writable");
+		check(child_faults((volatile __u8 *)status, true),
+		      "shared memory: writing the status page kills the writer (SIGSEGV)");
+		munmap(status, page);
+	}
+	check(child_faults(buf, false),
+	      "shared memory: a child process does not inherit the mapping");
+
+	h2 = ucbt_open();
+	buf2 = h2 >= 0 ? ucbt_mmap(h2, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+				   BUFFER_OFFSET, &err) : NULL;
+	check(buf2 && all_bytes(buf2, size, 0),
+	      "shared memory: another connection has a buffer of its own");
+	if (buf2) {
+		memset(buf2, 0x5a, size);
+		ucbt_close(h2);
+		check(all_bytes(buf2, size, 0x5a),
+		      "shared memory: a mapping outlives close()");
+		memset(buf2, 0xa5, size);
+		munmap(buf2, size);
+	} else if (h2 >= 0) {
+		ucbt_close(h2);
+	}
+
+	race_shared_checksum(h, buf, 256 * KIB, 300);
+	check(live_buffers(h) == 0, "shared memory: no live buffers after");
+	munmap(buf, size);
+}
+
+struct unmapper {
+	void *p;
+	size_t size;
+};
+
+static void *unmap_soon(void *arg)
+{
+	struct unmapper *u = arg;
+
+	usleep(2000);
+	munmap(u->p, u->size);
+	return NULL;
+}
+
+/* The method works on its snapshot: munmap() meanwhile changes nothing. */
+static void test_munmap_during_call(int h)
+{
+	struct unmapper u = { .size = UCB_REFERENCE_DEFAULT_BUFFER_SIZE };
+	pthread_t thread;
+	__u64 out[3];
+	int err;
+
+	u.p = ucbt_mmap(h, u.size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			BUFFER_OFFSET, &err);
+	if (!u.p) {
+		check(false, "munmap during a call: mmap (%d)", err);
+		return;
+	}
+	memset(u.p, 0x11, u.size);
+	if (pthread_create(&thread, NULL, unmap_soon, &u)) {
+		check(false, "munmap during a call: thread");
+		munmap(u.p, u.size);
+		return;
+	}
+	check(shared_checksum(h, 0, u.size, UCB_CONSISTENCY_MAX_DELAY_US, out) ==
+	      UCB_IORETURN_SUCCESS && out[2] == 1,
+	      "munmap during a call: the call completes on its snapshot");
+	pthread_join(thread, NULL);
 }
 
 /* ---- safety properties, with positive controls -------------------- */
@@ -1291,7 +1494,8 @@ static void test_max_struct_size(int h)
 static void test_module_lifetime(int h)
 {
 	struct ucb_driver_info info = { .size = sizeof(info) };
-	int err = ucbt_unload_core();
+	int err = ucbt_unload_core(), map_err;
+	__u8 *buf;
 
 	if (err == -EOPNOTSUPP) {
 		skip("no kernel module", "module lifetime");
@@ -1300,11 +1504,29 @@ static void test_module_lifetime(int h)
 	check(err == -EWOULDBLOCK || err == -EBUSY,
 	      "ucbridge.ko refuses to unload while a driver is registered (%d)",
 	      err);
+	buf = ucbt_mmap(h, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			BUFFER_OFFSET, &map_err);
+	if (buf)
+		memset(buf, 0x3c, PAGE);
 	check(ucbt_unload() == 0,
-	      "the reference driver's module unloads with a client open");
+	      "the reference driver's module unloads with a client open and mapped");
 	check(ucbt_ioctl(h, UCB_IOC_DRIVER_INFO, &info) == -ENODEV,
 	      "the open client's ioctls then fail with ENODEV");
+	check(buf && all_bytes(buf, PAGE, 0x3c),
+	      "its mapping stays readable after the driver is gone");
+	check(!ucbt_mmap(h, PAGE, PROT_READ, MAP_SHARED, BUFFER_OFFSET,
+			 &map_err) && map_err == -ENODEV,
+	      "a new mmap() of the client then fails with ENODEV");
 	ucbt_close(h);
+	if (buf) {
+		err = ucbt_unload_core();
+		check(err == -EWOULDBLOCK || err == -EBUSY,
+		      "ucbridge.ko refuses to unload while a mapping outlives its descriptor (%d)",
+		      err);
+		check(all_bytes(buf, PAGE, 0x3c),
+		      "the mapping outlives its descriptor too");
+		munmap(buf, PAGE);
+	}
 	check(ucbt_open() == -ENOENT, "its node is gone");
 	err = ucbt_reload();
 	if (err == -EOPNOTSUPP) {
@@ -1347,6 +1569,9 @@ int main(void)
 	test_faults(h);
 	test_batch_calls(h);
 	test_batch_refusals(h);
+	test_memory_info(h);
+	test_shared_memory(h);
+	test_munmap_during_call(h);
 	test_copy_once(h);
 	test_no_infoleak(h);
 	fail_with_heap_buffers(h);

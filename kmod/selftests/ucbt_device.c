@@ -4,6 +4,7 @@
  * ucbridge_reference.ko.
  */
 #define _GNU_SOURCE
+#define _FILE_OFFSET_BITS 64	/* memory type offsets need a 64-bit off_t */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,6 +59,15 @@ void ucbt_close(int handle)
 int ucbt_ioctl(int handle, unsigned long cmd, void *arg)
 {
 	return ioctl(handle, cmd, arg) ? -errno : 0;
+}
+
+void *ucbt_mmap(int handle, size_t length, int prot, int flags,
+		__u64 offset, int *err)
+{
+	void *p = mmap(NULL, length, prot, flags, handle, (off_t)offset);
+
+	*err = p == MAP_FAILED ? -errno : 0;
+	return p == MAP_FAILED ? NULL : p;
 }
 
 int ucbt_run_unprivileged(int (*fn)(void))

@@ -205,7 +205,7 @@ uint8_t *guarded_pages(void)
 	uint8_t *p = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (p == MAP_FAILED || munmap(p + 2 * PAGE, PAGE)) {
+	if (p == MAP_FAILED || mprotect(p + 2 * PAGE, PAGE, PROT_NONE)) {
 		printf("Bail out! mmap failed\n");
 		exit(1);
 	}

@@ -40,7 +40,11 @@ void *xmalloc(size_t size);
 uint32_t reference_crc32c(const void *data, size_t len);
 void fill_pattern(void *buf, size_t size, uint32_t seed);
 bool all_bytes(const void *buf, size_t size, uint8_t value);
-/* Two mapped pages followed by an unmapped one, for faults mid-buffer. */
+/*
+ * Two pages followed by one no access can reach, for faults mid-buffer: a
+ * PROT_NONE page rather than a hole, which a later mmap() (the mock's
+ * shared memory) could fill.  munmap() all three.
+ */
 uint8_t *guarded_pages(void);
 
 /* One call, IOConnectCallMethod-shaped. */

@@ -73,6 +73,13 @@ int ucbt_ioctl(int handle, unsigned long cmd, void *arg)
 	return (int)ucb_ioctl(ucbt_clients[handle], (unsigned int)cmd, arg);
 }
 
+void *ucbt_mmap(int handle, size_t length, int prot, int flags,
+		__u64 offset, int *err)
+{
+	return ucb_mock_mmap(ucbt_clients[handle], length, prot, flags, offset,
+			     err);
+}
+
 int ucbt_run_unprivileged(int (*fn)(void))
 {
 	int ret;

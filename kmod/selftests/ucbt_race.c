@@ -113,3 +113,34 @@ void race_struct_input_batched(int h, __u32 size, unsigned long batches)
 	      "copy-once: batched struct input of %u bytes rewritten during %lu batches of 4 consistency calls: %lu saw two versions, %lu failed",
 	      size, n, torn, failed);
 }
+
+void race_shared_checksum(int h, void *buffer, __u32 size,
+			  unsigned long calls)
+{
+	struct racer r = { .flip = flip_all_bytes, .target = buffer,
+			   .size = size };
+	unsigned long n, torn = 0, failed = 0;
+	__u64 in[3], out[3];
+
+	if (!racer_start(&r)) {
+		check(false, "shared memory: snapshot: writer thread");
+		return;
+	}
+	for (n = 0; n < calls && !torn && !failed; n++) {
+		struct call c = { .selector = UCB_SEL_SHARED_CHECKSUM,
+				  .scalar_in = in, .scalar_in_count = 3,
+				  .scalar_out = out, .scalar_out_count = 3 };
+
+		in[0] = 0;
+		in[1] = size;
+		in[2] = n % 8 ? 0 : 20;
+		if (call_result(h, &c) != UCB_IORETURN_SUCCESS)
+			failed++;
+		else if (out[2] != 1)
+			torn++;
+	}
+	racer_stop(&r);
+	check(!torn && !failed,
+	      "shared memory: snapshot of %u bytes rewritten during %lu sharedChecksum calls: %lu saw two versions, %lu failed",
+	      size, n, torn, failed);
+}

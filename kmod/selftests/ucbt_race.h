@@ -35,5 +35,12 @@ void flip_all_bytes(struct racer *r, unsigned long n);
 void race_struct_input(int h, __u32 size, unsigned long calls);
 /* The same with the calls in batches of four; one TAP check. */
 void race_struct_input_batched(int h, __u32 size, unsigned long batches);
+/*
+ * copy-once for shared memory: @buffer, the client's mapped buffer, flips
+ * while sharedChecksum snapshots @size bytes of it and checksums them
+ * twice, 0 to 20 us apart; one TAP check.
+ */
+void race_shared_checksum(int h, void *buffer, __u32 size,
+			  unsigned long calls);
 
 #endif /* _UCBT_RACE_H */

@@ -8,6 +8,7 @@
 #define _UCBT_TRANSPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 
 /* Name shown in the TAP header. */
@@ -19,6 +20,10 @@ void ucbt_close(int handle);
 
 /* One ioctl: 0 or -errno, never -1 with errno. */
 int ucbt_ioctl(int handle, unsigned long cmd, void *arg);
+
+/* mmap() of the connection: the mapping, or NULL and -errno in *err. */
+void *ucbt_mmap(int handle, size_t length, int prot, int flags,
+		__u64 offset, int *err);
 
 /*
  * Run @fn in the identity of an unprivileged user (uid/gid 65534, no

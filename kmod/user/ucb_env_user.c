@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -302,6 +304,75 @@ void ucb_env_delay_us(unsigned int us)
 
 void ucb_env_cond_resched(void)
 {
+}
+
+void ucb_env_count(u64 *counter)
+{
+	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+u32 ucb_env_page_size(void)
+{
+	return (u32)sysconf(_SC_PAGESIZE);
+}
+
+int ucb_env_memory_alloc(struct ucb_memory *memory, u32 size)
+{
+	int fd = memfd_create("ucbridge-memory", MFD_CLOEXEC);
+	void *kaddr;
+
+	if (fd < 0)
+		return -ENOMEM;
+	kaddr = ftruncate(fd, size) ? MAP_FAILED :
+		mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (kaddr == MAP_FAILED) {
+		close(fd);
+		return -ENOMEM;
+	}
+	memory->kaddr = kaddr;
+	memory->size = size;
+	memory->env.fd = fd;
+	return 0;
+}
+
+void ucb_env_memory_free(struct ucb_memory *memory)
+{
+	if (!memory->kaddr)
+		return;
+	munmap(memory->kaddr, memory->size);
+	close(memory->env.fd);
+	memory->kaddr = NULL;
+}
+
+void *ucb_mock_mmap(struct ucb_client *client, size_t length, int prot,
+		    int flags, u64 offset, int *err)
+{
+	struct ucb_memory *memory;
+	char path[64];
+	bool read_only;
+	void *p;
+	int fd;
+
+	*err = ucb_client_map(client, offset, length, flags & MAP_SHARED,
+			      prot & PROT_WRITE, &memory, &read_only);
+	if (*err)
+		return NULL;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", memory->env.fd);
+	fd = read_only ? open(path, O_RDONLY | O_CLOEXEC) : memory->env.fd;
+	if (fd < 0) {
+		*err = -errno;
+		return NULL;
+	}
+	p = mmap(NULL, length, prot, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		*err = -errno;
+	else if (madvise(p, length, MADV_DONTFORK))
+		*err = -errno;
+	if (read_only)
+		close(fd);
+	if (*err && p != MAP_FAILED)
+		munmap(p, length);
+	return *err ? NULL : p;
 }
 
 #ifdef UCB_TEST_BREAK_COPY_ONCE

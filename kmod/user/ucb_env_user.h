@@ -29,6 +29,10 @@ typedef __u64 u64;
 #define __percpu
 
 #define unlikely(x)		__builtin_expect(!!(x), 0)
+#define noinline		__attribute__((__noinline__))
+#ifndef __always_inline		/* glibc's <sys/cdefs.h> has one */
+#define __always_inline		inline __attribute__((__always_inline__))
+#endif
 #define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
 #define BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
@@ -126,6 +130,26 @@ void ucb_env_gate_close(struct ucb_env_gate *gate);
 /* A mock device has no node. */
 struct ucb_env_device {
 };
+
+/* Mapped memory comes in the host's pages. */
+#define UCB_PAGE_SIZE		ucb_env_page_size()
+u32 ucb_env_page_size(void);
+
+/* Memory a client maps: a memfd, which the "kernel" side maps too. */
+struct ucb_env_memory {
+	int fd;
+};
+
+/*
+ * mmap() of a client's memory for the mock's callers, with the kernel's
+ * checks (ucb_client_map()) and the kernel's rules: a read-only type is
+ * mapped through a read-only descriptor, so mprotect() cannot make it
+ * writable, and no mapping is inherited across fork() (MADV_DONTFORK, as
+ * VM_DONTCOPY).  Returns the mapping, or NULL and -errno in *err.
+ */
+struct ucb_client;
+void *ucb_mock_mmap(struct ucb_client *client, size_t length, int prot,
+		    int flags, u64 offset, int *err);
 
 typedef atomic_long ucb_counter_t;
 #define ucb_counter_inc(c)	atomic_fetch_add((c), 1)

@@ -44,6 +44,7 @@ declare -A caught_by=(
 	[zeroing]='^not ok [0-9]+ - no infoleak: '
 	[free]='^not ok [0-9]+ - no live buffers '
 	[cache]='^not ok [0-9]+ - bounded memory: '
+	[shared_live]='^not ok [0-9]+ - shared memory: snapshot '
 )
 
 # The hostile tests' copy-once races, each of which the broken copy-once

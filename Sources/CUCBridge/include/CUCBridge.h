@@ -19,6 +19,13 @@ static const unsigned long ucb_ioc_driver_info = UCB_IOC_DRIVER_INFO;
 static const unsigned long ucb_ioc_method_info = UCB_IOC_METHOD_INFO;
 static const unsigned long ucb_ioc_open = UCB_IOC_OPEN;
 static const unsigned long ucb_ioc_call_batch = UCB_IOC_CALL_BATCH;
+static const unsigned long ucb_ioc_memory_info = UCB_IOC_MEMORY_INFO;
+
+/* UCB_MEMORY_OFFSET(type): the mmap() offset of a memory type. */
+static inline __u64 ucb_memory_offset(__u32 type)
+{
+	return UCB_MEMORY_OFFSET(type);
+}
 
 /*
  * ioctl(2) with an argument that may be NULL: the Glibc overlay's ioctl()

@@ -7,7 +7,8 @@ import CUCBridge
 /// 1 MiB (the runner sets it), then two sections under the floor (4 KiB)
 /// and the limit (64 MiB), then a final check at the default again.  The
 /// groups are, in order: `ioctl`, `driver-info`, `method-info`,
-/// `call-header`, `selector`, one per reference method, `pointers`,
+/// `call-header`, `selector`, one per reference method, `memory-info`,
+/// `mmap`, `pointers`,
 /// `privilege`, `counters`, `open`, `batch`, `max=4K`, `max=64M` and `final`.
 ///
 /// Each case's name is stable: transcripts, golden files and reviews
@@ -22,7 +23,8 @@ public enum ConformanceCorpus {
     return main.ioctlCases + main.driverInfoCases + main.methodInfoCases + main.callHeaderCases
       + main.selectorCases + main.noopCases + main.addCases + main.echoCases + main.checksumCases
       + main.pathInfoCases + main.fixedTransformCases + main.consistencyCases
-      + main.resetStatsCases + main.generateCases + main.sinkCases + main.pointerCases
+      + main.resetStatsCases + main.generateCases + main.sinkCases
+      + main.sharedChecksumCases + main.memoryInfoCases + main.mmapCases + main.pointerCases
       + main.privilegeCases + main.counterCases + main.openCases + main.batchCases
       + floor.maxStructSizeCases
       + limit.maxStructSizeCases + main.finalCases

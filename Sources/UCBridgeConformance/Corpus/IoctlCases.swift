@@ -6,7 +6,7 @@ extension CorpusSection {
   var ioctlCases: [ConformanceCase] {
     let magic = CUnsignedLong(UCB_IOC_MAGIC)
     let unknown: [(String, String, CUnsignedLong)] = [
-      ("nr=0x05", "the first number after the five ucbridge ioctls", ioc(0, magic, 0x05, 0)),
+      ("nr=0x06", "the first number after the six ucbridge ioctls", ioc(0, magic, 0x06, 0)),
       ("nr=0x7f", "an unused number in type 0xBC", ioc(0, magic, 0x7f, 0)),
       ("nr=0xff", "the last number in type 0xBC", ioc(0, magic, 0xff, 0)),
       ("call_with_size_bits", "UCB_IOC_CALL's number as _IOWR(0xBC, 0, struct ucb_call): the numbers carry no size",
@@ -19,6 +19,8 @@ extension CorpusSection {
        ioc(3, magic, 0x03, MemoryLayout<ucb_open>.size)),
       ("call_batch_with_size_bits", "UCB_IOC_CALL_BATCH's number as _IOWR(0xBC, 4, struct ucb_batch)",
        ioc(3, magic, 0x04, MemoryLayout<ucb_batch>.size)),
+      ("memory_info_with_size_bits", "UCB_IOC_MEMORY_INFO's number as _IOWR(0xBC, 5, struct ucb_memory_info)",
+       ioc(3, magic, 0x05, MemoryLayout<ucb_memory_info>.size)),
       ("foreign_type", "_IOWR('T', 1, int), another driver's type", ioc(3, 0x54, 0x01, 4)),
     ]
     var cases = unknown.map { name, summary, command in

@@ -29,7 +29,7 @@ extension CorpusSection {
     }
     cases.append(methodsThroughAPI())
     let pastTheTable: [(String, UInt32)] = [
-      ("10", ReferenceTable.methodCount), ("0x100", 0x100), ("0x7fffffff", 0x7fff_ffff),
+      ("11", ReferenceTable.methodCount), ("0x100", 0x100), ("0x7fffffff", 0x7fff_ffff),
       ("0xffffffff", .max),
     ]
     cases += pastTheTable.map { label, selector in

@@ -29,6 +29,7 @@ enum ReferenceTable {
   static let resetStats = UCB_SEL_RESET_STATS.rawValue
   static let generate = UCB_SEL_GENERATE.rawValue
   static let sink = UCB_SEL_SINK.rawValue
+  static let sharedChecksum = UCB_SEL_SHARED_CHECKSUM.rawValue
 
   /// The number of methods: valid selectors are below it.
   static let methodCount = UCB_REFERENCE_METHOD_COUNT.rawValue

@@ -60,6 +60,7 @@ struct InfoRequest: Hashable, Sendable {
     case ucb_ioc_driver_info: return .driverInfo
     case ucb_ioc_method_info: return .methodInfo
     case ucb_ioc_open: return .open
+    case ucb_ioc_memory_info: return .memoryInfo
     default: return nil
     }
   }

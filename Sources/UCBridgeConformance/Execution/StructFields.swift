@@ -51,6 +51,19 @@ struct StructFields: Sendable {
       ("name", MemoryLayout<ucb_method_info>.offset(of: \.name)!),
     ])
 
+  /// `struct ucb_memory_info`.
+  static let memoryInfo = StructFields(
+    size: MemoryLayout<ucb_memory_info>.size,
+    [
+      ("size", MemoryLayout<ucb_memory_info>.offset(of: \.size)!),
+      ("flags", MemoryLayout<ucb_memory_info>.offset(of: \.flags)!),
+      ("type", MemoryLayout<ucb_memory_info>.offset(of: \.type)!),
+      ("memory_flags", MemoryLayout<ucb_memory_info>.offset(of: \.memory_flags)!),
+      ("length", MemoryLayout<ucb_memory_info>.offset(of: \.length)!),
+      ("offset", MemoryLayout<ucb_memory_info>.offset(of: \.offset)!),
+      ("name", MemoryLayout<ucb_memory_info>.offset(of: \.name)!),
+    ])
+
   /// Fields from their names and offsets, each running to the next.
   private init(size: Int, _ starts: [(String, Int)]) {
     fields = starts.indices.map { index in

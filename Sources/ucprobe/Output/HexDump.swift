@@ -12,9 +12,12 @@ enum HexDump {
 
   /// The dump of `bytes`; no lines for no bytes.
   ///
-  /// - Parameter bytes: The bytes.
+  /// - Parameters:
+  ///   - bytes: The bytes.
+  ///   - start: The offset the first byte is shown at (a part of a
+  ///     larger region); the last line gives `start + bytes.count`.
   /// - Returns: The dump's lines.
-  static func lines(of bytes: [UInt8]) -> [String] {
+  static func lines(of bytes: [UInt8], startingAt start: Int = 0) -> [String] {
     var lines: [String] = []
     var previous: ArraySlice<UInt8>?
     var collapsed = false
@@ -24,12 +27,12 @@ enum HexDump {
         if !collapsed { lines.append("*") }
         collapsed = true
       } else {
-        lines.append(line(row, at: offset))
+        lines.append(line(row, at: start + offset))
         collapsed = false
       }
       previous = row
     }
-    if !bytes.isEmpty { lines.append(hex(bytes.count, digits: 8)) }
+    if !bytes.isEmpty { lines.append(hex(start + bytes.count, digits: 8)) }
     return lines
   }
 

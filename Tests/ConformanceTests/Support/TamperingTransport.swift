@@ -39,6 +39,17 @@ final class TamperingTransport: ConnectionTransport {
   }
 
   func close() -> Result<Void, Errno> { .success(()) }
+
+  func mmap(
+    length: Int, protection: CInt, flags: CInt, offset: UInt64
+  ) -> Result<UnsafeMutableRawPointer, Errno> {
+    Result { () throws(UCBridgeError) in
+      try inner.rawMmap(length: length, protection: protection, flags: flags, offset: offset)
+    }.mapError { error -> Errno in
+      if case .errno(let number) = error { return number }
+      return .ioError
+    }
+  }
 }
 
 /// A call header's fields, read from the caller's memory.

@@ -48,6 +48,7 @@ let validShapes: [(name: String, selector: UInt32, checks: MethodChecks, shape: 
   ("resetStats", Sel.resetStats, Method.resetStats.checks, Shape()),
   ("generate", Sel.generate, Method.generate.checks, Shape(scalarIn: 1, structOut: 8)),
   ("sink", Sel.sink, Method.sink.checks, Shape(structIn: 8)),
+  ("sharedChecksum", Sel.sharedChecksum, Method.sharedChecksum.checks, Shape(scalarIn: 3, scalarOut: 3)),
 ]
 
 extension DeviceTests {

@@ -11,14 +11,14 @@ import Testing
   @Test func rootHelpListsEverySubcommandWithExamples() throws {
     let run = try ucprobe("--help")
     #expect(run.status == 0)
-    for subcommand in ["services", "info", "list", "call", "bench", "fuzz"] {
+    for subcommand in ["services", "info", "list", "call", "bench", "fuzz", "map"] {
       #expect(run.stdout.contains("\n  \(subcommand) "), "missing \(subcommand)")
     }
     #expect(run.stdout.contains("EXIT STATUS"))
     #expect(run.stdout.contains("ucprobe call add -s 40 -s 0x2"))
   }
 
-  @Test(arguments: ["services", "info", "list", "call", "bench", "fuzz"])
+  @Test(arguments: ["services", "info", "list", "call", "bench", "fuzz", "map"])
   func subcommandHelpHasJSONKeysAndExamples(_ subcommand: String) throws {
     let run = try ucprobe("help", subcommand)
     #expect(run.status == 0)

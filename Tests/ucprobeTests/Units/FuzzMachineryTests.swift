@@ -62,7 +62,7 @@ import Glibc
 
   @Test func everyMethodGetsAWellFormedCallFirst() throws {
     let rig = try Rig()
-    for selector in 0..<10 {
+    for selector in 0..<11 {
       let fuzzCase = rig.wellFormedCall(to: selector)
       #expect(fuzzCase.kind == .wellFormed)
       #expect(fuzzCase.selector == UInt32(selector))
@@ -119,7 +119,7 @@ import Glibc
   @Test func aWrongResultForAnUnknownSelectorIsAFinding() throws {
     let rig = try Rig()
     var fuzzCase = rig.wellFormedCall(to: 0)
-    fuzzCase.selector = 10
+    fuzzCase.selector = 11
     #expect(rig.run(fuzzCase).outcome == .dispatched(.unsupported))
     rig.device.injectFault(.ioReturn(.badArgument))
     #expect(rig.run(fuzzCase).problems == ["got kIOReturnBadArgument, expected kIOReturnUnsupported"])

@@ -107,6 +107,41 @@ struct ucb_method {
 #define UCB_METHOD_COUNT_MAX	1024
 
 /**
+ * struct ucb_memory_type - memory a driver shares with its clients
+ *	(IOKit's clientMemoryForType)
+ * @name: Short name shown by %UCB_IOC_MEMORY_INFO, under %UCB_NAME_SIZE
+ *	bytes.
+ * @size: Bytes, up to %UCB_MEMORY_SIZE_LIMIT; clients map it rounded up
+ *	to whole pages, and the rest of the last page is zero.
+ * @flags: %UCB_MEMORY_READ_ONLY, %UCB_MEMORY_SHARED.
+ */
+struct ucb_memory_type {
+	const char *name;
+	u32 size;
+	u32 flags;
+};
+
+/*
+ * The most bytes of per-client memory types one driver declares: each
+ * client may make the kernel hold this much, charged to the opener's
+ * memory cgroup.
+ */
+#define UCB_MEMORY_CLIENT_LIMIT	(64U << 20)
+
+/**
+ * struct ucb_snapshot - a copy of shared memory a method validates and uses
+ * @data: The copy, in kernel memory no client can write.
+ * @size: Its size in bytes.
+ *
+ * Made by ucb_client_memory_snapshot(), given back with
+ * ucb_snapshot_release().
+ */
+struct ucb_snapshot {
+	const void *data;
+	size_t size;
+};
+
+/**
  * struct ucb_driver - a driver that publishes user clients
  * @name: The service name: the node /dev/ucbridge/@name and the sysfs
  *	directory /sys/class/ucbridge/@name.  Letters, digits, '_', '-' and
@@ -125,6 +160,12 @@ struct ucb_method {
  *	when it closes or when the driver is unregistered, whichever is first;
  *	no call of the client runs then or later.  May sleep.  Both callbacks
  *	run under a lock of the driver's, one at a time: keep them short.
+ * @memory_types: Optional: the memory types clients may map, indexed by
+ *	type; per-client ones are made at a client's first use, shared ones
+ *	at registration.
+ * @memory_type_count: Entries in @memory_types, up to
+ *	%UCB_MEMORY_TYPE_MAX; the per-client ones' sizes add up to at most
+ *	%UCB_MEMORY_CLIENT_LIMIT.
  * @context: The driver's own, for its callbacks and methods.
  * @device: Set by registration, for ucb_device_reset_stats(); the driver
  *	does not touch it otherwise.
@@ -138,6 +179,8 @@ struct ucb_driver {
 	u32 mode;
 	u32 (*open)(struct ucb_client *client, u32 type);
 	void (*close)(struct ucb_client *client);
+	const struct ucb_memory_type *memory_types;
+	u32 memory_type_count;
 	void *context;
 	struct ucb_device *device;
 };
@@ -148,6 +191,13 @@ u32 ucb_client_type(const struct ucb_client *client);
 const struct ucb_driver *ucb_client_driver(const struct ucb_client *client);
 struct ucb_device *ucb_client_device(const struct ucb_client *client);
 void ucb_device_reset_stats(struct ucb_device *device);
+void *ucb_client_memory(struct ucb_client *client, u32 type, u32 *size);
+void *ucb_device_memory(struct ucb_device *device, u32 type, u32 *size);
+int ucb_client_memory_snapshot(struct ucb_client *client, u32 type,
+			       u64 offset, u64 length,
+			       struct ucb_snapshot *snapshot);
+void ucb_snapshot_release(struct ucb_client *client,
+			  struct ucb_snapshot *snapshot);
 
 #ifdef __KERNEL__
 int ucb_register_driver(struct ucb_driver *driver);

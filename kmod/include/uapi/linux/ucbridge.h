@@ -334,6 +334,63 @@ struct ucb_batch {
 #define UCB_BATCH_BYTES_MAX		(64U << 20)
 
 /*
+ * Memory a driver shares with its clients (IOKit's clientMemoryForType and
+ * IOConnectMapMemory64): each driver declares up to %UCB_MEMORY_TYPE_MAX
+ * memory types, numbered from 0, each a whole number of pages up to
+ * %UCB_MEMORY_SIZE_LIMIT, zeroed when it is made (at a client's first use
+ * for a per-client type, when the driver registers for a shared one).
+ *
+ * A client maps type T with mmap(NULL, length, prot, MAP_SHARED, fd,
+ * UCB_MEMORY_OFFSET(T)): @length at most the type's, from its start.  mmap
+ * fails with EINVAL for any other offset, an unknown type, a longer
+ * length or a private mapping; with EACCES for PROT_WRITE on a
+ * %UCB_MEMORY_READ_ONLY type, whose mappings mprotect() cannot make
+ * writable either; with ENODEV once the driver is unregistered.  A 32-bit
+ * program needs a 64-bit off_t (mmap64) for types above 0.
+ *
+ * Mappings are not inherited across fork() (VM_DONTCOPY) and cannot be
+ * grown by mremap().  A mapping keeps its file, so the memory outlives
+ * close() of the descriptor and the driver's unregistering (the driver
+ * just stops using it); it is freed once the last mapping and descriptor
+ * are gone, and ucbridge.ko cannot be unloaded before.
+ *
+ * What a client writes there is never trusted twice: a driver method reads
+ * shared memory only through a snapshot it validates, never the live pages.
+ */
+#define UCB_MEMORY_TYPE_MAX	16
+#define UCB_MEMORY_SIZE_LIMIT	(64U << 20)
+#define UCB_MEMORY_OFFSET(type)	((__u64)(type) << 32)
+
+/* The client may only read the memory type; the driver writes it. */
+#define UCB_MEMORY_READ_ONLY	(1U << 0)
+/* One memory for all clients of the driver; else one per client. */
+#define UCB_MEMORY_SHARED	(1U << 1)
+
+/**
+ * struct ucb_memory_info - one memory type, argument of %UCB_IOC_MEMORY_INFO
+ * @size: In: size of this structure as the caller knows it, with the same
+ *	rules as &struct ucb_driver_info.size (%UCB_MEMORY_INFO_SIZE_VER0).
+ * @flags: In: none defined, must be 0.
+ * @type: In: the memory type, from 0; ENOENT at or above the driver's
+ *	count of types.
+ * @memory_flags: Out: %UCB_MEMORY_READ_ONLY, %UCB_MEMORY_SHARED.
+ * @length: Out: its size in bytes, a multiple of the page size.
+ * @offset: Out: the mmap() offset that maps it, UCB_MEMORY_OFFSET(@type).
+ * @name: Out: NUL-terminated, NUL-padded name of the type.
+ */
+struct ucb_memory_info {
+	__u32 size;
+	__u32 flags;
+	__u32 type;
+	__u32 memory_flags;
+	__aligned_u64 length;
+	__aligned_u64 offset;
+	char name[UCB_NAME_SIZE];
+};
+
+#define UCB_MEMORY_INFO_SIZE_VER0	64
+
+/*
  * The ioctl numbers carry no size (_IO, as iommufd): the structures grow by
  * their @size field, so the numbers never change.  Magic 0xBC, numbers 0x00
  * to 0x0F, is free in Documentation/userspace-api/ioctl/ioctl-number.rst.
@@ -344,5 +401,6 @@ struct ucb_batch {
 #define UCB_IOC_METHOD_INFO	_IO(UCB_IOC_MAGIC, 0x02)
 #define UCB_IOC_OPEN		_IO(UCB_IOC_MAGIC, 0x03)
 #define UCB_IOC_CALL_BATCH	_IO(UCB_IOC_MAGIC, 0x04)
+#define UCB_IOC_MEMORY_INFO	_IO(UCB_IOC_MAGIC, 0x05)
 
 #endif /* _UAPI_LINUX_UCBRIDGE_H */

@@ -24,7 +24,36 @@ enum ucb_reference_selector {
 	UCB_SEL_RESET_STATS	= 7,	/* admin only: zero the counters */
 	UCB_SEL_GENERATE	= 8,	/* n in, n pattern bytes out */
 	UCB_SEL_SINK		= 9,	/* variable struct in, nothing out */
+	UCB_SEL_SHARED_CHECKSUM	= 10,	/* buffer range in, CRC32C out */
 	UCB_REFERENCE_METHOD_COUNT
+};
+
+/*
+ * Memory types of the reference driver, each one per client, mapped at
+ * UCB_MEMORY_OFFSET(type):
+ *
+ * UCB_REFERENCE_MEMORY_BUFFER: read-write, 1 MiB unless the module
+ *	parameter buffer_size says otherwise; the sharedChecksum method
+ *	checksums a range of it.
+ * UCB_REFERENCE_MEMORY_STATUS: read-only, one page: a struct
+ *	ucb_reference_status the driver keeps up to date.
+ */
+enum ucb_reference_memory_type {
+	UCB_REFERENCE_MEMORY_BUFFER	= 0,
+	UCB_REFERENCE_MEMORY_STATUS	= 1,
+	UCB_REFERENCE_MEMORY_TYPE_COUNT
+};
+
+/* Selectors the status page has room for. */
+#define UCB_REFERENCE_STATUS_METHODS	32
+
+/**
+ * struct ucb_reference_status - the status page, read with no system call
+ * @calls: How many times each method, by selector, ran for this client;
+ *	calls refused before the method (a failed check) are not in it.
+ */
+struct ucb_reference_status {
+	__u64 calls[UCB_REFERENCE_STATUS_METHODS];
 };
 
 /**
