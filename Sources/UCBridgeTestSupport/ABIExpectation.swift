@@ -21,6 +21,8 @@ package struct IoctlShape: Sendable {
     /// `UCB_IOC_CALL_BATCH`: its header's rules here; its entries are each
     /// a `.call`.
     case callBatch
+    /// `UCB_IOC_MEMORY_INFO`, whose memory type is the shape's `selector`.
+    case memoryInfo
 
     /// The first published size of its argument structure
     /// (`*_SIZE_VER0`): a `size` below it is `EINVAL`.
@@ -31,6 +33,7 @@ package struct IoctlShape: Sendable {
       case .methodInfo: return Int(UCB_METHOD_INFO_SIZE_VER0)
       case .open: return Int(UCB_OPEN_SIZE_VER0)
       case .callBatch: return Int(UCB_BATCH_SIZE_VER0)
+      case .memoryInfo: return Int(UCB_MEMORY_INFO_SIZE_VER0)
       }
     }
   }
@@ -61,7 +64,8 @@ package struct IoctlShape: Sendable {
   package var hasNonZeroTail = false
   /// The header's `flags` field.
   package var flags: UInt32 = 0
-  /// The selector (of a call or method info); an open's user-client type.
+  /// The selector (of a call or method info); an open's user-client type;
+  /// a memory info's memory type.
   package var selector: UInt32 = 0
   /// A call's `scalar_in_count`.
   package var scalarInputCount = 0
@@ -91,7 +95,8 @@ package struct IoctlShape: Sendable {
 ///   first published structure with `EINVAL`, above 4096 or with a
 ///   non-zero tail with `E2BIG`; non-zero `flags` or more than
 ///   `UCB_MAX_SCALARS` scalars with `EINVAL`; a method-info selector past
-///   the table with `ENOENT`; an unknown ioctl number with `ENOTTY`; a
+///   the table or a memory-info type past the driver's memory types with
+///   `ENOENT`; an unknown ioctl number with `ENOTTY`; a
 ///   user-client type chosen after the connection opened (by an earlier
 ///   choice or call) with `EBUSY`, which the rules cannot rule out.  A
 ///   case with several of these may fail with any of their errnos, but it
@@ -131,7 +136,7 @@ package struct ABIExpectation: Sendable {
     var errnos: Set<Errno> = [
       .invalidArgument, .argListTooLong, .badAddress, .noMemory, .inappropriateIOCTLForDevice,
     ]
-    if request == .methodInfo { errnos.insert(.noSuchFileOrDirectory) }
+    if request == .methodInfo || request == .memoryInfo { errnos.insert(.noSuchFileOrDirectory) }
     if request == .open { errnos.insert(.resourceBusy) }
     return errnos
   }
@@ -141,12 +146,16 @@ package struct ABIExpectation: Sendable {
   /// - Parameters:
   ///   - ioctl: The ioctl.
   ///   - methods: The driver's method table.
+  ///   - memoryTypeCount: How many memory types the driver has.
   /// - Returns: What the ABI allows.
-  package static func of(_ ioctl: IoctlShape, methods: [MethodInfo]) -> ABIExpectation {
+  package static func of(
+    _ ioctl: IoctlShape, methods: [MethodInfo], memoryTypeCount: Int
+  ) -> ABIExpectation {
     if case .unknown = ioctl.request {
       return ABIExpectation(errnos: [.inappropriateIOCTLForDevice], mayReturnZero: false)
     }
-    let malformed = headerErrnos(ioctl, methodCount: methods.count)
+    let malformed = headerErrnos(
+      ioctl, methodCount: methods.count, memoryTypeCount: memoryTypeCount)
     if !malformed.isEmpty {
       return ABIExpectation(errnos: malformed, mayReturnZero: false)
     }
@@ -171,7 +180,9 @@ package struct ABIExpectation: Sendable {
   }
 
   /// The errnos the header alone calls for.
-  private static func headerErrnos(_ ioctl: IoctlShape, methodCount: Int) -> Set<Errno> {
+  private static func headerErrnos(
+    _ ioctl: IoctlShape, methodCount: Int, memoryTypeCount: Int
+  ) -> Set<Errno> {
     guard ioctl.memory.headerSizeReadable else { return [.badAddress] }
     if ioctl.size < ioctl.request.firstPublishedSize { return [.invalidArgument] }
     if ioctl.size > 4096 { return [.argListTooLong] }
@@ -184,6 +195,8 @@ package struct ABIExpectation: Sendable {
     case .call where ioctl.scalarInputCount > maxScalars || ioctl.scalarOutputRoom > maxScalars:
       errnos.insert(.invalidArgument)
     case .methodInfo where ioctl.selector >= methodCount:
+      errnos.insert(.noSuchFileOrDirectory)
+    case .memoryInfo where ioctl.selector >= memoryTypeCount:
       errnos.insert(.noSuchFileOrDirectory)
     default:
       break

@@ -22,19 +22,21 @@ extension UCProbe {
         sizes short, exact, long with a zero or non-zero tail, and above \
         4096), buffers NULL, in a guard page, at a kernel address, \
         misaligned or straddling into a guard page, introspection ioctls \
-        with fields changed, batches (UCB_IOC_CALL_BATCH) of up to 64 such \
+        (driver, method and memory info, open) with fields changed, batches (UCB_IOC_CALL_BATCH) of up to 64 such \
         calls with their flags, count, call_size, reserved, header and \
         entries' place or an entry's size changed, and ioctl numbers of \
         ucbridge's type that name no ioctl.
 
         Each answer is checked: an errno must be one the ABI documents \
         (EINVAL, E2BIG, EFAULT, ENOMEM, ENOTTY, and ENOENT for method \
-        info) and the one the case calls for; a malformed call must never \
+        and memory info) and the one the case calls for; a malformed call must never \
         be dispatched; a selector past the table must give \
         kIOReturnUnsupported and a call breaking its method's checks \
         kIOReturnBadArgument; on failure nothing may be written back, and \
         on success nothing past the reported counts (output room is \
-        filled with canary bytes first). A call that does not return \
+        filled with canary bytes first); a successful introspection ioctl \
+        must repeat what the driver described at the start (its info, \
+        method table and memory types). A call that does not return \
         within --watchdog seconds is a hang. A batch is checked against \
         the same rules for each entry it reaches, and its own: where it \
         stops, with which errno, and completed; only completed and the \
@@ -49,7 +51,8 @@ extension UCProbe {
         An object: device, driver, seed, first_index, calls, \
         elapsed_seconds, calls_per_second, watchdog_seconds, outcomes \
         ({"call": {...}, "driver_info": {...}, "method_info": {...}, \
-        "call_batch": {...}, "unknown_ioctl": {...}}, each counting outcomes by IOReturn name, \
+        "call_batch": {...}, "memory_info": {...}, "unknown_ioctl": {...}}, each counting \
+        outcomes by IOReturn name, \
         errno name or "ok"), live_buffers, finding_count, findings (the \
         first 50: {index, call, outcome, problems}) and passed.
 
@@ -108,6 +111,7 @@ extension UCProbe {
       let target = try device.open()
       let driver = try target.driverInfo()
       let methods = try target.methods()
+      let memoryTypes = try target.memoryTypes()
       guard !methods.isEmpty else {
         throw ProbeFailure.failed("fuzz: \(driver.name) has no methods to call")
       }
@@ -126,13 +130,13 @@ extension UCProbe {
       }
 
       let generator = FuzzGenerator(
-        methods: methods, maxStructSize: driver.maxStructSize)
+        methods: methods, maxStructSize: driver.maxStructSize, memoryTypes: memoryTypes)
       let runner = FuzzRunner(
         seed: seed, generator: generator,
         executor: FuzzExecutor(
           connection: target.connection,
           arena: try FuzzArena(maxStructSize: driver.maxStructSize, seed: seed),
-          methods: methods, driver: driver),
+          methods: methods, driver: driver, memoryTypes: memoryTypes),
         watchdog: Watchdog(limitNanoseconds: UInt64(watchdog * 1e9)) { fuzzCase, elapsed in
           StandardError.report([
             "fuzz: hang: \(fuzzCase)",

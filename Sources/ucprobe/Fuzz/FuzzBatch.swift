@@ -175,7 +175,9 @@ struct FuzzBatchExpectation {
       memory.headerSizeReadable = arena.batchCalls.contains(address, count: 4)
       memory.headerReadable = arena.batchCalls.contains(
         address, count: max(4, min(Int(entry.size), 4096)))
-      let single = ABIExpectation.of(entry.shape(memory: memory), methods: methods)
+      // An entry is a call, whose rules no memory type enters.
+      let single = ABIExpectation.of(
+        entry.shape(memory: memory), methods: methods, memoryTypeCount: 0)
       let malformed = !single.errnos.isEmpty && !single.mayReturnZero
       // The batch's own rules, after the entry is read: its size must be
       // call_size (a longer one is read whole, into the next entry or the

@@ -19,6 +19,8 @@ struct FuzzCase: Sendable, CustomStringConvertible {
     case unknown(UInt32)
     /// `UCB_IOC_CALL_BATCH`, with the case's ``FuzzCase/batch``.
     case callBatch
+    /// `UCB_IOC_MEMORY_INFO`, whose memory type is the case's `selector`.
+    case memoryInfo
 
     /// The ioctl number.
     var number: CUnsignedLong {
@@ -29,6 +31,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .open: return ucb_ioc_open
       case .unknown(let number): return CUnsignedLong(number)
       case .callBatch: return ucb_ioc_call_batch
+      case .memoryInfo: return ucb_ioc_memory_info
       }
     }
 
@@ -45,6 +48,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .open: return "open"
       case .unknown: return "unknown_ioctl"
       case .callBatch: return "call_batch"
+      case .memoryInfo: return "memory_info"
       }
     }
 
@@ -57,6 +61,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .open: return "UCB_IOC_OPEN"
       case .unknown(let number): return "ioctl 0x\(String(number, radix: 16))"
       case .callBatch: return "UCB_IOC_CALL_BATCH"
+      case .memoryInfo: return "UCB_IOC_MEMORY_INFO"
       }
     }
   }
@@ -108,7 +113,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
   /// The `flags` field.
   var flags: UInt32 = 0
   /// The `selector` field (`UCB_IOC_CALL`, `UCB_IOC_METHOD_INFO`), or the
-  /// `type` field (`UCB_IOC_OPEN`).
+  /// `type` field (`UCB_IOC_OPEN`, `UCB_IOC_MEMORY_INFO`).
   var selector: UInt32 = 0
   /// The selected method's name, when the table has it.
   var methodName: String?
@@ -147,7 +152,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       text += "; struct out \(structOutput.count) bytes \(structOutput.placement)"
     case .methodInfo:
       text += ", selector \(selector)\(methodName.map { " (\($0))" } ?? "")"
-    case .open:
+    case .open, .memoryInfo:
       text += ", type \(selector)"
     case .driverInfo, .unknown:
       break

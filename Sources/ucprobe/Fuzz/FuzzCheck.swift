@@ -106,7 +106,9 @@ extension FuzzExecutor {
     /// What a successful introspection ioctl wrote: the structure this
     /// ucprobe knows, holding what the driver said at the start, and
     /// nothing past it.
-    mutating func introspection(methods: [MethodInfo], driver: DriverInfo) {
+    mutating func introspection(
+      methods: [MethodInfo], driver: DriverInfo, memoryTypes: [MemoryInfo]
+    ) {
       let known = fuzzCase.request.structSize
       if let byte = zip(header.indices, zip(header, after)).dropFirst(known)
         .first(where: { $0.1.0 != $0.1.1 })?.0
@@ -134,6 +136,22 @@ extension FuzzExecutor {
             problems.append(
               "method info says size \(info.size), selector \(info.selector), name '\(name)'; "
                 + "expected \(fuzzCase.size), \(fuzzCase.selector), '\(expected ?? "")'")
+          }
+        case .memoryInfo:
+          let info = bytes.loadUnaligned(as: ucb_memory_info.self)
+          let name = decodeName(info.name)
+          let expected = memoryTypes.first { $0.type == fuzzCase.selector }
+          if info.size != fuzzCase.size || info.flags != 0 || info.type != fuzzCase.selector
+            || info.memory_flags != expected?.flags.rawValue
+            || info.length != expected.map({ UInt64($0.length) }) || info.offset != expected?.offset
+            || name != expected?.name
+          {
+            problems.append(
+              "memory info says size \(info.size), flags 0x\(String(info.flags, radix: 16)), "
+                + "type \(info.type), memory flags 0x\(String(info.memory_flags, radix: 16)), "
+                + "length \(info.length), offset 0x\(String(info.offset, radix: 16)), name '\(name)'; "
+                + "expected size \(fuzzCase.size), flags 0x0, type \(fuzzCase.selector), "
+                + Self.describe(expected))
           }
         case .call, .open, .unknown, .callBatch:
           break
@@ -186,6 +204,14 @@ extension FuzzExecutor {
         byte < room
           ? "wrote byte \(byte) of the \(name) room on \(occasion)"
           : "wrote byte \(byte - room) past the \(name) room of \(room) bytes on \(occasion)")
+    }
+
+    /// A memory type's flags, length, offset and name, as a memory info
+    /// problem expects them; `no such type` for none.
+    private static func describe(_ type: MemoryInfo?) -> String {
+      guard let type else { return "no such type" }
+      return "memory flags 0x\(String(type.flags.rawValue, radix: 16)), length \(type.length), "
+        + "offset 0x\(String(type.offset, radix: 16)), name '\(type.name)'"
     }
 
     /// `expected EINVAL or E2BIG`, `expected kIOReturnUnsupported`.

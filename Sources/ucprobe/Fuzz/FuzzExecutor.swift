@@ -26,6 +26,8 @@ struct FuzzExecutor {
   let methods: [MethodInfo]
   /// The driver's description, which introspection must repeat.
   let driver: DriverInfo
+  /// The driver's memory types, which memory info must repeat.
+  let memoryTypes: [MemoryInfo]
 
   /// Bytes past every header and output room that must stay untouched.
   static let slack = 32
@@ -66,15 +68,16 @@ struct FuzzExecutor {
     let after = arena.read(like: header, at: layout.header, in: arena.header)
     var check = Check(fuzzCase: fuzzCase, layout: layout, header: header, after: after)
     let outcome = check.outcome(of: returned, expected: ABIExpectation.of(
-      fuzzCase.shape(memory: layout.memory(arena: arena)), methods: methods))
+      fuzzCase.shape(memory: layout.memory(arena: arena)), methods: methods,
+      memoryTypeCount: memoryTypes.count))
     switch (fuzzCase.request, outcome) {
     case (.call, _):
       check.callOutputs(outcome, arena: arena)
       if arena.read(like: scalarBytes, at: layout.scalarInput, in: arena.scalarInput) != scalarBytes {
         check.problems.append("the driver wrote to the input scalars")
       }
-    case (.driverInfo, .succeeded), (.methodInfo, .succeeded):
-      check.introspection(methods: methods, driver: driver)
+    case (.driverInfo, .succeeded), (.methodInfo, .succeeded), (.memoryInfo, .succeeded):
+      check.introspection(methods: methods, driver: driver, memoryTypes: memoryTypes)
     case (.open, .succeeded):
       check.openResult()
     default:
@@ -104,13 +107,13 @@ struct FuzzExecutor {
         call.scalar_out = UInt64(layout.scalarOutput)
         call.struct_out = UInt64(layout.structOutput)
         withUnsafeBytes(of: call) { bytes.copyMemory(from: $0) }
-      case .driverInfo, .methodInfo, .open, .unknown, .callBatch:
+      case .driverInfo, .methodInfo, .open, .unknown, .callBatch, .memoryInfo:
         let known = fuzzCase.request.structSize
         UnsafeMutableRawBufferPointer(rebasing: bytes[8..<known])
           .initializeMemory(as: UInt8.self, repeating: FuzzArena.canary)
         bytes.storeBytes(of: fuzzCase.size, as: UInt32.self)
         bytes.storeBytes(of: fuzzCase.flags, toByteOffset: 4, as: UInt32.self)
-        if fuzzCase.request == .methodInfo || fuzzCase.request == .open {
+        if [.methodInfo, .open, .memoryInfo].contains(fuzzCase.request) {
           bytes.storeBytes(of: fuzzCase.selector, toByteOffset: 8, as: UInt32.self)
         }
       }

@@ -15,6 +15,7 @@ extension FuzzCase.Request {
     case .open: return .open
     case .unknown: return .unknown
     case .callBatch: return .callBatch
+    case .memoryInfo: return .memoryInfo
     }
   }
 }

@@ -5,13 +5,16 @@ import UCBridge
 /// method, then a mix of well-formed calls, calls with fields or pointers
 /// changed, introspection ioctls and unknown ioctl numbers.
 ///
-/// A case depends only on the seed, its index and the driver's method
-/// table, never on what earlier calls returned, so a run replays exactly.
+/// A case depends only on the seed, its index, the driver's method table
+/// and its memory types, never on what earlier calls returned, so a run
+/// replays exactly.
 struct FuzzGenerator {
   /// The driver's method table.
   let methods: [MethodInfo]
   /// The driver's max_struct_size.
   let maxStructSize: Int
+  /// The driver's memory types, perhaps none.
+  let memoryTypes: [MemoryInfo]
 
   private var maxScalars: Int { Int(UCB_MAX_SCALARS) }
 
@@ -179,6 +182,17 @@ struct FuzzGenerator {
     ].randomElement(using: &random)!
   }
 
+  /// A memory type: past the driver's types, at the ABI's limit of
+  /// `UCB_MEMORY_TYPE_MAX`, huge, or any.
+  private func anyMemoryType(_ random: inout SplitMix64) -> UInt32 {
+    let count = UInt32(memoryTypes.count)
+    let max = UInt32(UCB_MEMORY_TYPE_MAX)
+    return [
+      count, count + 1, max - 1, max, max + 1, 0x7fff_ffff, 0x8000_0000, .max,
+      UInt32.random(in: 0...max, using: &random), random.next32(),
+    ].randomElement(using: &random)!
+  }
+
   private func anyScalarCount(_ random: inout SplitMix64) -> UInt32 {
     Bool.random(using: &random)
       ? UInt32.random(in: 0...UInt32(maxScalars + 2), using: &random)
@@ -244,10 +258,11 @@ struct FuzzGenerator {
 
   // MARK: Introspection and unknown ioctls
 
-  /// `UCB_IOC_DRIVER_INFO`, `UCB_IOC_METHOD_INFO` or `UCB_IOC_OPEN`, valid
-  /// or with its selector (type), flags, size, tail or placement changed.
+  /// `UCB_IOC_DRIVER_INFO`, `UCB_IOC_METHOD_INFO`, `UCB_IOC_OPEN` or
+  /// `UCB_IOC_MEMORY_INFO`, valid or with its selector (type), flags,
+  /// size, tail or placement changed.
   private func introspection(index: Int, _ random: inout SplitMix64) -> FuzzCase {
-    let request = ([.driverInfo, .methodInfo, .open] as [FuzzCase.Request])
+    let request = ([.driverInfo, .methodInfo, .open, .memoryInfo] as [FuzzCase.Request])
       .randomElement(using: &random)!
     var fuzzCase = FuzzCase(
       index: index, kind: .introspection, request: request, size: UInt32(request.structSize))
@@ -259,6 +274,10 @@ struct FuzzGenerator {
       fuzzCase.methodName = methods.first { $0.selector == fuzzCase.selector }?.name
     } else if request == .open {
       fuzzCase.selector = random.next32()
+    } else if request == .memoryInfo {
+      fuzzCase.selector = !memoryTypes.isEmpty && Bool.random(using: &random)
+        ? UInt32.random(in: 0..<UInt32(memoryTypes.count), using: &random)
+        : anyMemoryType(&random)
     }
     for _ in 0..<Int.random(in: 0...2, using: &random) {
       switch Int.random(in: 0..<3, using: &random) {

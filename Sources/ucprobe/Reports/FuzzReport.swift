@@ -4,7 +4,7 @@
 /// cases run: `first_index` to `first_index + calls - 1`),
 /// `elapsed_seconds`, `calls_per_second`, `watchdog_seconds`, `outcomes`
 /// (for each request that was made, `call`, `driver_info`, `method_info`,
-/// `open` or `unknown_ioctl`, an object counting its outcomes by IOReturn name,
+/// `open`, `call_batch`, `memory_info` or `unknown_ioctl`, an object counting its outcomes by IOReturn name,
 /// errno name or `ok`), `live_buffers` (the driver's, after the run),
 /// `finding_count`, `findings` (the first 50 ``FuzzFinding``s) and
 /// `passed` (no findings and no live buffers).
@@ -38,6 +38,7 @@ struct FuzzReport: Encodable {
   private static let requests = [
     ("call", "UCB_IOC_CALL"), ("driver_info", "UCB_IOC_DRIVER_INFO"),
     ("method_info", "UCB_IOC_METHOD_INFO"), ("open", "UCB_IOC_OPEN"),
+    ("call_batch", "UCB_IOC_CALL_BATCH"), ("memory_info", "UCB_IOC_MEMORY_INFO"),
     ("unknown_ioctl", "unknown ioctls"),
   ]
 

@@ -35,6 +35,19 @@ struct ProbeTarget {
     }
   }
 
+  /// Describes every memory type of the driver, in type order; empty
+  /// for a driver with none.
+  ///
+  /// - Returns: The memory types.
+  /// - Throws: ``ProbeFailure`` with the ioctl's error.
+  func memoryTypes() throws(ProbeFailure) -> [MemoryInfo] {
+    do {
+      return try connection.memoryTypes()
+    } catch {
+      throw introspectionFailure(error)
+    }
+  }
+
   private func introspectionFailure(_ error: UCBridgeError) -> ProbeFailure {
     var failure = ProbeFailure.failed(
       "cannot describe the driver at \(name): \(error.explanation)")

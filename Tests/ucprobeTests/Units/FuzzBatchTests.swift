@@ -49,10 +49,12 @@ import UCBridgeMock
       transport = TamperingTransport(device.connect(privileged: true))
       let connection = Connection(transport: transport)
       let methods = try connection.methods()
-      generator = FuzzGenerator(methods: methods, maxStructSize: 8192)
+      let memoryTypes = try connection.memoryTypes()
+      generator = FuzzGenerator(methods: methods, maxStructSize: 8192, memoryTypes: memoryTypes)
       executor = FuzzExecutor(
         connection: connection, arena: try FuzzArena(maxStructSize: 8192, seed: 1),
-        methods: methods, driver: try connection.driverInfo())
+        methods: methods, driver: try connection.driverInfo(),
+        memoryTypes: memoryTypes)
     }
 
     func run(_ fuzzCase: FuzzCase) -> FuzzResult {

@@ -25,10 +25,11 @@ import Glibc
       let connection = device.connect(privileged: true)
       let methods = try connection.methods()
       let driver = try connection.driverInfo()
-      generator = FuzzGenerator(methods: methods, maxStructSize: 8192)
+      let memoryTypes = try connection.memoryTypes()
+      generator = FuzzGenerator(methods: methods, maxStructSize: 8192, memoryTypes: memoryTypes)
       executor = FuzzExecutor(
         connection: connection, arena: try FuzzArena(maxStructSize: 8192, seed: 1),
-        methods: methods, driver: driver)
+        methods: methods, driver: driver, memoryTypes: memoryTypes)
     }
 
     func run(_ fuzzCase: FuzzCase) -> FuzzResult {
