@@ -292,20 +292,25 @@ struct FuzzGenerator {
     return fuzzCase
   }
 
+  /// The highest number (the low byte) of a ucbridge ioctl, which defines
+  /// them all from 0x00 on: `UCB_IOC_MEMORY_INFO`'s.
+  static let lastIoctlNumber = UInt32(truncatingIfNeeded: ucb_ioc_memory_info & 0xff)
+
   /// An ioctl number in ucbridge's space (type 0xBC) that names no
-  /// ucbridge ioctl: a number past the five, or one of the five with
-  /// direction or size bits.  Numbers of other types are left alone: the
+  /// ucbridge ioctl: a number past the six (0x00 to 0x05), or one of the
+  /// six with direction or size bits.  Numbers of other types are left alone: the
   /// kernel handles some generic ones (FIONBIO, FIOCLEX, FIFREEZE, ...)
   /// itself, before any driver sees them.
   private func unknownIoctl(index: Int, _ random: inout SplitMix64) -> FuzzCase {
     let type = UInt32(UCB_IOC_MAGIC) << 8
+    let last = Self.lastIoctlNumber
     let number: UInt32
     if Bool.random(using: &random) {
-      number = type | UInt32.random(in: 5...0xff, using: &random)
+      number = type | UInt32.random(in: (last + 1)...0xff, using: &random)
     } else {
       let direction = UInt32.random(in: 1...3, using: &random) << 30
       let size = ([64, 72, 88, 16, 1, 0x3fff] as [UInt32]).randomElement(using: &random)! << 16
-      number = direction | size | type | UInt32.random(in: 0...4, using: &random)
+      number = direction | size | type | UInt32.random(in: 0...last, using: &random)
     }
     var fuzzCase = FuzzCase(
       index: index, kind: .unknownIoctl, request: .unknown(number),
