@@ -12,18 +12,22 @@ import UCBridgeMock
 /// batch ABI (through a transport that tampers with what the mock wrote).
 @Suite struct FuzzBatchTests {
   /// Forwards every ioctl to a mock connection, then lets a test change
-  /// what came back.
+  /// what came back from one request (`UCB_IOC_CALL_BATCH` unless told).
   final class TamperingTransport: ConnectionTransport, @unchecked Sendable {
     let inner: Connection
+    let request: CUnsignedLong
     let tamper: Mutex<(@Sendable (UnsafeMutableRawPointer) -> Void)?> = Mutex(nil)
 
-    init(_ inner: Connection) { self.inner = inner }
+    init(_ inner: Connection, request: CUnsignedLong = ucb_ioc_call_batch) {
+      self.inner = inner
+      self.request = request
+    }
 
     func ioctl(
       _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
     ) -> Result<Void, Errno> {
       let result = Result { () throws(UCBridgeError) in try inner.rawIoctl(request, argument) }
-      if request == ucb_ioc_call_batch, let argument, let tamper = tamper.withLock({ $0 }) {
+      if request == self.request, let argument, let tamper = tamper.withLock({ $0 }) {
         tamper(argument)
       }
       return result.mapError { error in
