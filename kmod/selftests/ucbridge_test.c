@@ -116,6 +116,7 @@ static const struct expected_method expected_methods[] = {
 				  UCB_METHOD_FLAG_ADMIN },
 	[UCB_SEL_GENERATE] = { "generate", 1, 0, 0, VAR, 0 },
 	[UCB_SEL_SINK] = { "sink", 0, VAR, 0, 0, 0 },
+	[UCB_SEL_SHARED_CHECKSUM] = { "sharedChecksum", 3, 0, 3, 0, 0 },
 };
 
 static void test_method_info(int h)
@@ -124,6 +125,10 @@ static void test_method_info(int h)
 	struct ucb_method_info mi;
 	__u32 sel;
 
+	/* A method added to the ABI header but not here fails this. */
+	check(ARRAY_SIZE(expected_methods) == UCB_REFERENCE_METHOD_COUNT,
+	      "method info: the selftest expects all %u reference methods",
+	      UCB_REFERENCE_METHOD_COUNT);
 	for (sel = 0; sel < ARRAY_SIZE(expected_methods); sel++) {
 		const struct expected_method *e = &expected_methods[sel];
 		__u32 in_max, out_max;
