@@ -1,0 +1,191 @@
+import BenchModel
+
+/// One instruction-counting boot's call-overhead comparison: guest
+/// instructions per call, one sample per round.
+struct InstructionCounts {
+  /// Its label, such as "6.1, -cpu qemu64".
+  var configuration: String
+  var comparison: Comparison
+  var smoke: Bool
+
+  init?(_ results: BenchResults) {
+    guard let c = results.comparison("overhead") else { return nil }
+    configuration = results.environment["configuration"] ?? "?"
+    comparison = c
+    smoke = results.smoke
+  }
+
+  /// The median over rounds of one variant's instructions per call.
+  func perCall(_ id: String) -> Double? {
+    comparison[id].flatMap { Summary($0.samples) }?.median
+  }
+
+  /// One variant's instructions per call over another's, as the ratio of
+  /// their medians (under icount the rounds agree, so this is also the
+  /// per-round ratio of every round without a timer interrupt).
+  func ratio(_ id: String, over base: String) -> Double? {
+    guard let a = perCall(id), let b = perCall(base), b > 0 else { return nil }
+    return a / b
+  }
+
+  /// How many rounds gave exactly the median, and how many rounds there
+  /// were, for the variant that agreed least.
+  var agreement: (equal: Int, rounds: Int, worst: String)? {
+    var result: (Int, Int, String)?
+    for s in comparison.series {
+      guard let median = Summary(s.samples)?.median else { continue }
+      let equal = s.samples.filter { $0 == median }.count
+      if result == nil || equal < result!.0 { result = (equal, s.samples.count, s.label) }
+    }
+    return result
+  }
+
+  /// The largest difference of a round from the median, in instructions
+  /// per batch (of all the variant's calls in that round).
+  var largestDeviationPerBatch: Double {
+    var worst = 0.0
+    for s in comparison.series {
+      guard let median = Summary(s.samples)?.median else { continue }
+      for x in s.samples {
+        worst = max(worst, abs(x - median) * Double(comparison.iterations))
+      }
+    }
+    return worst
+  }
+}
+
+/// A target on instruction counts: a ratio of two variants' instructions
+/// per call, judged in every configuration.
+struct InstructionTarget {
+  var what: String
+  var id: String
+  var base: String
+  var limit: Double
+
+  static let all: [InstructionTarget] = [
+    InstructionTarget(what: "noop from C ÷ bare ioctl (same fd, ENOTTY)",
+                      id: "c-noop", base: "bare-ucbridge", limit: 1.30),
+    InstructionTarget(what: "Swift raw `callMethod` (buffers) ÷ noop from C",
+                      id: "swift-raw", base: "c-noop", limit: 1.02),
+    InstructionTarget(what: "Swift typed `call(.noop)` ÷ noop from C",
+                      id: "swift-typed", base: "c-noop", limit: 1.05),
+    InstructionTarget(what: "IOKit shim `IOConnectCallScalarMethod` ÷ noop from C",
+                      id: "iokit-scalar", base: "c-noop", limit: 1.05),
+    InstructionTarget(what: "IOKit shim `IOConnectCallMethod` ÷ noop from C",
+                      id: "iokit-method", base: "c-noop", limit: 1.05),
+    InstructionTarget(what: "noop in a batch of 64 (per call) ÷ a single noop from C",
+                      id: "c-batch-64", base: "c-noop", limit: 0.35),
+  ]
+}
+
+extension Report {
+  /// The summary's first table: every instruction target in every
+  /// configuration, met only when met in all that were measured.
+  func instructionSummary() -> String {
+    guard !icount.isEmpty else { return "" }
+    var rows: [[String]] = []
+    for target in InstructionTarget.all {
+      var cells: [String] = []
+      var missed: [String] = []
+      var measured = 0
+      for counts in icount {
+        if let r = counts.ratio(target.id, over: target.base) {
+          measured += 1
+          cells.append(fixed(r, 2) + "×")
+          if r > target.limit { missed.append(counts.configuration) }
+        } else {
+          cells.append("–")
+        }
+      }
+      let verdictText: String
+      if measured == 0 {
+        verdictText = "not measured"
+      } else if missed.isEmpty {
+        verdictText = measured == icount.count ? "**met**" : "**met** where measured"
+      } else {
+        verdictText = "**missed**" + (missed.count < measured
+          ? " (" + missed.joined(separator: "; ") + ")" : "")
+      }
+      rows.append([target.what, "≤ " + fixed(target.limit, 2) + "×"] + cells + [verdictText])
+    }
+    var md = "Fixed costs, in **guest instructions** (QEMU `-icount`, section 1): the ratio "
+      + "of the two variants' instructions per call (medians over rounds), in every "
+      + "kernel and CPU model measured; a target is met when it is met in all of them.\n\n"
+    md += table(["Measure", "Target"] + icount.map { $0.configuration } + [""], rows)
+    if let c = icount.first, c.comparison["c-batch-64"] == nil {
+      md += "\nNo batch row: `UCB_IOC_CALL_BATCH` is "
+        + "\(icountChecks["UCB_IOC_CALL_BATCH"] ?? "not measured").\n"
+    }
+    return md + "\n"
+  }
+
+  var icountChecks: [String: String] { icountResults.first?.checks ?? [:] }
+
+  func instructionSection() -> String {
+    guard let first = icount.first else { return "" }
+    var ids: [String] = []
+    var labels: [String: String] = [:]
+    for counts in icount {
+      for s in counts.comparison.series where labels[s.id] == nil {
+        ids.append(s.id)
+        labels[s.id] = s.label
+      }
+    }
+    let configs = icount.map { $0.configuration }
+    func rows(_ cell: (InstructionCounts, String) -> String) -> [[String]] {
+      ids.map { id in [labels[id]!] + icount.map { cell($0, id) } }
+    }
+    var md = """
+      ## 1. Call overhead, in guest instructions
+
+      Each configuration is a boot of its own with `scripts/vm/run --icount`:
+      one vCPU, single-threaded TCG and `-icount shift=0,sleep=off`, so the
+      guest's clock advances exactly one nanosecond per instruction executed
+      and `clock_gettime()` around a loop counts the instructions of the
+      loop, user and kernel alike.  The CPU model changes which instructions
+      the kernel runs (`qemu64`, QEMU's default, has no SMAP, so no
+      `stac`/`clac`; `max` has SMAP, SMEP, ERMS and more alternatives).
+      Every variant runs \(first.comparison.iterations) calls per batch, one
+      batch per round, interleaved as in the wall-time sections, after one
+      warm-up batch; the figure is the median over
+      \(first.comparison.series.first?.samples.count ?? 0) rounds.  A round
+      that reads higher is one a timer interrupt fell in (its handler's
+      instructions count too): they are rare, as a batch is a small part of
+      a tick, and the median leaves them out.  The loops are those of the
+      wall-time boot: each call builds its `struct ucb_call` afresh and
+      checks its result; a batch entry is built afresh before every ioctl.
+
+
+      """
+    md += "### Instructions per call\n\n"
+    md += table(["Variant"] + configs, rows { c, id in
+      c.perCall(id).map { fixed($0, 0) } ?? "–"
+    })
+    var agreeRow = ["rounds equal to the median, variant that agreed least"]
+    var deviationRow = ["largest difference of a round from the median, per batch"]
+    for c in icount {
+      if let a = c.agreement {
+        agreeRow.append(a.equal == a.rounds ? "all \(a.rounds)" : "\(a.equal) of \(a.rounds)")
+      } else {
+        agreeRow.append("–")
+      }
+      deviationRow.append(fixed(c.largestDeviationPerBatch, 0) + " instructions")
+    }
+    md += "\n" + table(["Rounds"] + configs, [agreeRow, deviationRow])
+    md += "\n### ÷ bare ioctl (same descriptor, ENOTTY)\n\n"
+    md += table(["Variant"] + configs, rows { c, id in
+      c.ratio(id, over: "bare-ucbridge").map { fixed($0, 2) + "×" } ?? "–"
+    })
+    md += "\n### ÷ noop from C\n\n"
+    md += "For a batch, its instructions per call over a single call's: "
+      + "what batching saves.\n\n"
+    md += table(["Variant"] + configs, rows { c, id in
+      c.ratio(id, over: "c-noop").map { fixed($0, 2) + "×" } ?? "–"
+    })
+    if first.comparison["c-batch-64"] == nil {
+      md += "\nNo batch rows: `UCB_IOC_CALL_BATCH` is "
+        + "\(icountChecks["UCB_IOC_CALL_BATCH"] ?? "not measured").\n"
+    }
+    return md + "\n"
+  }
+}
