@@ -8,11 +8,37 @@ struct InstructionCounts {
   var comparison: Comparison
   var smoke: Bool
 
+  /// The struct-size sweeps around 256, 4096 and 8192 bytes.
+  var cliffs: [Comparison]
+
   init?(_ results: BenchResults) {
     guard let c = results.comparison("overhead") else { return nil }
     configuration = results.environment["configuration"] ?? "?"
     comparison = c
+    cliffs = results.comparisons(prefix: "cliff/")
     smoke = results.smoke
+  }
+
+  func cliff(_ center: Int) -> Comparison? {
+    cliffs.first { $0.bytes == center }
+  }
+
+  /// The largest step between neighbouring sizes of a sweep: the pair
+  /// whose medians differ by the most instructions beyond one per byte
+  /// (the copy's own `rep movsb`), with the ratio of their medians.
+  static func largestStep(_ c: Comparison) -> (from: Int, to: Int, ratio: Double, extra: Double)? {
+    let medians = c.series.compactMap { s -> (Int, Double)? in
+      guard let size = Int(s.id), let m = Summary(s.samples)?.median else { return nil }
+      return (size, m)
+    }.sorted { $0.0 < $1.0 }
+    var best: (Int, Int, Double, Double)?
+    for (a, b) in zip(medians, medians.dropFirst()) {
+      let extra = b.1 - a.1 - Double(b.0 - a.0)
+      if best == nil || extra > best!.3 {
+        best = (a.0, b.0, b.1 / a.1, extra)
+      }
+    }
+    return best
   }
 
   /// The median over rounds of one variant's instructions per call.
@@ -108,6 +134,25 @@ extension Report {
       }
       rows.append([target.what, "≤ " + fixed(target.limit, 2) + "×"] + cells + [verdictText])
     }
+    for center in [256, 4096, 8192] {
+      var cells: [String] = []
+      var missed: [String] = []
+      var measured = 0
+      for counts in icount {
+        if let c = counts.cliff(center), let step = InstructionCounts.largestStep(c) {
+          measured += 1
+          cells.append("+\(fixed(step.extra, 0)), \(fixed(step.ratio, 3))× (\(step.from) → \(step.to) B)")
+          if step.ratio >= 1.25 { missed.append(counts.configuration) }
+        } else {
+          cells.append("–")
+        }
+      }
+      let verdictText = measured == 0 ? "not measured"
+        : !missed.isEmpty ? "**missed** (" + missed.joined(separator: "; ") + ")"
+        : measured == icount.count ? "**met**" : "**met** where measured"
+      rows.append(["struct-size sweep around \(center) B (`sink`): largest step between "
+                   + "neighbouring sizes, instructions beyond one per byte", "no cliff (< 1.25×)"] + cells + [verdictText])
+    }
     var md = "Fixed costs, in **guest instructions** (QEMU `-icount`, section 1): the ratio "
       + "of the two variants' instructions per call (medians over rounds), in every "
       + "kernel and CPU model measured; a target is met when it is met in all of them.\n\n"
@@ -182,10 +227,47 @@ extension Report {
     md += table(["Variant"] + configs, rows { c, id in
       c.ratio(id, over: "c-noop").map { fixed($0, 2) + "×" } ?? "–"
     })
+    md += cliffSection()
     if first.comparison["c-batch-64"] == nil {
       md += "\nNo batch rows: `UCB_IOC_CALL_BATCH` is "
         + "\(icountChecks["UCB_IOC_CALL_BATCH"] ?? "not measured").\n"
     }
     return md + "\n"
+  }
+
+  func cliffSection() -> String {
+    let centers = [256, 4096, 8192].filter { center in icount.contains { $0.cliff(center) != nil } }
+    guard !centers.isEmpty else { return "" }
+    var md = "\n### No cliff at the buffer boundaries, in instructions\n\n"
+    md += "`sink` (a variable struct input, no work) at sizes around the kernel's buffer "
+      + "boundaries: the input is on the stack up to 256 bytes, in the connection's "
+      + "cached buffer above.  Instructions per call, medians; the copy is `rep movsb`, "
+      + "counted one instruction per byte, so the count rises by one per byte, and a "
+      + "step is what comes on top: the largest step is the pair of neighbouring sizes "
+      + "whose counts differ by the most instructions beyond one per byte.\n\n"
+    for center in centers {
+      var sizes: [Int] = []
+      for counts in icount {
+        for s in counts.cliff(center)?.series ?? [] {
+          if let size = Int(s.id), !sizes.contains(size) { sizes.append(size) }
+        }
+      }
+      sizes.sort()
+      let steps = icount.map { counts in
+        counts.cliff(center).flatMap(InstructionCounts.largestStep).map {
+          "+\(fixed($0.extra, 0)) instructions, \(fixed($0.ratio, 3))× (\($0.from) → \($0.to) B)"
+        } ?? "–"
+      }
+      md += "<details><summary>Around \(center) bytes: largest step "
+        + steps.joined(separator: "; ") + "</summary>\n\n"
+      md += table(["Bytes"] + icount.map { $0.configuration }, sizes.map { size in
+        ["\(size)"] + icount.map { counts in
+          counts.cliff(center)?["\(size)"].flatMap { Summary($0.samples) }
+            .map { fixed($0.median, 0) } ?? "–"
+        }
+      })
+      md += "\n</details>\n\n"
+    }
+    return md
   }
 }

@@ -124,7 +124,7 @@ struct Report {
     for c in device.comparisons(prefix: "cliff/") {
       if let step = largestStep(c) {
         rows.append(["2", "largest step between neighbouring sizes around \(c.bytes!) B "
-                       + "(\(step.from) → \(step.to) B)", "no cliff",
+                       + "(\(step.from) → \(step.to) B), in wall time", "no cliff",
                      "\(fixed(step.ratio, 2))×", verdict(step.ratio < 1.25)])
       }
     }

@@ -42,6 +42,7 @@ struct InstructionBench {
     results.environment = machineEnvironment()
     results.environment["configuration"] = configuration
     try callOverhead()
+    try cliffs()
     // Guest nanoseconds, which here are instructions.
     results.seconds = Double(ucbb_now_ns() - start) / 1e9
   }
@@ -100,5 +101,38 @@ struct InstructionBench {
     results.comparisons.append(try interleave(
       id: "overhead", title: "noop call overhead, in guest instructions", budget: budget,
       iterations: Self.callsPerBatch, variants: variants))
+  }
+
+  /// `sink` around the sizes where the kernel's buffers change (the stack
+  /// buffer's end, a page, two pages), as DeviceBench.cliffs() does in wall
+  /// time: here every size's instructions per call, exactly.  The copy
+  /// itself counts too (`rep movsb` is one instruction per byte under
+  /// TCG), so the count rises by about a byte's worth per byte; a step is
+  /// what comes on top.
+  mutating func cliffs() throws {
+    let fd = try DeviceBench(smoke: smoke).openDevice()
+    let source = UnsafeMutableRawPointer.allocate(byteCount: 16 * 1024, alignment: 4096)
+    defer {
+      close(fd)
+      source.deallocate()
+    }
+    memset(source, 0x5a, 16 * 1024)
+    let budget = Budget(rounds: smoke ? 2 : 9, batchNanoseconds: 0)
+    for center in [256, 4096, 8192] {
+      let step = center == 256 ? 8 : 16
+      var sizes = Set(stride(from: center - 8 * step, through: center + 8 * step, by: step))
+      sizes.formUnion([center - 1, center, center + 1])
+      if smoke { sizes = [center - 1, center, center + 1] }
+      let ordered = sizes.sorted()
+      let variants = ordered.map { size in
+        Variant(id: "\(size)", label: "sink of \(size) bytes") {
+          try checked("sink \(size)", ucbb_call_struct(
+            fd, selectorSink, source, UInt32(size), 0, UInt64($0), nil))
+        }
+      }
+      results.comparisons.append(try interleave(
+        id: "cliff/\(center)", title: "sink around \(center) bytes, in guest instructions",
+        bytes: center, budget: budget, iterations: 32, variants: variants))
+    }
   }
 }
