@@ -30,6 +30,68 @@
 #define UCB_DEVNODE_CONST
 #endif
 
+/*
+ * A small struct of constant size, a multiple of 4 bytes at a 4-byte
+ * aligned address, in one user access window: a load or store per word,
+ * with neither a call into the copy routine nor its per-byte loop (a
+ * rep movsb on CPUs with ERMS).  The whole struct counts as not copied on
+ * a fault.
+ */
+#define UCB_COPY_SMALL_WORDS(to, from, n, word, access)			\
+({									\
+	unsigned long __i;						\
+									\
+	_Pragma("GCC unroll 16")					\
+	for (__i = 0; __i < (n) / sizeof(word); __i++)			\
+		access;							\
+})
+
+static __always_inline unsigned long
+ucb_copy_small_from_user(void *to, const void __user *from, unsigned long n)
+{
+	BUILD_BUG_ON(!__builtin_constant_p(n) || n % sizeof(u32) ||
+		     n > 16 * sizeof(u64));
+	if (!user_read_access_begin(from, n))
+		return n;
+	if (n % sizeof(u64) == 0)
+		UCB_COPY_SMALL_WORDS(to, from, n, u64,
+			unsafe_get_user(((u64 *)to)[__i],
+					&((const u64 __user *)from)[__i],
+					fault));
+	else
+		UCB_COPY_SMALL_WORDS(to, from, n, u32,
+			unsafe_get_user(((u32 *)to)[__i],
+					&((const u32 __user *)from)[__i],
+					fault));
+	user_read_access_end();
+	return 0;
+fault:
+	user_read_access_end();
+	return n;
+}
+
+static __always_inline unsigned long
+ucb_copy_small_to_user(void __user *to, const void *from, unsigned long n)
+{
+	BUILD_BUG_ON(!__builtin_constant_p(n) || n % sizeof(u32) ||
+		     n > 16 * sizeof(u64));
+	if (!user_write_access_begin(to, n))
+		return n;
+	if (n % sizeof(u64) == 0)
+		UCB_COPY_SMALL_WORDS(to, from, n, u64,
+			unsafe_put_user(((const u64 *)from)[__i],
+					&((u64 __user *)to)[__i], fault));
+	else
+		UCB_COPY_SMALL_WORDS(to, from, n, u32,
+			unsafe_put_user(((const u32 *)from)[__i],
+					&((u32 __user *)to)[__i], fault));
+	user_write_access_end();
+	return 0;
+fault:
+	user_write_access_end();
+	return n;
+}
+
 static inline void *ucb_env_alloc(size_t size)
 {
 	return kvmalloc(size, GFP_KERNEL_ACCOUNT);

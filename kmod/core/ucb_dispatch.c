@@ -42,18 +42,27 @@ static int ucb_check_zeroed_user(const u8 __user *from, size_t size)
  * size word first, then the bytes after it.  A shorter struct is zero
  * extended, a longer one must have an all-zero tail.
  */
+static int ucb_args_size_check(u32 usize, size_t min_size)
+{
+	if (usize < min_size)
+		return -EINVAL;
+	if (usize > UCB_ARGS_SIZE_MAX)
+		return -E2BIG;
+	return 0;
+}
+
 static int ucb_copy_args_in(void *dst, size_t ksize, size_t min_size,
 			    const void __user *src)
 {
 	const u8 __user *usrc = src;
 	u32 usize;
+	int err;
 
 	if (copy_from_user(&usize, usrc, sizeof(usize)))
 		return -EFAULT;
-	if (usize < min_size)
-		return -EINVAL;
-	if (usize > UCB_ARGS_SIZE_MAX)
-		return -E2BIG;
+	err = ucb_args_size_check(usize, min_size);
+	if (err)
+		return err;
 
 	memset(dst, 0, ksize);
 	memcpy(dst, &usize, sizeof(usize));
@@ -62,6 +71,35 @@ static int ucb_copy_args_in(void *dst, size_t ksize, size_t min_size,
 		return -EFAULT;
 	if (usize > ksize)
 		return ucb_check_zeroed_user(usrc + ksize, usize - ksize);
+	return 0;
+}
+
+/*
+ * Read a call as ucb_copy_args_in() would, in fewer copies: struct ucb_call
+ * is its first version, so one copy of that size brings the size word and
+ * every field; only a longer struct's tail is read again, to check that it
+ * is zero.  Should the one copy fault, the size word alone decides, so that
+ * a short struct at the end of a mapping still gets EINVAL.
+ */
+static int ucb_read_call(struct ucb_call *call,
+			 const struct ucb_call __user *ucall)
+{
+	u32 usize;
+	int err;
+
+	BUILD_BUG_ON(sizeof(*call) != UCB_CALL_SIZE_VER0);
+	if (unlikely(ucb_copy_small_from_user(call, ucall, sizeof(*call)))) {
+		if (copy_from_user(&usize, ucall, sizeof(usize)))
+			return -EFAULT;
+		return ucb_args_size_check(usize, UCB_CALL_SIZE_VER0) ?:
+		       -EFAULT;
+	}
+	err = ucb_args_size_check(call->size, UCB_CALL_SIZE_VER0);
+	if (err)
+		return err;
+	if (unlikely(call->size > sizeof(*call)))
+		return ucb_check_zeroed_user((const u8 __user *)(ucall + 1),
+					     call->size - sizeof(*call));
 	return 0;
 }
 
@@ -118,21 +156,21 @@ static int ucb_buffer_alloc(struct ucb_device *device, struct ucb_buffer *buf,
 	return 0;
 }
 
-static void ucb_buffer_put(struct ucb_device *device, struct ucb_buffer *buf)
+/* A heap or cached input buffer: the call's hold on it ends. */
+static void ucb_buffer_free(struct ucb_device *device, struct ucb_buffer *buf)
 {
-	switch (buf->kind) {
-	case UCB_BUFFER_NONE:
-	case UCB_BUFFER_AREA:
-		break;
-	case UCB_BUFFER_HEAP:
+	if (buf->kind == UCB_BUFFER_HEAP)
 		ucb_env_free(buf->data);
-		ucb_counter_dec(&device->live_buffers);
-		break;
-	case UCB_BUFFER_CACHED:
-		ucb_counter_dec(&device->live_buffers);
-		break;
-	}
+	ucb_counter_dec(&device->live_buffers);
 	buf->kind = UCB_BUFFER_NONE;
+}
+
+/* The common call's buffers are in its area: nothing to free, no call. */
+static inline void ucb_buffer_put(struct ucb_device *device,
+				  struct ucb_buffer *buf)
+{
+	if (buf->kind != UCB_BUFFER_NONE && buf->kind != UCB_BUFFER_AREA)
+		ucb_buffer_free(device, buf);
 }
 
 static void ucb_buffer_use(struct ucb_buffer *buf, void *data, size_t size,
@@ -198,7 +236,7 @@ static int ucb_output_buffer_get(struct ucb_device *device,
 	if (size > sizeof(bufs->area->struct_out))
 		return ucb_buffer_alloc(device, &bufs->struct_out, size,
 					zeroed);
-	if (zeroed)
+	if (zeroed && size)
 		memset(bufs->area->struct_out, 0, size);
 	ucb_buffer_use(&bufs->struct_out, bufs->area->struct_out, size,
 		       UCB_BUFFER_AREA);
@@ -265,11 +303,15 @@ static int ucb_copy_inputs(struct ucb_client *client,
 	u8 *struct_in;
 	int err;
 
-	if (copy_from_user(area->scalar_in, u64_to_user_ptr(call->scalar_in),
+	/* Absent inputs and outputs cost no copy and no zeroing. */
+	if (call->scalar_in_count &&
+	    copy_from_user(area->scalar_in, u64_to_user_ptr(call->scalar_in),
 			   call->scalar_in_count * sizeof(u64)))
 		return -EFAULT;
 	/* A method writes no scalar beyond its room, so only that is zeroed. */
-	memset(area->scalar_out, 0, call->scalar_out_count * sizeof(u64));
+	if (call->scalar_out_count)
+		memset(area->scalar_out, 0,
+		       call->scalar_out_count * sizeof(u64));
 
 	/* Sizes are bounded by UCB_STRUCT_SIZE_LIMIT: + 1 is safe. */
 	err = ucb_input_buffer_get(client, bufs,
@@ -277,7 +319,8 @@ static int ucb_copy_inputs(struct ucb_client *client,
 	if (err)
 		return err;
 	struct_in = bufs->struct_in.data;
-	if (copy_from_user(struct_in, u64_to_user_ptr(call->struct_in),
+	if (call->struct_in_size &&
+	    copy_from_user(struct_in, u64_to_user_ptr(call->struct_in),
 			   call->struct_in_size))
 		return -EFAULT;
 	struct_in[call->struct_in_size] = '\0';
@@ -305,10 +348,12 @@ static int ucb_copy_outputs(const struct ucb_call *call,
 	u32 struct_bytes = ucb_test_break_zeroing() ? struct_out_room :
 						      args->struct_out_size;
 
-	if (copy_to_user(u64_to_user_ptr(call->struct_out), args->struct_out,
+	if (struct_bytes &&
+	    copy_to_user(u64_to_user_ptr(call->struct_out), args->struct_out,
 			 struct_bytes))
 		return -EFAULT;
-	if (copy_to_user(u64_to_user_ptr(call->scalar_out), args->scalar_out,
+	if (args->scalar_out_count &&
+	    copy_to_user(u64_to_user_ptr(call->scalar_out), args->scalar_out,
 			 args->scalar_out_count * sizeof(u64)))
 		return -EFAULT;
 	return 0;
@@ -356,8 +401,8 @@ static int ucb_write_back(struct ucb_call __user *ucall, struct ucb_call *call,
 		     UCB_CALL_RESULT_OFFSET + sizeof(u32) ||
 		     offsetof(struct ucb_call, struct_out_size) !=
 		     UCB_CALL_RESULT_OFFSET + 2 * sizeof(u32));
-	if (copy_to_user((u8 __user *)ucall + UCB_CALL_RESULT_OFFSET,
-			 &call->result, UCB_CALL_RESULT_SIZE))
+	if (ucb_copy_small_to_user((u8 __user *)ucall + UCB_CALL_RESULT_OFFSET,
+				   &call->result, UCB_CALL_RESULT_SIZE))
 		return -EFAULT;
 	return 0;
 }
@@ -399,76 +444,94 @@ static u32 ucb_client_open(struct ucb_client *client, u32 type,
 	return result;
 }
 
-static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
+/*
+ * Dispatch a call read from @ucall and write its outcome back there.
+ * Returns 0 once it was dispatched (its result says how it went), or the
+ * errno of a call that could not be.
+ */
+static int ucb_call_run(struct ucb_client *client, struct ucb_call __user *ucall,
+			struct ucb_call *call)
 {
 	struct ucb_device *device = client->device;
 	const struct ucb_driver *driver = device->driver;
 	struct ucb_call_buffers bufs;
 	const struct ucb_method *method;
 	struct ucb_args args = {};
-	struct ucb_call call;
 	u32 struct_out_room = 0;
 	bool was_open;
 	u32 selector;
 	int err;
 
-	err = ucb_copy_args_in(&call, sizeof(call), UCB_CALL_SIZE_VER0, ucall);
-	if (err)
-		return err;
-	if (call.flags || call.scalar_in_count > UCB_MAX_SCALARS ||
-	    call.scalar_out_count > UCB_MAX_SCALARS)
+	if (call->flags || call->scalar_in_count > UCB_MAX_SCALARS ||
+	    call->scalar_out_count > UCB_MAX_SCALARS)
 		return -EINVAL;
 
-	/* A first call without a chosen type opens the client with type 0. */
-	call.result = ucb_client_open(client, 0, &was_open);
-	if (call.result != UCB_IORETURN_SUCCESS)
-		return ucb_write_back(ucall, &call, &args);
+	/*
+	 * A first call without a chosen type opens the client with type 0;
+	 * every later call sees it open at the cost of one load.
+	 */
+	if (unlikely(ucb_load_acquire(&client->state) != UCB_CLIENT_OPEN)) {
+		call->result = ucb_client_open(client, 0, &was_open);
+		if (call->result != UCB_IORETURN_SUCCESS)
+			return ucb_write_back(ucall, call, &args);
+	}
 
 	/* No method to count it against. */
-	if (call.selector >= driver->method_count) {
-		call.result = UCB_IORETURN_UNSUPPORTED;
-		return ucb_write_back(ucall, &call, &args);
+	if (call->selector >= driver->method_count) {
+		call->result = UCB_IORETURN_UNSUPPORTED;
+		return ucb_write_back(ucall, call, &args);
 	}
-	selector = array_index_nospec(call.selector, driver->method_count);
+	selector = array_index_nospec(call->selector, driver->method_count);
 	method = &driver->methods[selector];
 
-	call.result = ucb_check_call(client, method, &call,
-				     READ_ONCE(device->max_struct_size),
-				     &struct_out_room);
-	if (call.result != UCB_IORETURN_SUCCESS)
+	call->result = ucb_check_call(client, method, call,
+				      READ_ONCE(device->max_struct_size),
+				      &struct_out_room);
+	if (call->result != UCB_IORETURN_SUCCESS)
 		goto write_back;
 
 	err = ucb_area_get(client, &bufs);
 	if (err)
 		goto count;
-	bufs.struct_in.kind = UCB_BUFFER_NONE;
-	bufs.struct_out.kind = UCB_BUFFER_NONE;
+	bufs.struct_in = (struct ucb_buffer){ .kind = UCB_BUFFER_NONE };
+	bufs.struct_out = (struct ucb_buffer){ .kind = UCB_BUFFER_NONE };
 	ucb_test_init_live_inputs(&bufs);
 	args.client = client;
 	args.method = method;
-	args.scalar_in_count = call.scalar_in_count;
-	args.scalar_out_count = call.scalar_out_count;
-	args.struct_in_size = call.struct_in_size;
+	args.scalar_in_count = call->scalar_in_count;
+	args.scalar_out_count = call->scalar_out_count;
+	args.struct_in_size = call->struct_in_size;
 	args.struct_out_size = struct_out_room;
-	err = ucb_copy_inputs(client, ucall, &call, &bufs, &args);
+	err = ucb_copy_inputs(client, ucall, call, &bufs, &args);
 	if (err)
 		goto release_buffers;
 
-	call.result = ucb_run_method(method, &args);
-	if (call.result == UCB_IORETURN_SUCCESS)
-		err = ucb_copy_outputs(&call, &args, struct_out_room);
+	call->result = ucb_run_method(method, &args);
+	if (call->result == UCB_IORETURN_SUCCESS)
+		err = ucb_copy_outputs(call, &args, struct_out_room);
 
 release_buffers:
-	ucb_release_buffers(client, &bufs, call.result);
+	ucb_release_buffers(client, &bufs, call->result);
 	if (err)
 		goto count;
 write_back:
-	err = ucb_write_back(ucall, &call, &args);
+	err = ucb_write_back(ucall, call, &args);
 count:
 	/* Last, so that a call failing anywhere, even here, is an error. */
 	ucb_count_call(client, selector,
-		       err || call.result != UCB_IORETURN_SUCCESS);
+		       err || call->result != UCB_IORETURN_SUCCESS);
 	return err;
+}
+
+static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
+{
+	struct ucb_call call;
+	int err;
+
+	err = ucb_read_call(&call, ucall);
+	if (err)
+		return err;
+	return ucb_call_run(client, ucall, &call);
 }
 
 /* Copy a name into a fixed, NUL-padded field, truncating if it must. */

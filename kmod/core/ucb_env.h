@@ -15,6 +15,12 @@
  * unsigned long copy_to_user(void __user *to, const void *from,
  *			      unsigned long n);
  *	Return the number of bytes NOT copied; a fault never crashes.
+ * unsigned long ucb_copy_small_from_user(void *to,
+ *			const void __user *from, unsigned long n);
+ * unsigned long ucb_copy_small_to_user(void __user *to, const void *from,
+ *			unsigned long n);
+ *	The same for a struct whose size is a compile-time constant multiple
+ *	of 4 at 4-byte aligned addresses; 0, or n when anything faulted.
  *
  * void *ucb_env_alloc(size_t size);	kvmalloc(); NULL when out of memory
  * void *ucb_env_zalloc(size_t size);	kvzalloc()
