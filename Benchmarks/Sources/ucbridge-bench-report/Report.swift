@@ -233,6 +233,11 @@ struct Report {
       (medians); ratios are sink's bandwidth over the others'.
       `max_struct_size` is raised to 64 MiB first.
 
+      Copy throughput is reported here, not targeted: TCG runs `rep movsb`
+      one byte per iteration (and under `-icount` counts it one instruction
+      per byte), so neither wall time nor instruction counts compare the
+      kernel's copy fairly with glibc's vector `memcpy`.
+
 
       """
     md += table(["Size", "sink time", "sink", "memcpy", "rep movsb", "pwrite memfd",
