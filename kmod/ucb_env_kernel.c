@@ -195,3 +195,8 @@ void ucb_env_unmap_user_live(struct ucb_buffer *buf)
 	vunmap(base);
 }
 #endif
+
+void ucb_env_cond_resched(void)
+{
+	cond_resched();
+}

@@ -449,8 +449,8 @@ static u32 ucb_client_open(struct ucb_client *client, u32 type,
  * Returns 0 once it was dispatched (its result says how it went), or the
  * errno of a call that could not be.
  */
-static int ucb_call_run(struct ucb_client *client, struct ucb_call __user *ucall,
-			struct ucb_call *call)
+static int ucb_call_run(struct ucb_client *client,
+			struct ucb_call __user *ucall, struct ucb_call *call)
 {
 	struct ucb_device *device = client->device;
 	const struct ucb_driver *driver = device->driver;
@@ -532,6 +532,67 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 	if (err)
 		return err;
 	return ucb_call_run(client, ucall, &call);
+}
+
+/*
+ * UCB_IOC_CALL_BATCH: the batch's calls one after another, each read,
+ * checked, run and written back exactly as a single call.  No entry is
+ * kept once the next is read, so a batch holds no more kernel memory than
+ * its largest call.
+ */
+static long ucb_call_batch(struct ucb_client *client,
+			   struct ucb_batch __user *ubatch)
+{
+	struct ucb_call __user *ucall;
+	struct ucb_batch batch;
+	struct ucb_call call;
+	u64 struct_bytes = 0;
+	u32 completed;
+	int err;
+
+	err = ucb_copy_args_in(&batch, sizeof(batch), UCB_BATCH_SIZE_VER0,
+			       ubatch);
+	if (err)
+		return err;
+	if (batch.flags & ~UCB_BATCH_STOP_ON_ERROR || batch.reserved ||
+	    batch.count > UCB_BATCH_MAX_CALLS ||
+	    batch.call_size < UCB_CALL_SIZE_VER0 ||
+	    batch.call_size > UCB_ARGS_SIZE_MAX)
+		return -EINVAL;
+
+	for (completed = 0; completed < batch.count; completed++) {
+		/* At most 1024 entries of 4096 bytes: no u64 overflow. */
+		ucall = u64_to_user_ptr(batch.calls +
+					(u64)completed * batch.call_size);
+		err = ucb_read_call(&call, ucall);
+		if (err)
+			break;
+		if (call.size != batch.call_size) {
+			err = -EINVAL;
+			break;
+		}
+		/* Each term is below 2^32, the sum of 1024 of them fits. */
+		struct_bytes += (u64)call.struct_in_size + call.struct_out_size;
+		if (struct_bytes > UCB_BATCH_BYTES_MAX) {
+			err = -E2BIG;
+			break;
+		}
+		err = ucb_call_run(client, ucall, &call);
+		if (err)
+			break;
+		if (call.result != UCB_IORETURN_SUCCESS &&
+		    batch.flags & UCB_BATCH_STOP_ON_ERROR) {
+			completed++;
+			break;
+		}
+		ucb_env_cond_resched();
+	}
+
+	if (copy_to_user((u8 __user *)ubatch +
+			 offsetof(struct ucb_batch, completed),
+			 &completed, sizeof(completed)))
+		return -EFAULT;
+	return err;
 }
 
 /* Copy a name into a fixed, NUL-padded field, truncating if it must. */
@@ -660,6 +721,8 @@ static long ucb_dispatch(struct ucb_client *client, unsigned int cmd,
 		return ucb_method_info(client, arg);
 	case UCB_IOC_OPEN:
 		return ucb_open_type(client, arg);
+	case UCB_IOC_CALL_BATCH:
+		return ucb_call_batch(client, arg);
 	default:
 		return -ENOTTY;
 	}

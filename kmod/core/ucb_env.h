@@ -49,6 +49,9 @@
  *			   u64 *calls, u64 *errors);
  * void ucb_env_stats_reset(struct ucb_stats *stats);
  *
+ * void ucb_env_cond_resched(void);	let other tasks run, between the
+ *					calls of a batch
+ *
  * struct ucb_env_gate;			what every ioctl passes, to be shut
  * int ucb_env_gate_init(g), void ucb_env_gate_destroy(g)
  * int ucb_env_gate_enter(g);		a token for ucb_env_gate_exit()
@@ -87,5 +90,6 @@ void ucb_env_stats_count(struct ucb_stats *stats, u32 index, bool error);
 void ucb_env_stats_read(struct ucb_stats *stats, u32 index,
 			u64 *calls, u64 *errors);
 void ucb_env_stats_reset(struct ucb_stats *stats);
+void ucb_env_cond_resched(void);
 
 #endif /* _UCB_ENV_H */

@@ -303,7 +303,7 @@ struct ucb_open {
  * The ioctl returns 0 when every entry that ran was dispatched, and then
  * writes @completed.  When an entry fails as a single call would fail with
  * an errno (EINVAL, E2BIG, EFAULT, ENOMEM), the batch stops there: that
- * entry wrote nothing, the entries before it keep their results, @completed
+ * entry gets no result, the entries before it keep theirs, @completed
  * says how many they are, and the ioctl fails with that errno.  So does an
  * entry that would take the batch's struct bytes, every entry's
  * @struct_in_size plus its @struct_out_size room, over
