@@ -159,6 +159,12 @@ struct Report {
     md += "Wall time (sections 2 to 5): medians of per-round ratios, with the "
       + "interquartile range in brackets.\n\n"
     md += table(["#", "Measure", "Target", "Measured", ""], rows)
+    if let cpu = scaling("cpu"), cpu.median < 1.7 {
+      md += "\n> **Busy host**: arithmetic that shares nothing scaled only "
+        + "\(fixed(cpu.median, 2))× over two vCPUs in this run, so the scaling rows "
+        + "measure the host's load, not the bridge; run `scripts/bench` again on a quiet "
+        + "host before reading them.  The instruction counts are unaffected.\n"
+    }
     return md + "\n"
   }
 
