@@ -197,20 +197,18 @@ extension Report {
       guest's clock advances exactly one nanosecond per instruction executed
       and `clock_gettime()` around a loop counts the instructions of the
       loop, user and kernel alike.  The CPU model changes which instructions
-      the kernel runs (`qemu64`, QEMU's default, has no SMAP, so no
-      `stac`/`clac`; `max` has SMAP, SMEP, ERMS and more alternatives).
-      Every variant runs \(first.comparison.iterations) calls per batch, one
-      batch per round, interleaved as in the wall-time sections, after one
-      warm-up batch; the figure is the median over
-      \(first.comparison.series.first?.samples.count ?? 0) rounds.  A round
+      the kernel runs: `qemu64`, QEMU's default, has no SMAP (its
+      `stac`/`clac` are patched to NOPs, which count the same) and no ERMS
+      (the kernel copies words, not bytes); `max` has both, and more.
+      Every variant runs \(first.comparison.iterations) calls per batch, one batch per round, interleaved as in the wall-time sections, after one warm-up batch; the figure is the median over \(first.comparison.series.first?.samples.count ?? 0) rounds.  A round
       that reads higher is one an interrupt fell in (its handler's
       instructions count too: a timer tick adds about 2500 instructions to
       its batch): they are rare, as a batch is a small part of a tick, and
       the median leaves them out.  Rounds otherwise agree to within one
       instruction per batch, the guest clock's rounding of TSC ticks to
-      nanoseconds.  The loops are those of the
-      wall-time boot: each call builds its `struct ucb_call` afresh and
-      checks its result; a batch entry is built afresh before every ioctl.
+      nanoseconds.  In every C loop each call builds its `struct ucb_call`
+      afresh and checks its result; in a batch, every entry is built afresh
+      before each ioctl and every result checked after it.
 
 
       """
