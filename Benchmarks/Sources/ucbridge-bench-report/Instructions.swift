@@ -248,7 +248,10 @@ extension Report {
   func cliffSection() -> String {
     let centers = [256, 4096, 8192].filter { center in icount.contains { $0.cliff(center) != nil } }
     guard !centers.isEmpty else { return "" }
+    let sample = icount.compactMap { $0.cliff(centers[0]) }.first
     var md = "\n### No cliff at the buffer boundaries, in instructions\n\n"
+    md += "\(sample?.iterations ?? 0) calls per batch, \(sample?.series.first?.samples.count ?? 0) "
+      + "rounds, every size of a sweep in the same rounds.  "
     md += "`sink` (a variable struct input, no work) at sizes around the kernel's buffer "
       + "boundaries: the input is on the stack up to 256 bytes, in the connection's "
       + "cached buffer above.  Instructions per call, medians; the count rises with "
