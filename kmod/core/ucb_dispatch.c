@@ -79,10 +79,11 @@ static int ucb_copy_args_in(void *dst, size_t ksize, size_t min_size,
  * is its first version, so one copy of that size brings the size word and
  * every field; only a longer struct's tail is read again, to check that it
  * is zero.  Should the one copy fault, the size word alone decides, so that
- * a short struct at the end of a mapping still gets EINVAL.
+ * a short struct at the end of a mapping still gets EINVAL.  A batch's
+ * entries pass the batch's @batch_size, single calls 0.
  */
 static int ucb_read_call(struct ucb_call *call,
-			 const struct ucb_call __user *ucall)
+			 const struct ucb_call __user *ucall, u32 batch_size)
 {
 	u32 usize;
 	int err;
@@ -97,6 +98,9 @@ static int ucb_read_call(struct ucb_call *call,
 	err = ucb_args_size_check(call->size, UCB_CALL_SIZE_VER0);
 	if (err)
 		return err;
+	/* A batch entry's size is the batch's call_size, before its tail. */
+	if (batch_size && call->size != batch_size)
+		return -EINVAL;
 	if (unlikely(call->size > sizeof(*call)))
 		return ucb_check_zeroed_user((const u8 __user *)(ucall + 1),
 					     call->size - sizeof(*call));
@@ -528,7 +532,7 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 	struct ucb_call call;
 	int err;
 
-	err = ucb_read_call(&call, ucall);
+	err = ucb_read_call(&call, ucall, 0);
 	if (err)
 		return err;
 	return ucb_call_run(client, ucall, &call);
@@ -564,13 +568,9 @@ static long ucb_call_batch(struct ucb_client *client,
 		/* At most 1024 entries of 4096 bytes: no u64 overflow. */
 		ucall = u64_to_user_ptr(batch.calls +
 					(u64)completed * batch.call_size);
-		err = ucb_read_call(&call, ucall);
+		err = ucb_read_call(&call, ucall, batch.call_size);
 		if (err)
 			break;
-		if (call.size != batch.call_size) {
-			err = -EINVAL;
-			break;
-		}
 		/* Each term is below 2^32, the sum of 1024 of them fits. */
 		struct_bytes += (u64)call.struct_in_size + call.struct_out_size;
 		if (struct_bytes > UCB_BATCH_BYTES_MAX) {

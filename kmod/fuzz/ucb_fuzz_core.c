@@ -869,10 +869,130 @@ static void fz_op_open(struct fz_input *in)
 	fz_check_stats(FZ_NO_METHOD, ret, 0);
 }
 
+/* A batch's entries, with room for the longest call_size tried. */
+static u64 fz_batch_mem[FZ_BATCH_MAX * 128 / sizeof(u64)];
+
+/*
+ * UCB_IOC_CALL_BATCH: the batch header is fuzzed like any header, its
+ * entries are well-formed calls whose outcome the model knows, so every
+ * entry's result, completed and the counters can be checked exactly.
+ */
+static void fz_op_batch(struct fz_input *in)
+{
+	static const u32 flag_set[] = { 0, UCB_BATCH_STOP_ON_ERROR, 2,
+					1U << 31 };
+	static const u32 stride_set[] = { 64, 128, 63, 4097 };
+	struct fz_stat now[UCB_REFERENCE_METHOD_COUNT];
+	u32 want_completed = 0, runs[UCB_REFERENCE_METHOD_COUNT] = { 0 };
+	u32 kinds[FZ_BATCH_MAX] = { 0 }, mismatch, i, n, stride;
+	u64 add_in[2] = { 40, 2 }, add_out[FZ_BATCH_MAX];
+	struct ucb_batch req = {};
+	struct fz_header h;
+	long want_ret = 0, ret;
+	bool bad_field, header_good, ran;
+	u8 *entries = (u8 *)fz_batch_mem;
+
+	fz_header_decode(in, sizeof(req), UCB_BATCH_SIZE_VER0, &h);
+	req.size = h.size;
+	req.flags = flag_set[fz_u8(in) % 4];
+	n = fz_u8(in) % 6;
+	req.count = n == 5 ? UCB_BATCH_MAX_CALLS + 1 : n;
+	stride = stride_set[fz_u8(in) % 4];
+	req.call_size = stride;
+	req.reserved = fz_u8(in) & 1;
+	mismatch = fz_u8(in) % 8;
+	req.calls = (uintptr_t)entries;
+	req.completed = 0xdeadbeef;
+	fz_place(in, FZ_R_HEADER, h.len, &h.buf);
+	n = min_t(u32, n, FZ_BATCH_MAX);
+
+	memset(fz_batch_mem, 0, sizeof(fz_batch_mem));
+	for (i = 0; i < n; i++) {
+		struct ucb_call *e = (struct ucb_call *)(entries + i * 128);
+
+		kinds[i] = fz_u8(in) % 3;
+		e->size = i == mismatch ? stride + 8 : stride;
+		e->result = 0x5a5a5a5a;
+		e->selector = kinds[i] == 0 ? UCB_SEL_NOOP :
+			      kinds[i] == 1 ? UCB_SEL_ADD : 999;
+		if (kinds[i] == 1) {
+			e->scalar_in_count = 2;
+			e->scalar_in = (uintptr_t)add_in;
+			e->scalar_out_count = 1;
+			e->scalar_out = (uintptr_t)&add_out[i];
+		}
+	}
+	/* Entries sit 128 bytes apart; call_size 64 reads them packed. */
+	if (stride == 64)
+		for (i = 1; i < n; i++)
+			memmove(entries + i * 64, entries + i * 128, 64);
+	fz_header_put(&h, &req, sizeof(req));
+	ret = fz_ioctl(UCB_IOC_CALL_BATCH, &h.buf, 1);
+
+	FZ_CHECK(ret == 0 || ret == -EINVAL || ret == -E2BIG ||
+		 ret == -EFAULT);
+	bad_field = req.flags & ~UCB_BATCH_STOP_ON_ERROR || req.reserved ||
+		    req.count > UCB_BATCH_MAX_CALLS || stride < 64 ||
+		    stride > 4096;
+	header_good = !bad_field && h.size >= UCB_BATCH_SIZE_VER0 &&
+		      h.size <= FZ_HEADER_MAX && !h.tail_set;
+	ran = header_good && fz_readable(&h.buf, h.len);
+	/* What the model expects once the header itself is good. */
+	for (i = 0; ran && i < req.count; i++) {
+		if (i == mismatch) {
+			want_ret = -EINVAL;
+			break;
+		}
+		want_completed++;
+		if (kinds[i] < 2)
+			runs[kinds[i] == 0 ? UCB_SEL_NOOP : UCB_SEL_ADD]++;
+		if (kinds[i] == 2 && req.flags & UCB_BATCH_STOP_ON_ERROR)
+			break;
+	}
+	fz_header_errno(&h, UCB_BATCH_SIZE_VER0,
+			bad_field || want_ret == -EINVAL, ret);
+	if (ran && fz_writable(&h.buf, h.len)) {
+		u32 completed;
+
+		memcpy(&completed, h.buf.p + offsetof(struct ucb_batch,
+						      completed),
+		       sizeof(completed));
+		FZ_CHECK(ret == want_ret && completed == want_completed);
+	}
+
+	/* The entries that ran have their results, the others none. */
+	for (i = 0; i < n; i++) {
+		const struct ucb_call *e = (const struct ucb_call *)
+			(entries + i * (stride == 64 ? 64 : 128));
+
+		if (i >= want_completed) {
+			FZ_CHECK(e->result == 0x5a5a5a5a);
+			continue;
+		}
+		FZ_CHECK(e->result == (kinds[i] == 2 ?
+				       UCB_IORETURN_UNSUPPORTED :
+				       UCB_IORETURN_SUCCESS));
+		if (kinds[i] == 1)
+			FZ_CHECK(add_out[i] == 42 && e->scalar_out_count == 1);
+	}
+	fz_read_stats(now);
+	for (i = 0; i < UCB_REFERENCE_METHOD_COUNT; i++)
+		FZ_CHECK(now[i].calls - fz_stats[i].calls == runs[i] &&
+			 now[i].errors == fz_stats[i].errors);
+	memcpy(fz_stats, now, sizeof(now));
+	if (want_completed)
+		fz_open_state = FZ_OPEN;
+	fz_header_check(&h, ret == 0 || ret == -EFAULT ||
+			    (header_good && ret == -EINVAL),
+			offsetof(struct ucb_batch, completed),
+			offsetof(struct ucb_batch, completed) + sizeof(u32));
+}
+
 static bool fz_known_cmd(unsigned int cmd)
 {
 	return cmd == UCB_IOC_CALL || cmd == UCB_IOC_DRIVER_INFO ||
-	       cmd == UCB_IOC_METHOD_INFO || cmd == UCB_IOC_OPEN;
+	       cmd == UCB_IOC_METHOD_INFO || cmd == UCB_IOC_OPEN ||
+	       cmd == UCB_IOC_CALL_BATCH;
 }
 
 /*
@@ -968,6 +1088,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			break;
 		case FZ_OP_OPEN:
 			fz_op_open(&in);
+			break;
+		case FZ_OP_BATCH:
+			fz_op_batch(&in);
 			break;
 		}
 		FZ_CHECK(ucb_counter_read(&fz_device->live_buffers) == 0);

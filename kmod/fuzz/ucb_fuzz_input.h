@@ -24,6 +24,15 @@
  *                mask, with bit 31 flipped if that is a ucbridge command;
  *                the argument is a valid noop call
  *   SET_MAX      max:u16 as above
+ *   BATCH        hsize flags:u8 count:u8 stride:u8 reserved:u8
+ *                mismatch:u8 ptr(header) kind:u8*min(count, 4): a
+ *                UCB_IOC_CALL_BATCH of up to FZ_BATCH_MAX well-formed
+ *                entries (noop, add or an unknown selector by kind % 3),
+ *                flags from {0, STOP_ON_ERROR, 2, 1 << 31} (flags % 4),
+ *                count % 6 with 5 meaning UCB_BATCH_MAX_CALLS + 1,
+ *                call_size from {64, 128, 63, 4097} (stride % 4), and the
+ *                entry at mismatch % 8 (if any) with a size other than
+ *                call_size
  * selector:u8 is the selector itself, except FZ_SELECTOR_RAW then u32.
  * hsize   := class:u8 (enum fz_hsize) then
  *   EXACT  nothing: the kernel's struct size
@@ -52,10 +61,14 @@ enum fz_op {
 	FZ_OP_UNKNOWN,
 	FZ_OP_SET_MAX,
 	FZ_OP_OPEN,
+	FZ_OP_BATCH,
 	FZ_OP_COUNT
 };
 
 #define FZ_SELECTOR_RAW		0xff
+
+/* Most entries a fuzzed batch lays out. */
+#define FZ_BATCH_MAX		4
 
 enum fz_hsize {
 	FZ_HSIZE_EXACT,

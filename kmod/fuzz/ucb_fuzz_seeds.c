@@ -493,6 +493,49 @@ static void write_unknown_seeds(const char *dir)
 	finish(dir, "unknown-commands");
 }
 
+/* A batch op: hsize flags count stride reserved mismatch ptr kinds. */
+static void put_batch(const struct hsize *h, uint8_t flags, uint8_t count,
+		      uint8_t stride, uint8_t reserved, uint8_t mismatch,
+		      struct ptr p, const uint8_t *kinds)
+{
+	uint8_t i;
+
+	put(FZ_OP_BATCH, 1);
+	put_hsize(h, sizeof(struct ucb_batch));
+	put(flags, 1);
+	put(count, 1);
+	put(stride, 1);
+	put(reserved, 1);
+	put(mismatch, 1);
+	put(p.kind, 1);
+	put(p.param, 1);
+	for (i = 0; i < count && i < FZ_BATCH_MAX; i++)
+		put(kinds[i], 1);
+}
+
+static void write_batch_seeds(const char *dir)
+{
+	static const uint8_t kinds[FZ_BATCH_MAX] = { 0, 1, 2, 0 };
+	static const struct hsize long_tail = LONG(48, 40, 1);
+	struct ptr start = { 0 }, ro = { FZ_PTR_READONLY, 0 };
+
+	begin(false, MIB);
+	put_batch(&exact, 0, 4, 0, 0, 7, start, kinds);	/* all run */
+	put_batch(&exact, 1, 4, 1, 0, 7, start, kinds);	/* stop at 2 */
+	put_batch(&exact, 0, 3, 0, 0, 1, start, kinds);	/* size mismatch */
+	put_batch(&exact, 0, 0, 0, 0, 7, start, kinds);	/* empty */
+	finish(dir, "batch-runs");
+
+	begin(false, MIB);
+	put_batch(&exact, 2, 2, 0, 0, 7, start, kinds);
+	put_batch(&exact, 0, 5, 0, 0, 7, start, kinds);
+	put_batch(&exact, 0, 2, 2, 0, 7, start, kinds);
+	put_batch(&exact, 0, 2, 3, 1, 7, start, kinds);
+	put_batch(&long_tail, 0, 2, 0, 0, 7, start, kinds);
+	put_batch(&exact, 0, 2, 0, 0, 7, ro, kinds);
+	finish(dir, "batch-refusals");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -505,5 +548,6 @@ int main(int argc, char **argv)
 	write_pointer_seeds(argv[1]);
 	write_info_seeds(argv[1]);
 	write_unknown_seeds(argv[1]);
+	write_batch_seeds(argv[1]);
 	return 0;
 }

@@ -146,6 +146,7 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++)
 		race_struct_input(h, sizes[i], calls * share[i] / 100 ?: 1);
+	race_struct_input_batched(h, 16384, calls / 40 ?: 1);
 	race_header(h, calls);
 	race_scalars(h, calls);
 	if (argc < 3 || strcmp(argv[2], "races")) {

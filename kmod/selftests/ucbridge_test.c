@@ -666,6 +666,205 @@ static void test_faults(int h)
 	munmap(pages, 2 * PAGE);
 }
 
+/* ---- batches ------------------------------------------------------- */
+
+/* A batch of @count raw entries at @ucs, for the refusal checks. */
+static struct ucb_batch raw_batch(struct ucb_call *ucs, __u32 count)
+{
+	return (struct ucb_batch){ .size = sizeof(struct ucb_batch),
+				   .count = count,
+				   .call_size = sizeof(struct ucb_call),
+				   .calls = (uintptr_t)ucs,
+				   .completed = 0xdeadbeef };
+}
+
+static void test_batch_calls(int h)
+{
+	struct call calls[64], mixed[3];
+	__u64 noop_calls, noop_errors, calls_after, errors_after;
+	__u64 sums[3], in[4] = { 1, 2, 4, 0 };
+	__u8 echo_in[3][100], echo_out[3][100];
+	__u32 completed, i;
+	bool all_ok = true;
+	int err;
+
+	check(do_batch(h, calls, 0, 0, &completed) == 0 && completed == 0,
+	      "batch: no calls -> 0, completed 0");
+
+	method_counters(h, UCB_SEL_NOOP, &noop_calls, &noop_errors);
+	for (i = 0; i < 64; i++)
+		calls[i] = (struct call){ .selector = UCB_SEL_NOOP };
+	check(do_batch(h, calls, 64, 0, &completed) == 0 && completed == 64,
+	      "batch: 64 noops -> completed 64");
+	for (i = 0; i < 64; i++)
+		all_ok &= calls[i].result == UCB_IORETURN_SUCCESS;
+	check(all_ok, "batch: every noop's own result is success");
+	method_counters(h, UCB_SEL_NOOP, &calls_after, &errors_after);
+	check(calls_after - noop_calls == 64 && errors_after == noop_errors,
+	      "batch: each entry counts as one call (%llu more)",
+	      (unsigned long long)(calls_after - noop_calls));
+
+	/* Entry 1 reads the sum entry 0 wrote: entries run in order. */
+	calls[0] = (struct call){ .selector = UCB_SEL_ADD, .scalar_in = in,
+				  .scalar_in_count = 2, .scalar_out = &in[2],
+				  .scalar_out_count = 1 };
+	calls[1] = (struct call){ .selector = UCB_SEL_ADD,
+				  .scalar_in = &in[2], .scalar_in_count = 2,
+				  .scalar_out = &sums[0],
+				  .scalar_out_count = 1 };
+	in[3] = 10;
+	err = do_batch(h, calls, 2, 0, &completed);
+	check(err == 0 && completed == 2 &&
+	      in[2] == 3 && sums[0] == 13 && calls[1].scalar_out_count == 1,
+	      "batch: an entry reads what the one before it wrote (1+2=%llu, +10=%llu)",
+	      (unsigned long long)in[2], (unsigned long long)sums[0]);
+
+	for (i = 0; i < 3; i++) {
+		fill_pattern(echo_in[i], sizeof(echo_in[i]), i);
+		memset(echo_out[i], 0xa5, sizeof(echo_out[i]));
+		calls[i] = (struct call){ .selector = UCB_SEL_ECHO,
+					  .struct_in = echo_in[i],
+					  .struct_in_size = 10 + 40 * i,
+					  .struct_out = echo_out[i],
+					  .struct_out_size = sizeof(echo_out[i]) };
+	}
+	check(do_batch(h, calls, 3, 0, &completed) == 0 && completed == 3 &&
+	      calls[2].struct_out_size == 90 &&
+	      !memcmp(echo_in[2], echo_out[2], 90) &&
+	      all_bytes(echo_out[0] + 10, 90, 0xa5),
+	      "batch: echo entries write exactly their own bytes");
+
+	for (i = 0; i < 3; i++)
+		mixed[i] = (struct call){ .selector = UCB_SEL_NOOP };
+	mixed[1].selector = 999;
+	check(do_batch(h, mixed, 3, 0, &completed) == 0 && completed == 3 &&
+	      mixed[1].result == UCB_IORETURN_UNSUPPORTED &&
+	      mixed[2].result == UCB_IORETURN_SUCCESS,
+	      "batch: an unknown selector fails its entry only");
+	mixed[2].result = 0x5a5a5a5a;
+	err = do_batch(h, mixed, 3, UCB_BATCH_STOP_ON_ERROR, &completed);
+	check(err == 0 && completed == 2 && mixed[1].result == UCB_IORETURN_UNSUPPORTED &&
+	      mixed[2].result == 0x5a5a5a5a,
+	      "batch: UCB_BATCH_STOP_ON_ERROR stops after the failing entry (completed %u)",
+	      completed);
+	check(live_buffers(h) == 0, "batch: no live buffers after");
+}
+
+static void test_batch_refusals(int h)
+{
+	struct ucb_call ucs[3], *long_ucs;
+	uint8_t *pages = guarded_pages();
+	uint8_t raw[sizeof(struct ucb_batch) + 8] = { 0 };
+	struct ucb_batch b, *ub = (struct ucb_batch *)raw;
+	__u32 i, stride = 2 * sizeof(struct ucb_call);
+
+	for (i = 0; i < 3; i++)
+		ucs[i] = (struct ucb_call){ .size = sizeof(ucs[i]),
+					    .selector = UCB_SEL_NOOP };
+#define REFUSED(field_change, err, what)				\
+	do {								\
+		b = raw_batch(ucs, 3);					\
+		field_change;						\
+		check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, &b) == (err) &&	\
+		      b.completed == 0xdeadbeef,			\
+		      "batch: " what " -> " #err ", nothing written");	\
+	} while (0)
+	REFUSED(b.flags = 2, -EINVAL, "unknown flag 2");
+	REFUSED(b.flags = 0x80000000, -EINVAL, "unknown flag 0x80000000");
+	REFUSED(b.reserved = 1, -EINVAL, "reserved 1");
+	REFUSED(b.count = UCB_BATCH_MAX_CALLS + 1, -EINVAL,
+		"count UCB_BATCH_MAX_CALLS + 1");
+	REFUSED(b.call_size = UCB_CALL_SIZE_VER0 - 4, -EINVAL,
+		"call_size below UCB_CALL_SIZE_VER0");
+	REFUSED(b.call_size = 4097, -EINVAL, "call_size 4097");
+	REFUSED(b.size = UCB_BATCH_SIZE_VER0 - 1, -EINVAL,
+		"size below UCB_BATCH_SIZE_VER0");
+	REFUSED(b.size = 4097, -E2BIG, "size 4097");
+#undef REFUSED
+	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, NULL) == -EFAULT,
+	      "batch: NULL batch -> EFAULT");
+	*ub = raw_batch(ucs, 3);
+	ub->size = sizeof(raw);
+	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, ub) == 0 && ub->completed == 3,
+	      "batch: a longer batch struct with a zero tail is accepted");
+	raw[sizeof(raw) - 1] = 1;
+	ub->completed = 0xdeadbeef;
+	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, ub) == -E2BIG &&
+	      ub->completed == 0xdeadbeef,
+	      "batch: a longer batch struct with a non-zero tail -> E2BIG");
+
+	/* Errors in an entry: the batch stops there, completed says where. */
+	ucs[1].size = sizeof(ucs[1]) + 8;
+	b = raw_batch(ucs, 3);
+	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, &b) == -EINVAL &&
+	      b.completed == 1 && ucs[0].result == UCB_IORETURN_SUCCESS,
+	      "batch: an entry whose size is not call_size -> EINVAL, completed 1");
+	ucs[1].size = sizeof(ucs[1]);
+	ucs[1].flags = 1;
+	ucs[2].result = 0x5a5a5a5a;
+	b = raw_batch(ucs, 3);
+	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, &b) == -EINVAL &&
+	      b.completed == 1 && ucs[2].result == 0x5a5a5a5a,
+	      "batch: an entry with flags -> EINVAL, completed 1, later entries untouched");
+	ucs[1].flags = 0;
+
+	long_ucs = xmalloc(3 * stride);
+	memset(long_ucs, 0, 3 * stride);
+	for (i = 0; i < 3; i++)
+		*(struct ucb_call *)((uint8_t *)long_ucs + i * stride) =
+			(struct ucb_call){ .size = stride,
+					   .selector = UCB_SEL_NOOP };
+	b = raw_batch(long_ucs, 3);
+	b.call_size = stride;
+	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, &b) == 0 && b.completed == 3,
+	      "batch: entries longer than struct ucb_call with zero tails run");
+	((uint8_t *)long_ucs)[2 * stride - 1] = 1;
+	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, &b) == -E2BIG &&
+	      b.completed == 1,
+	      "batch: an entry with a non-zero tail -> E2BIG, completed 1");
+	free(long_ucs);
+
+	/* Struct bytes are counted before any check of the method. */
+	ucs[0].struct_in_size = 40 * MIB;
+	ucs[1].struct_out_size = 30 * MIB;
+	b = raw_batch(ucs, 3);
+	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, &b) == -E2BIG &&
+	      b.completed == 1 && ucs[0].result == UCB_IORETURN_BAD_ARGUMENT,
+	      "batch: struct bytes over UCB_BATCH_BYTES_MAX -> E2BIG, completed 1");
+	ucs[0].struct_in_size = 0;
+	ucs[1].struct_out_size = 0;
+
+	/* Faults: the entries, an entry's own pointer, completed itself. */
+	b = raw_batch((struct ucb_call *)(pages + 2 * PAGE), 1);
+	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, &b) == -EFAULT &&
+	      b.completed == 0, "batch: unmapped entries -> EFAULT, completed 0");
+	memcpy(pages + 2 * PAGE - sizeof(ucs[0]) - 32, ucs,
+	       sizeof(ucs[0]) + 32);
+	b = raw_batch((struct ucb_call *)(pages + 2 * PAGE - sizeof(ucs[0]) - 32),
+		      2);
+	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, &b) == -EFAULT &&
+	      b.completed == 1,
+	      "batch: second entry straddling an unmapped page -> EFAULT, completed 1");
+	ucs[1].scalar_out_count = 1;
+	ucs[1].selector = UCB_SEL_ADD;
+	ucs[1].scalar_in_count = 2;
+	ucs[1].scalar_in = (uintptr_t)pages;
+	ucs[1].scalar_out = (uintptr_t)(pages + 2 * PAGE);
+	b = raw_batch(ucs, 3);
+	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, &b) == -EFAULT &&
+	      b.completed == 1,
+	      "batch: an entry whose output faults -> EFAULT, completed 1");
+	ucs[1] = ucs[0];
+	ub = (struct ucb_batch *)pages;
+	*ub = raw_batch(ucs, 3);
+	mprotect(pages, PAGE, PROT_READ);
+	check(ucbt_ioctl(h, UCB_IOC_CALL_BATCH, ub) == -EFAULT &&
+	      ucs[2].result == UCB_IORETURN_SUCCESS,
+	      "batch: completed not writable -> EFAULT after the entries ran");
+	munmap(pages, 2 * PAGE);
+	check(live_buffers(h) == 0, "batch: no live buffers after refusals");
+}
+
 /* ---- safety properties, with positive controls -------------------- */
 
 /*
@@ -680,6 +879,7 @@ static void test_copy_once(int h)
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++)
 		race_struct_input(h, sizes[i], 300);
+	race_struct_input_batched(h, 16384, 100);
 }
 
 /*
@@ -1145,6 +1345,8 @@ int main(void)
 	test_generate(h);
 	test_sink(h);
 	test_faults(h);
+	test_batch_calls(h);
+	test_batch_refusals(h);
 	test_copy_once(h);
 	test_no_infoleak(h);
 	fail_with_heap_buffers(h);

@@ -103,7 +103,7 @@ static __u64 call_pointer(const void *p)
 	return p == KERNEL_ADDRESS ? KERNEL_ADDRESS_64 : (uintptr_t)p;
 }
 
-int do_call(int h, struct call *c)
+struct ucb_call ucb_call_of(const struct call *c)
 {
 	struct ucb_call uc = {
 		.size = sizeof(uc),
@@ -118,13 +118,49 @@ int do_call(int h, struct call *c)
 		.struct_out = call_pointer(c->struct_out),
 		.result = 0xdeadbeef,
 	};
+
+	return uc;
+}
+
+void call_outcome(struct call *c, const struct ucb_call *uc)
+{
+	c->result = uc->result;
+	c->scalar_out_count = uc->scalar_out_count;
+	c->struct_out_size = uc->struct_out_size;
+}
+
+int do_call(int h, struct call *c)
+{
+	struct ucb_call uc = ucb_call_of(c);
 	int err = ucbt_ioctl(h, UCB_IOC_CALL, &uc);
 
-	if (!err) {
-		c->result = uc.result;
-		c->scalar_out_count = uc.scalar_out_count;
-		c->struct_out_size = uc.struct_out_size;
-	}
+	if (!err)
+		call_outcome(c, &uc);
+	return err;
+}
+
+int do_batch(int h, struct call *calls, __u32 count, __u32 flags,
+	     __u32 *completed)
+{
+	struct ucb_call *ucs = xmalloc(count * sizeof(*ucs) + 1);
+	struct ucb_batch batch = {
+		.size = sizeof(batch),
+		.flags = flags,
+		.count = count,
+		.call_size = sizeof(*ucs),
+		.calls = (uintptr_t)ucs,
+		.completed = 0xdeadbeef,
+	};
+	__u32 i;
+	int err;
+
+	for (i = 0; i < count; i++)
+		ucs[i] = ucb_call_of(&calls[i]);
+	err = ucbt_ioctl(h, UCB_IOC_CALL_BATCH, &batch);
+	*completed = batch.completed;
+	for (i = 0; i < count && i < batch.completed; i++)
+		call_outcome(&calls[i], &ucs[i]);
+	free(ucs);
 	return err;
 }
 

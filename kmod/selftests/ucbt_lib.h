@@ -59,6 +59,17 @@ struct call {
 
 /* 0 or -errno. */
 int do_call(int h, struct call *c);
+
+/* The ABI's struct for a call, and its outcome back into the call. */
+struct ucb_call ucb_call_of(const struct call *c);
+void call_outcome(struct call *c, const struct ucb_call *uc);
+
+/*
+ * The calls as one UCB_IOC_CALL_BATCH: 0 or -errno, *completed as the
+ * kernel wrote it; the calls that completed get their outcomes.
+ */
+int do_batch(int h, struct call *calls, __u32 count, __u32 flags,
+	     __u32 *completed);
 /* A call that must be dispatched: its IOReturn, or the -errno. */
 __u32 call_result(int h, struct call *c);
 

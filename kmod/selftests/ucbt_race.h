@@ -33,5 +33,7 @@ void flip_all_bytes(struct racer *r, unsigned long n);
  * while consistency reads it twice, 0 to 20 us apart; one TAP check.
  */
 void race_struct_input(int h, __u32 size, unsigned long calls);
+/* The same with the calls in batches of four; one TAP check. */
+void race_struct_input_batched(int h, __u32 size, unsigned long batches);
 
 #endif /* _UCBT_RACE_H */

@@ -51,6 +51,7 @@ declare -A caught_by=(
 hostile_races=(
 	'copy-once: struct input of 8193 bytes'
 	'copy-once: struct input of 65536 bytes'
+	'copy-once: batched struct input of 16384 bytes'
 	'copy-once: header struct_in_size'
 	'copy-once: scalar array'
 )
