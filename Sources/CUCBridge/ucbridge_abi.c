@@ -17,3 +17,5 @@ _Static_assert(sizeof(struct ucb_method_info) == UCB_METHOD_INFO_SIZE_VER0,
 	       "struct ucb_method_info has padding");
 _Static_assert(sizeof(struct ucb_transform) == 24,
 	       "struct ucb_transform has padding");
+_Static_assert(sizeof(struct ucb_batch) == UCB_BATCH_SIZE_VER0,
+	       "struct ucb_batch has padding or grew without a new VER");

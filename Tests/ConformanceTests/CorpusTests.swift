@@ -28,7 +28,7 @@ import UCBridgeConformance
     #expect(groups == [
       "ioctl", "driver-info", "method-info", "call-header", "selector", "noop", "add", "echo",
       "checksum", "pathInfo", "fixedTransform", "consistency", "resetStats", "generate", "sink",
-      "pointers", "privilege", "counters", "open", "max=4K", "max=64M", "final",
+      "pointers", "privilege", "counters", "open", "batch", "max=4K", "max=64M", "final",
     ])
   }
 

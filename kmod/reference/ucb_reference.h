@@ -29,11 +29,11 @@ void ucb_reference_driver_fill(struct ucb_driver *driver, u32 max_struct_size);
  * ucb_env_path_stat(): look up @path as the caller, as stat(2) does:
  *	0 or -errno.
  * ucb_env_delay_us(): sleep for about @us microseconds.
- * ucb_env_cond_resched(): let other tasks run, in a long loop.
+ * ucb_env_cond_resched(), declared in ucb_env.h for the core too: the
+ *	reference module has its own, since ucbridge.ko does not export it.
  */
 u32 ucb_env_crc32c(u32 crc, const void *data, size_t len);
 int ucb_env_path_stat(const char *path, u64 *ino, u32 *mode, u64 *size);
 void ucb_env_delay_us(unsigned int us);
-void ucb_env_cond_resched(void);
 
 #endif /* _UCB_REFERENCE_H */

@@ -18,6 +18,7 @@ static const unsigned long ucb_ioc_call = UCB_IOC_CALL;
 static const unsigned long ucb_ioc_driver_info = UCB_IOC_DRIVER_INFO;
 static const unsigned long ucb_ioc_method_info = UCB_IOC_METHOD_INFO;
 static const unsigned long ucb_ioc_open = UCB_IOC_OPEN;
+static const unsigned long ucb_ioc_call_batch = UCB_IOC_CALL_BATCH;
 
 /*
  * ioctl(2) with an argument that may be NULL: the Glibc overlay's ioctl()

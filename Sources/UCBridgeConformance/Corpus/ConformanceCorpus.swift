@@ -8,7 +8,7 @@ import CUCBridge
 /// and the limit (64 MiB), then a final check at the default again.  The
 /// groups are, in order: `ioctl`, `driver-info`, `method-info`,
 /// `call-header`, `selector`, one per reference method, `pointers`,
-/// `privilege`, `counters`, `max=4K`, `max=64M` and `final`.
+/// `privilege`, `counters`, `open`, `batch`, `max=4K`, `max=64M` and `final`.
 ///
 /// Each case's name is stable: transcripts, golden files and reviews
 /// refer to cases by it.  Add cases; rename one only on purpose, since a
@@ -23,7 +23,8 @@ public enum ConformanceCorpus {
       + main.selectorCases + main.noopCases + main.addCases + main.echoCases + main.checksumCases
       + main.pathInfoCases + main.fixedTransformCases + main.consistencyCases
       + main.resetStatsCases + main.generateCases + main.sinkCases + main.pointerCases
-      + main.privilegeCases + main.counterCases + main.openCases + floor.maxStructSizeCases
+      + main.privilegeCases + main.counterCases + main.openCases + main.batchCases
+      + floor.maxStructSizeCases
       + limit.maxStructSizeCases + main.finalCases
   }()
 

@@ -6,7 +6,7 @@ extension CorpusSection {
   var ioctlCases: [ConformanceCase] {
     let magic = CUnsignedLong(UCB_IOC_MAGIC)
     let unknown: [(String, String, CUnsignedLong)] = [
-      ("nr=0x04", "the first number after the four ucbridge ioctls", ioc(0, magic, 0x04, 0)),
+      ("nr=0x05", "the first number after the five ucbridge ioctls", ioc(0, magic, 0x05, 0)),
       ("nr=0x7f", "an unused number in type 0xBC", ioc(0, magic, 0x7f, 0)),
       ("nr=0xff", "the last number in type 0xBC", ioc(0, magic, 0xff, 0)),
       ("call_with_size_bits", "UCB_IOC_CALL's number as _IOWR(0xBC, 0, struct ucb_call): the numbers carry no size",
@@ -17,6 +17,8 @@ extension CorpusSection {
        ioc(1, magic, 0x02, MemoryLayout<ucb_method_info>.size)),
       ("open_with_size_bits", "UCB_IOC_OPEN's number as _IOWR(0xBC, 3, struct ucb_open)",
        ioc(3, magic, 0x03, MemoryLayout<ucb_open>.size)),
+      ("call_batch_with_size_bits", "UCB_IOC_CALL_BATCH's number as _IOWR(0xBC, 4, struct ucb_batch)",
+       ioc(3, magic, 0x04, MemoryLayout<ucb_batch>.size)),
       ("foreign_type", "_IOWR('T', 1, int), another driver's type", ioc(3, 0x54, 0x01, 4)),
     ]
     var cases = unknown.map { name, summary, command in

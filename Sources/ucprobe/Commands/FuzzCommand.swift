@@ -22,8 +22,10 @@ extension UCProbe {
         sizes short, exact, long with a zero or non-zero tail, and above \
         4096), buffers NULL, in a guard page, at a kernel address, \
         misaligned or straddling into a guard page, introspection ioctls \
-        with fields changed, and ioctl numbers of ucbridge's type that \
-        name no ioctl.
+        with fields changed, batches (UCB_IOC_CALL_BATCH) of up to 64 such \
+        calls with their flags, count, call_size, reserved, header and \
+        entries' place or an entry's size changed, and ioctl numbers of \
+        ucbridge's type that name no ioctl.
 
         Each answer is checked: an errno must be one the ABI documents \
         (EINVAL, E2BIG, EFAULT, ENOMEM, ENOTTY, and ENOENT for method \
@@ -33,7 +35,11 @@ extension UCProbe {
         kIOReturnBadArgument; on failure nothing may be written back, and \
         on success nothing past the reported counts (output room is \
         filled with canary bytes first). A call that does not return \
-        within --watchdog seconds is a hang. After the run the driver's \
+        within --watchdog seconds is a hang. A batch is checked against \
+        the same rules for each entry it reaches, and its own: where it \
+        stops, with which errno, and completed; only completed and the \
+        results and counts of the entries that ran are written. After \
+        the run the driver's \
         live_buffers must be 0.
 
         The seed is printed first; --seed replays a run and --replay one \
@@ -43,7 +49,7 @@ extension UCProbe {
         An object: device, driver, seed, first_index, calls, \
         elapsed_seconds, calls_per_second, watchdog_seconds, outcomes \
         ({"call": {...}, "driver_info": {...}, "method_info": {...}, \
-        "unknown_ioctl": {...}}, each counting outcomes by IOReturn name, \
+        "call_batch": {...}, "unknown_ioctl": {...}}, each counting outcomes by IOReturn name, \
         errno name or "ok"), live_buffers, finding_count, findings (the \
         first 50: {index, call, outcome, problems}) and passed.
 

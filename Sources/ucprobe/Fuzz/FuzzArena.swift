@@ -25,6 +25,9 @@ final class FuzzArena {
   let structInput: GuardedRegion
   /// Where output structs go.
   let structOutput: GuardedRegion
+  /// Where a batch's entries lie: room for ``FuzzBatch/maxEntries`` of
+  /// 4096 bytes.
+  let batchCalls: GuardedRegion
 
   /// Maps the regions.
   ///
@@ -41,6 +44,7 @@ final class FuzzArena {
       scalarOutput = try GuardedRegion(capacity: page)
       structInput = try GuardedRegion(capacity: maxStructSize + 2 * page)
       structOutput = try GuardedRegion(capacity: maxStructSize + 2 * page)
+      batchCalls = try GuardedRegion(capacity: FuzzBatch.maxEntries * 4096 + page)
     } catch {
       throw .failed("fuzz: cannot map its buffers: \(error)")
     }

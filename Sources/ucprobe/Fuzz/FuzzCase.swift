@@ -16,6 +16,8 @@ struct FuzzCase: Sendable, CustomStringConvertible {
     case open
     /// A number in ucbridge's ioctl space that names no ucbridge ioctl.
     case unknown(UInt32)
+    /// `UCB_IOC_CALL_BATCH`, with the case's ``FuzzCase/batch``.
+    case callBatch
 
     /// The ioctl number.
     var number: CUnsignedLong {
@@ -25,6 +27,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .methodInfo: return ucb_ioc_method_info
       case .open: return ucb_ioc_open
       case .unknown(let number): return CUnsignedLong(number)
+      case .callBatch: return ucb_ioc_call_batch
       }
     }
 
@@ -36,6 +39,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .driverInfo: return Int(UCB_DRIVER_INFO_SIZE_VER0)
       case .methodInfo: return Int(UCB_METHOD_INFO_SIZE_VER0)
       case .open: return Int(UCB_OPEN_SIZE_VER0)
+      case .callBatch: return Int(UCB_BATCH_SIZE_VER0)
       }
     }
 
@@ -47,6 +51,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .methodInfo: return "method_info"
       case .open: return "open"
       case .unknown: return "unknown_ioctl"
+      case .callBatch: return "call_batch"
       }
     }
 
@@ -58,6 +63,7 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .methodInfo: return "UCB_IOC_METHOD_INFO"
       case .open: return "UCB_IOC_OPEN"
       case .unknown(let number): return "ioctl 0x\(String(number, radix: 16))"
+      case .callBatch: return "UCB_IOC_CALL_BATCH"
       }
     }
   }
@@ -89,6 +95,9 @@ struct FuzzCase: Sendable, CustomStringConvertible {
     case introspection
     /// An ioctl number ucbridge does not define.
     case unknownIoctl = "unknown ioctl"
+    /// A batch of calls, well-formed and mutated, with some of its own
+    /// fields changed.
+    case batch
   }
 
   /// The case's index in its run.
@@ -120,6 +129,8 @@ struct FuzzCase: Sendable, CustomStringConvertible {
   var structOutput = Buffer(count: 0, placement: .aligned)
   /// The input scalars' values (for counts up to `UCB_MAX_SCALARS`).
   var scalarValues: [UInt64] = []
+  /// For `UCB_IOC_CALL_BATCH`, the batch's own fields and its entries.
+  var batch: FuzzBatch?
 
   /// Whether the bytes between the known structure and `size` are
   /// compared by the driver and hold a non-zero byte.
@@ -147,6 +158,8 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       text += ", type \(selector)"
     case .driverInfo, .unknown:
       break
+    case .callBatch:
+      if let batch { text += "; " + batch.description }
     }
     return text
   }

@@ -135,7 +135,7 @@ extension FuzzExecutor {
               "method info says size \(info.size), selector \(info.selector), name '\(name)'; "
                 + "expected \(fuzzCase.size), \(fuzzCase.selector), '\(expected ?? "")'")
           }
-        case .call, .open, .unknown:
+        case .call, .open, .unknown, .callBatch:
           break
         }
       }

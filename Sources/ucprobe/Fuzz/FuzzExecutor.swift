@@ -38,6 +38,9 @@ struct FuzzExecutor {
   ///   - watchdog: Told when the ioctl starts and ends.
   /// - Returns: Its outcome and problems.
   func execute(_ fuzzCase: FuzzCase, watchdog: Watchdog) -> FuzzResult {
+    if let batch = fuzzCase.batch {
+      return executeBatch(fuzzCase, batch, watchdog: watchdog)
+    }
     let layout = Layout(fuzzCase, arena: arena)
     let header = headerImage(fuzzCase, layout: layout) + Array(repeating: FuzzArena.canary, count: Self.slack)
     arena.write(header, at: layout.header, in: arena.header)
@@ -100,7 +103,7 @@ struct FuzzExecutor {
         call.scalar_out = UInt64(layout.scalarOutput)
         call.struct_out = UInt64(layout.structOutput)
         withUnsafeBytes(of: call) { bytes.copyMemory(from: $0) }
-      case .driverInfo, .methodInfo, .open, .unknown:
+      case .driverInfo, .methodInfo, .open, .unknown, .callBatch:
         let known = fuzzCase.request.structSize
         UnsafeMutableRawBufferPointer(rebasing: bytes[8..<known])
           .initializeMemory(as: UInt8.self, repeating: FuzzArena.canary)

@@ -37,8 +37,10 @@ struct FuzzGenerator {
         mutateCall(&fuzzCase, &random)
       }
       return fuzzCase
-    case 80..<92:
+    case 80..<88:
       return introspection(index: index, &random)
+    case 88..<95:
+      return batch(index: index, &random)
     default:
       return unknownIoctl(index: index, &random)
     }
@@ -48,7 +50,7 @@ struct FuzzGenerator {
 
   /// A call that passes `method`'s checks, with readable buffers and a
   /// header the driver must accept.
-  private func wellFormedCall(
+  func wellFormedCall(
     _ method: MethodInfo, index: Int, _ random: inout SplitMix64
   ) -> FuzzCase {
     var fuzzCase = FuzzCase(
@@ -109,7 +111,7 @@ struct FuzzGenerator {
   }
 
   /// Placements of readable, writable memory.
-  private func validPlacement(_ random: inout SplitMix64) -> Placement {
+  func validPlacement(_ random: inout SplitMix64) -> Placement {
     switch Int.random(in: 0..<4, using: &random) {
     case 0: return .misaligned(Int.random(in: 1...7, using: &random))
     case 1: return .againstGuard
@@ -136,7 +138,7 @@ struct FuzzGenerator {
   /// Changes one thing about a call: its selector, a count or size, its
   /// flags, its header's size or tail, where a buffer lies or where the
   /// header lies.
-  private func mutateCall(_ fuzzCase: inout FuzzCase, _ random: inout SplitMix64) {
+  func mutateCall(_ fuzzCase: inout FuzzCase, _ random: inout SplitMix64) {
     switch Int.random(in: 0..<9, using: &random) {
     case 0:
       fuzzCase.selector = anySelector(&random)
@@ -197,7 +199,7 @@ struct FuzzGenerator {
 
   /// A header `size` that is short, exact, long (with a zero or non-zero
   /// tail) or past the driver's 4096-byte bound.
-  private func anyHeaderSize(
+  func anyHeaderSize(
     for request: FuzzCase.Request, _ random: inout SplitMix64
   ) -> (UInt32, FuzzCase.Tail) {
     let known = UInt32(request.structSize)
@@ -211,7 +213,7 @@ struct FuzzGenerator {
   }
 
   /// Any buffer placement, readable or not.
-  private func anyPlacement(_ random: inout SplitMix64) -> Placement {
+  func anyPlacement(_ random: inout SplitMix64) -> Placement {
     switch Int.random(in: 0..<7, using: &random) {
     case 0: return .misaligned(Int.random(in: 1...7, using: &random))
     case 1: return .againstGuard
@@ -224,7 +226,7 @@ struct FuzzGenerator {
   }
 
   /// A header placement, unreadable ones included.
-  private func headerPlacement(
+  func headerPlacement(
     for fuzzCase: FuzzCase, _ random: inout SplitMix64
   ) -> Placement {
     let readable = min(Int(fuzzCase.size), 4096)
@@ -272,7 +274,7 @@ struct FuzzGenerator {
   }
 
   /// An ioctl number in ucbridge's space (type 0xBC) that names no
-  /// ucbridge ioctl: a number past the four, or one of the four with
+  /// ucbridge ioctl: a number past the five, or one of the five with
   /// direction or size bits.  Numbers of other types are left alone: the
   /// kernel handles some generic ones (FIONBIO, FIOCLEX, FIFREEZE, ...)
   /// itself, before any driver sees them.
@@ -280,11 +282,11 @@ struct FuzzGenerator {
     let type = UInt32(UCB_IOC_MAGIC) << 8
     let number: UInt32
     if Bool.random(using: &random) {
-      number = type | UInt32.random(in: 4...0xff, using: &random)
+      number = type | UInt32.random(in: 5...0xff, using: &random)
     } else {
       let direction = UInt32.random(in: 1...3, using: &random) << 30
       let size = ([64, 72, 88, 16, 1, 0x3fff] as [UInt32]).randomElement(using: &random)! << 16
-      number = direction | size | type | UInt32.random(in: 0...3, using: &random)
+      number = direction | size | type | UInt32.random(in: 0...4, using: &random)
     }
     var fuzzCase = FuzzCase(
       index: index, kind: .unknownIoctl, request: .unknown(number),
@@ -296,7 +298,7 @@ struct FuzzGenerator {
 
 extension SplitMix64 {
   /// 32 random bits.
-  fileprivate mutating func next32() -> UInt32 {
+  mutating func next32() -> UInt32 {
     UInt32(truncatingIfNeeded: next() >> 32)
   }
 }

@@ -18,13 +18,17 @@ import Testing
     #expect(report.outcomes.values.flatMap(\.values).reduce(0, +) == 2000)
 
     let outcomes = try #require(try first.jsonObject()["outcomes"] as? [String: [String: Int]])
-    #expect(Set(outcomes.keys) == ["call", "driver_info", "method_info", "open", "unknown_ioctl"])
+    #expect(Set(outcomes.keys) == ["call", "driver_info", "method_info", "open", "call_batch", "unknown_ioctl"])
     let calls = try #require(outcomes["call"])
     for outcome in ["kIOReturnSuccess", "kIOReturnBadArgument", "kIOReturnUnsupported", "EINVAL", "E2BIG", "EFAULT"] {
       #expect(calls[outcome, default: 0] > 0, "no call ended in \(outcome)")
     }
     #expect(outcomes["unknown_ioctl"] == ["ENOTTY": outcomes["unknown_ioctl"]?["ENOTTY"] ?? -1])
     #expect(outcomes["method_info"]?["ENOENT", default: 0] ?? 0 > 0)
+    let batches = try #require(outcomes["call_batch"])
+    for outcome in ["ok", "EINVAL", "E2BIG", "EFAULT"] {
+      #expect(batches[outcome, default: 0] > 0, "no batch ended in \(outcome)")
+    }
 
     let replay = try ucprobe(Self.arguments)
     #expect(try replay.decode(FuzzDocument.self).outcomes == report.outcomes)

@@ -1,0 +1,597 @@
+import CUCBridge
+import SystemPackage
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+// Batched calls: several calls in one UCB_IOC_CALL_BATCH ioctl, each
+// copied, checked, run and written back exactly as a single UCB_IOC_CALL.
+
+/// The calls of one batch, in the order they run: what the closure of
+/// ``Connection/batch(stopOnError:_:)`` adds to.
+///
+/// Add typed calls with ``call(_:)``, ``call(_:_:)`` and ``call(_:_:_:)``,
+/// as ``Connection/call(_:)`` would make them, and raw calls with
+/// ``callMethod(_:scalarInput:structInput:scalarOutputCount:structOutputSize:)``.
+/// Each returns a ``BatchCall`` handle that reads the call's result from
+/// the ``BatchResults``:
+///
+/// ```swift
+/// let results = try connection.batch { batch in
+///   batch.call(.noop)
+///   let sum = batch.call(.add, 40, 2)
+///   let echoed = batch.call(.echo, [1, 2, 3] as [UInt8])
+/// }
+/// ```
+///
+/// Adding a call checks it as a single call is checked in Swift (a typed
+/// method's ``MethodChecks``, the ABI's 32-bit fields).  Adding never
+/// throws, so the closure needs no `try` and no typed-throws annotation: the
+/// first call refused is kept in ``error``, and the batch then fails with
+/// it as a whole, sending nothing.  Nothing is sent until the closure
+/// returns.  Inputs are copied when the call is added, so the batch owns
+/// every buffer it sends.
+///
+/// A typed method is batched by running its body twice: once when it is
+/// added, to record the one call it makes, and once after the batch ran,
+/// to turn that call's outputs into `Output`.  A method whose body makes
+/// no call, or more than one, cannot be batched (``UCBridgeError/badArgument(_:)``).
+///
+/// A batch is sent by ``Connection/batch(stopOnError:_:)``, or built
+/// beforehand and sent, as often as wanted, by
+/// ``Connection/callBatch(_:stopOnError:)``.
+public struct Batch {
+  /// One call as the batch sends it.
+  internal struct Entry {
+    var selector: UInt32
+    var scalarInput: [UInt64]
+    var structInput: [UInt8]
+    var scalarOutputRoom: UInt32
+    var structOutputRoom: UInt32
+  }
+
+  /// Turns a typed call's outcome into its `Output`, by replaying the
+  /// method's body against it.
+  internal typealias Decoder = (BatchOutcome) -> Result<any Sendable, UCBridgeError>
+
+  internal private(set) var entries: [Entry] = []
+  /// One per entry; nil for a raw call, whose output is its ``MethodOutput``.
+  internal private(set) var decoders: [Decoder?] = []
+
+  /// An empty batch.
+  public init() {}
+
+  /// The number of calls added, refused ones included.
+  public var count: Int { entries.count }
+
+  /// Why the first call refused was refused, if one was: the error a
+  /// single call would have thrown before its ioctl.  A batch with an
+  /// error is never sent; it fails with this error.
+  public private(set) var error: UCBridgeError?
+
+  /// Adds a raw call, as ``Connection/callMethod(_:scalarInput:structInput:scalarOutputCount:structOutputSize:)``
+  /// makes it.
+  ///
+  /// The driver checks the call when it runs; a call it refuses fails with
+  /// its `IOReturn` in the results, or, for a malformed call (such as more
+  /// than `UCB_MAX_SCALARS` input scalars), stops the batch with the errno
+  /// a single call would fail with.
+  ///
+  /// - Parameters:
+  ///   - selector: The method's index in the driver's table.
+  ///   - scalarInput: The input scalars.
+  ///   - structInput: The input struct bytes, copied into the batch.
+  ///   - scalarOutputCount: Room for output scalars, at most
+  ///     `UCB_MAX_SCALARS`.
+  ///   - structOutputSize: Room for the output struct, in bytes.
+  /// - Returns: The call's handle; its result is a ``MethodOutput``.
+  ///
+  /// Refused, setting ``error``: with `.errno(.invalidArgument)` for a
+  /// `scalarOutputCount` above `UCB_MAX_SCALARS`, as a single call; with
+  /// ``UCBridgeError/badArgument(_:)`` for a count or size the ABI's 32-bit
+  /// fields cannot carry.
+  @discardableResult
+  public mutating func callMethod(
+    _ selector: UInt32,
+    scalarInput: [UInt64] = [],
+    structInput: some ContiguousBytes = [UInt8](),
+    scalarOutputCount: Int = 0,
+    structOutputSize: Int = 0
+  ) -> BatchCall<MethodOutput> {
+    let bytes = structInput.withUnsafeBytes { [UInt8]($0) }
+    let entry = Result { () throws(UCBridgeError) -> Entry in
+      guard (0...Int(UCB_MAX_SCALARS)).contains(scalarOutputCount) else {
+        throw .errno(.invalidArgument)
+      }
+      guard (0...Int(UInt32.max)).contains(structOutputSize) else {
+        throw .badArgument(
+          "struct output room of \(structOutputSize) bytes: the ABI carries 0 to \(UInt32.max)")
+      }
+      guard UInt32(exactly: scalarInput.count) != nil,
+        UInt32(exactly: bytes.count) != nil
+      else {
+        throw .badArgument(
+          "\(scalarInput.count) input scalars and \(bytes.count) struct bytes: the ABI's counts are 32-bit")
+      }
+      return Entry(
+        selector: selector, scalarInput: scalarInput, structInput: bytes,
+        scalarOutputRoom: UInt32(scalarOutputCount),
+        structOutputRoom: UInt32(structOutputSize))
+    }
+    return append(entry, decoder: nil)
+  }
+
+  /// Adds a call of a method that takes no input.
+  ///
+  /// - Parameter method: The method, such as ``Method/noop``.
+  /// - Returns: The call's handle.
+  ///
+  /// Refused, setting ``error``, as a single call would be before its
+  /// ioctl: with ``UCBridgeError/badArgument(_:)`` when the call breaks
+  /// the method's ``MethodChecks``, or when the method cannot be batched.
+  @discardableResult
+  public mutating func call<Output: Sendable>(
+    _ method: Method<Void, Output>
+  ) -> BatchCall<Output> {
+    add(method, ())
+  }
+
+  /// Adds a call of a method with one input.
+  ///
+  /// - Parameters:
+  ///   - method: The method, such as ``Method/echo``.
+  ///   - input: Its input.
+  /// - Returns: The call's handle.
+  ///
+  /// Refused as ``call(_:)``.
+  @discardableResult
+  public mutating func call<Input, Output: Sendable>(
+    _ method: Method<Input, Output>, _ input: Input
+  ) -> BatchCall<Output> {
+    add(method, input)
+  }
+
+  /// Adds a call of a method with two inputs.
+  ///
+  /// - Parameters:
+  ///   - method: The method, such as ``Method/add``.
+  ///   - first: Its first input.
+  ///   - second: Its second input.
+  /// - Returns: The call's handle.
+  ///
+  /// Refused as ``call(_:)``.
+  @discardableResult
+  public mutating func call<First, Second, Output: Sendable>(
+    _ method: Method<(First, Second), Output>, _ first: First, _ second: Second
+  ) -> BatchCall<Output> {
+    add(method, (first, second))
+  }
+
+  private mutating func add<Input, Output: Sendable>(
+    _ method: Method<Input, Output>, _ input: Input
+  ) -> BatchCall<Output> {
+    let recorder = BatchCallRecorder(.capture)
+    let entry = Result { () throws(UCBridgeError) -> Entry in
+      do throws(UCBridgeError) {
+        _ = try method.invoke(input, on: Connection(transport: recorder))
+      } catch {
+        // Before any call, the error is the call's own (its checks).
+        // After the one captured, the body was making its output from
+        // nothing written, which may fail: it is made again, from the
+        // call's real outputs, after the batch ran.
+        if recorder.captured == nil { throw error }
+      }
+      guard let entry = recorder.captured, recorder.calls == 1 else {
+        throw .badArgument(
+          recorder.calls == 0
+            ? "\(method.name) makes no call: it cannot be batched"
+            : "\(method.name) makes more than one call: it cannot be batched")
+      }
+      return entry
+    }
+    return append(entry) { outcome in
+      let replay = Connection(transport: BatchCallRecorder(.replay(outcome)))
+      return Result { () throws(UCBridgeError) -> any Sendable in
+        try method.invoke(input, on: replay)
+      }
+    }
+  }
+
+  /// Adds an entry, or a placeholder for a refused one (never sent: the
+  /// batch fails with ``error``).
+  private mutating func append<Output>(
+    _ entry: Result<Entry, UCBridgeError>, decoder: Decoder?
+  ) -> BatchCall<Output> {
+    switch entry {
+    case .success(let entry):
+      entries.append(entry)
+    case .failure(let refusal):
+      if error == nil { error = refusal }
+      entries.append(Entry(
+        selector: 0, scalarInput: [], structInput: [], scalarOutputRoom: 0,
+        structOutputRoom: 0))
+    }
+    decoders.append(decoder)
+    return BatchCall(index: entries.count - 1)
+  }
+}
+
+/// A call added to a ``Batch``: reads its result from the batch's
+/// ``BatchResults`` with ``BatchResults/subscript(_:)``.
+public struct BatchCall<Output>: Hashable, Sendable {
+  /// The call's position in its batch, from 0.
+  public let index: Int
+}
+
+/// What became of one call of a batch.
+public enum BatchOutcome: Hashable, Sendable {
+  /// The method ran and succeeded: the scalars and struct bytes it wrote.
+  case success(MethodOutput)
+  /// The driver dispatched the call and answered this non-success
+  /// `IOReturn`; nothing was written.
+  case failure(IOReturn)
+  /// The call did not run: the batch stopped before it (after a failure
+  /// with `stopOnError`, or at an errno, which this call may be the cause
+  /// of).
+  case notRun
+}
+
+/// The results of a batch: each call's outcome, in the order they were
+/// added, and how many ran.
+public struct BatchResults: Sendable {
+  /// Each call's outcome, one per call added.
+  public let outcomes: [BatchOutcome]
+  /// How many calls ran, in order from the first: `struct
+  /// ucb_batch.completed`.  Every outcome from here on is
+  /// ``BatchOutcome/notRun``.
+  public let completed: Int
+  /// Each call's typed result, nil for a call that did not run.
+  private let values: [Result<any Sendable, UCBridgeError>?]
+
+  internal init(
+    outcomes: [BatchOutcome], completed: Int,
+    values: [Result<any Sendable, UCBridgeError>?]
+  ) {
+    self.outcomes = outcomes
+    self.completed = completed
+    self.values = values
+  }
+
+  /// Results in which no call ran.
+  internal static func notRun(count: Int) -> BatchResults {
+    BatchResults(
+      outcomes: Array(repeating: .notRun, count: count), completed: 0,
+      values: Array(repeating: nil, count: count))
+  }
+
+  /// The number of calls in the batch.
+  public var count: Int { outcomes.count }
+
+  /// A call's result, as a single call of it would have returned or
+  /// thrown it.
+  ///
+  /// - Parameter call: A handle from this batch.
+  /// - Returns: The call's output or its ``UCBridgeError`` (an
+  ///   ``UCBridgeError/ioReturn(_:)`` from the driver, or what the method's
+  ///   body threw making its output); nil when the call did not run.
+  public subscript<Output>(_ call: BatchCall<Output>) -> Result<Output, UCBridgeError>? {
+    precondition(values.indices.contains(call.index), "a BatchCall of another batch")
+    return values[call.index].map { $0.map { $0 as! Output } }
+  }
+}
+
+/// A batch that failed as a whole: the error, and the results of the calls
+/// that ran before it.
+///
+/// ```swift
+/// do {
+///   let results = try connection.batch { … }
+/// } catch {
+///   print(error.error, "after", error.completed, "calls")
+///   // error.results.outcomes[..<error.completed] ran
+/// }
+/// ```
+public struct BatchError: Error, Sendable, CustomStringConvertible {
+  /// Why the batch failed: ``UCBridgeError/errno(_:)`` with the ioctl's
+  /// error, or the error adding a call or refusing the batch threw.
+  public var error: UCBridgeError
+  /// The calls that ran and their results; the rest are
+  /// ``BatchOutcome/notRun``.
+  public var results: BatchResults
+
+  /// How many calls ran before the failure.  When the ioctl failed at a
+  /// call (as a single call would fail with an errno), that call is the
+  /// one at this index.
+  public var completed: Int { results.completed }
+
+  /// The error, and how many calls ran.
+  public var description: String {
+    "\(error), after \(completed) of \(results.count) calls of the batch"
+  }
+}
+
+extension Connection {
+  /// Calls several methods in one system call.
+  ///
+  /// The closure adds the calls; they run in order, each copied, checked,
+  /// dispatched and written back exactly as a single call, so a call may
+  /// use what an earlier one did.  Every call's outcome comes back, with a
+  /// typed result for each handle the closure got.
+  ///
+  /// ```swift
+  /// var sum: BatchCall<UInt64>!
+  /// let results = try connection.batch { batch in
+  ///   batch.call(.noop)
+  ///   sum = batch.call(.add, 40, 2)
+  /// }
+  /// print(try results[sum]!.get())   // 42
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - stopOnError: Stop after the first call whose result is not
+  ///     success (`UCB_BATCH_STOP_ON_ERROR`); the calls after it are
+  ///     ``BatchOutcome/notRun``.  Without it every call runs.
+  ///   - body: Adds the calls to the batch.
+  /// - Returns: Each call's outcome, in order, and how many ran.
+  /// - Throws: ``BatchError``, carrying the calls that ran: with the
+  ///   error `body` threw, or the first call refused as it was added
+  ///   (``Batch/error``), before the ioctl; with `.errno(.invalidArgument)`, before the
+  ///   ioctl, for more than `UCB_BATCH_MAX_CALLS` calls; with the ioctl's
+  ///   errno when a call fails as a single call would fail with one
+  ///   (`EINVAL`, `EFAULT`, `ENOMEM`), or would take the batch's struct
+  ///   bytes (inputs plus output room) over `UCB_BATCH_BYTES_MAX`
+  ///   (`E2BIG`): the calls before it keep their results.
+  ///
+  /// The corresponding C call is `ioctl(fd, UCB_IOC_CALL_BATCH, &batch)`.
+  public func batch(
+    stopOnError: Bool = false,
+    _ body: (inout Batch) throws(UCBridgeError) -> Void
+  ) throws(BatchError) -> BatchResults {
+    var batch = Batch()
+    do throws(UCBridgeError) {
+      try body(&batch)
+    } catch {
+      throw BatchError(error: error, results: .notRun(count: batch.count))
+    }
+    return try callBatch(batch, stopOnError: stopOnError)
+  }
+
+  /// Calls the methods of a batch built beforehand, in one system call; a
+  /// batch may be sent any number of times.
+  ///
+  /// - Parameters:
+  ///   - batch: The calls.
+  ///   - stopOnError: Stop after the first call whose result is not
+  ///     success (`UCB_BATCH_STOP_ON_ERROR`).
+  /// - Returns: Each call's outcome, in order, and how many ran.
+  /// - Throws: As ``batch(stopOnError:_:)``.
+  ///
+  /// The corresponding C call is `ioctl(fd, UCB_IOC_CALL_BATCH, &batch)`.
+  public func callBatch(
+    _ batch: Batch, stopOnError: Bool = false
+  ) throws(BatchError) -> BatchResults {
+    if let error = batch.error {
+      throw BatchError(error: error, results: .notRun(count: batch.count))
+    }
+    guard batch.count <= Int(UCB_BATCH_MAX_CALLS) else {
+      throw BatchError(
+        error: .errno(.invalidArgument), results: .notRun(count: batch.count))
+    }
+    let (completed, outcomes, failure) = withBatchArena(batch) { arena in
+      var header = ucb_batch()
+      header.size = UInt32(MemoryLayout<ucb_batch>.size)
+      header.flags = stopOnError ? UCB_BATCH_STOP_ON_ERROR : 0
+      header.count = UInt32(batch.count)
+      header.call_size = UInt32(MemoryLayout<ucb_call>.size)
+      header.calls = UInt64(UInt(bitPattern: arena.calls))
+      let result = ioctl(ucb_ioc_call_batch, &header)
+      // A malformed header, or a connection that is closed, writes
+      // nothing: completed stays 0.
+      let completed = min(Int(header.completed), batch.count)
+      let outcomes = (0..<batch.count).map { index in
+        index < completed ? arena.outcome(at: index) : .notRun
+      }
+      return (completed, outcomes, result.failure)
+    }
+    let values = outcomes.indices.map { index -> Result<any Sendable, UCBridgeError>? in
+      let outcome = outcomes[index]
+      if let decoder = batch.decoders[index] {
+        return outcome == .notRun ? nil : decoder(outcome)
+      }
+      switch outcome {
+      case .success(let output): return .success(output)
+      case .failure(let ioReturn): return .failure(.ioReturn(ioReturn))
+      case .notRun: return nil
+      }
+    }
+    let results = BatchResults(outcomes: outcomes, completed: completed, values: values)
+    if let failure { throw BatchError(error: .errno(failure), results: results) }
+    return results
+  }
+}
+
+/// Every buffer of a batch in one allocation, alive and in place for the
+/// ioctl: the `struct ucb_call` entries first, then each call's scalars
+/// and struct bytes, 8-byte aligned.
+private struct BatchArena {
+  let calls: UnsafeMutablePointer<ucb_call>
+  let rooms: [(scalarOut: UnsafeMutablePointer<UInt64>?, structOut: UnsafeMutableRawPointer?)]
+
+  /// A call's outcome as the driver wrote it back.
+  func outcome(at index: Int) -> BatchOutcome {
+    let call = calls[index]
+    guard call.result == UCB_IORETURN_SUCCESS else {
+      return .failure(IOReturn(rawValue: call.result))
+    }
+    let room = rooms[index]
+    let scalars = call.scalar_out_count == 0
+      ? [] : Array(UnsafeBufferPointer(start: room.scalarOut, count: Int(call.scalar_out_count)))
+    let bytes = call.struct_out_size == 0
+      ? [] : [UInt8](UnsafeRawBufferPointer(start: room.structOut, count: Int(call.struct_out_size)))
+    return .success(MethodOutput(scalars: scalars, structOutput: bytes))
+  }
+}
+
+/// Lays a batch out in one allocation and runs `body` with it.
+///
+/// An entry whose struct bytes take the batch's running total over
+/// `UCB_BATCH_BYTES_MAX` is refused by the driver before its buffers are
+/// touched, and so is every entry after it: they get no buffers (their
+/// pointers are 0), so a batch over the bound never allocates its rooms.
+private func withBatchArena<R>(_ batch: Batch, _ body: (BatchArena) -> R) -> R {
+  func aligned(_ size: Int) -> Int { (size + 7) & ~7 }
+  let callSize = MemoryLayout<ucb_call>.size
+  var offsets: [(scalarIn: Int, structIn: Int, scalarOut: Int, structOut: Int)?] = []
+  offsets.reserveCapacity(batch.count)
+  var total = callSize * batch.count
+  var structBytes = 0
+  for entry in batch.entries {
+    structBytes += entry.structInput.count + Int(entry.structOutputRoom)
+    guard structBytes <= Int(UCB_BATCH_BYTES_MAX) else {
+      offsets.append(nil)
+      continue
+    }
+    let scalarIn = total
+    let scalarOut = scalarIn + aligned(entry.scalarInput.count * 8)
+    let structIn = scalarOut + Int(entry.scalarOutputRoom) * 8
+    let structOut = structIn + aligned(entry.structInput.count)
+    total = structOut + aligned(Int(entry.structOutputRoom))
+    offsets.append((scalarIn, structIn, scalarOut, structOut))
+  }
+  let base = UnsafeMutableRawPointer.allocate(
+    byteCount: max(total, 1), alignment: MemoryLayout<ucb_call>.alignment)
+  defer { base.deallocate() }
+  let calls = base.bindMemory(to: ucb_call.self, capacity: batch.count)
+  var rooms: [(scalarOut: UnsafeMutablePointer<UInt64>?, structOut: UnsafeMutableRawPointer?)] = []
+  rooms.reserveCapacity(batch.count)
+  func address(_ pointer: UnsafeRawPointer?) -> UInt64 {
+    UInt64(UInt(bitPattern: pointer))
+  }
+  for (index, entry) in batch.entries.enumerated() {
+    var call = ucb_call()
+    call.size = UInt32(callSize)
+    call.selector = entry.selector
+    call.scalar_in_count = UInt32(entry.scalarInput.count)
+    call.struct_in_size = UInt32(entry.structInput.count)
+    call.scalar_out_count = entry.scalarOutputRoom
+    call.struct_out_size = entry.structOutputRoom
+    var room: (scalarOut: UnsafeMutablePointer<UInt64>?, structOut: UnsafeMutableRawPointer?) = (nil, nil)
+    if let offset = offsets[index] {
+      if !entry.scalarInput.isEmpty {
+        let scalarIn = (base + offset.scalarIn).bindMemory(
+          to: UInt64.self, capacity: entry.scalarInput.count)
+        scalarIn.initialize(from: entry.scalarInput, count: entry.scalarInput.count)
+        call.scalar_in = address(scalarIn)
+      }
+      if !entry.structInput.isEmpty {
+        entry.structInput.withUnsafeBytes {
+          (base + offset.structIn).copyMemory(from: $0.baseAddress!, byteCount: $0.count)
+        }
+        call.struct_in = address(base + offset.structIn)
+      }
+      if entry.scalarOutputRoom != 0 {
+        room.scalarOut = (base + offset.scalarOut).bindMemory(
+          to: UInt64.self, capacity: Int(entry.scalarOutputRoom))
+        call.scalar_out = address(room.scalarOut)
+      }
+      if entry.structOutputRoom != 0 {
+        room.structOut = base + offset.structOut
+        call.struct_out = address(room.structOut)
+      }
+    }
+    (calls + index).initialize(to: call)
+    rooms.append(room)
+  }
+  return body(BatchArena(calls: calls, rooms: rooms))
+}
+
+/// The transport of the connection a typed method's body calls when it is
+/// added to a batch: it records the one call the body makes, and later
+/// answers it with the batch's outcome for that call, as the driver's
+/// write-back would.
+///
+/// `@unchecked Sendable`: each recorder is used by one thread, inside
+/// ``Batch`` and ``Connection/callBatch(_:stopOnError:)``.
+private final class BatchCallRecorder: ConnectionTransport, @unchecked Sendable {
+  enum Mode {
+    /// Record the first call and answer it with success and nothing
+    /// written, so that a body making a second call is seen to; answer
+    /// any further call with a failure, so that the body stops there.
+    case capture
+    /// Answer the call with this outcome.
+    case replay(BatchOutcome)
+  }
+
+  let mode: Mode
+  /// The calls the body made.
+  private(set) var calls = 0
+  /// The first call, as a batch entry.
+  private(set) var captured: Batch.Entry?
+
+  init(_ mode: Mode) { self.mode = mode }
+
+  func ioctl(
+    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
+  ) -> Result<Void, Errno> {
+    guard request == ucb_ioc_call, let argument else { return .failure(.notSupported) }
+    calls += 1
+    var call = argument.load(as: ucb_call.self)
+    switch mode {
+    case .capture:
+      if calls == 1 {
+        let scalars = UnsafeBufferPointer(
+          start: UnsafePointer<UInt64>(bitPattern: UInt(call.scalar_in)),
+          count: Int(call.scalar_in_count))
+        let bytes = UnsafeRawBufferPointer(
+          start: UnsafeRawPointer(bitPattern: UInt(call.struct_in)),
+          count: Int(call.struct_in_size))
+        captured = Batch.Entry(
+          selector: call.selector, scalarInput: Array(scalars),
+          structInput: [UInt8](bytes), scalarOutputRoom: call.scalar_out_count,
+          structOutputRoom: call.struct_out_size)
+      }
+      call.result = calls == 1 ? UCB_IORETURN_SUCCESS : IOReturn.notReady.rawValue
+      call.scalar_out_count = 0
+      call.struct_out_size = 0
+    case .replay(let outcome):
+      guard calls == 1, case .success(let output) = outcome else {
+        if case .failure(let ioReturn) = outcome { call.result = ioReturn.rawValue }
+        else { call.result = IOReturn.error.rawValue }
+        call.scalar_out_count = 0
+        call.struct_out_size = 0
+        break
+      }
+      // The body asks for the room it asked for when it was added.
+      guard output.scalars.count <= Int(call.scalar_out_count),
+        output.structOutput.count <= Int(call.struct_out_size)
+      else { return .failure(.invalidArgument) }
+      if let scalarOut = UnsafeMutablePointer<UInt64>(bitPattern: UInt(call.scalar_out)) {
+        scalarOut.update(from: output.scalars, count: output.scalars.count)
+      }
+      if let structOut = UnsafeMutableRawPointer(bitPattern: UInt(call.struct_out)) {
+        output.structOutput.withUnsafeBytes {
+          if let source = $0.baseAddress {
+            structOut.copyMemory(from: source, byteCount: $0.count)
+          }
+        }
+      }
+      call.result = UCB_IORETURN_SUCCESS
+      call.scalar_out_count = UInt32(output.scalars.count)
+      call.struct_out_size = UInt32(output.structOutput.count)
+    }
+    argument.storeBytes(of: call, as: ucb_call.self)
+    return .success(())
+  }
+
+  func close() -> Result<Void, Errno> { .success(()) }
+}
+
+extension Result {
+  fileprivate var failure: Failure? {
+    if case .failure(let error) = self { return error }
+    return nil
+  }
+}
