@@ -92,6 +92,7 @@ struct InstructionBench {
           try checked("C batch of \(count)", ucbb_call_noop_batch(fd, room, count, UInt64($0)))
         })
       }
+      variants += swiftBatchVariants(connection: connection)
     } else {
       // A module from before batched calls: measure the rest.
       results.checks["UCB_IOC_CALL_BATCH"] = "not implemented by the module measured (it answered \(errnoName(-batch)))"
@@ -134,5 +135,36 @@ struct InstructionBench {
         id: "cliff/\(center)", title: "sink around \(center) bytes, in guest instructions",
         bytes: center, budget: budget, iterations: 32, variants: variants))
     }
+  }
+
+  /// Batches of 64 typed noops through UCBridge's batch API: built and sent
+  /// by `connection.batch { … }` every time, as an app writes it, and a
+  /// `Batch` built once and sent again with `callBatch(_:)`.
+  func swiftBatchVariants(connection: Connection) -> [Variant] {
+    let count = 64
+    func check(_ results: BatchResults) throws {
+      guard results.completed == count,
+        results.outcomes.allSatisfy({ if case .success = $0 { true } else { false } })
+      else { throw BenchFailure("Swift batch: \(results.completed) of \(count) ran") }
+    }
+    var prebuilt = Batch()
+    for _ in 0..<count { _ = prebuilt.call(.noop) }
+    let sent = prebuilt
+    return [
+      Variant(id: "swift-batch-\(count)", label: "Swift connection.batch { \(count) × call(.noop) }") { n in
+        try timed {
+          for _ in 0..<(n / count) {
+            try check(try connection.batch { batch in
+              for _ in 0..<count { _ = batch.call(.noop) }
+            })
+          }
+        }
+      },
+      Variant(id: "swift-callbatch-\(count)", label: "Swift callBatch(_:) of a Batch of \(count) call(.noop) built once") { n in
+        try timed {
+          for _ in 0..<(n / count) { try check(try connection.callBatch(sent)) }
+        }
+      },
+    ]
   }
 }
