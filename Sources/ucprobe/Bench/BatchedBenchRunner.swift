@@ -1,13 +1,12 @@
 import CUCBridge
 @_spi(RawIoctl) import UCBridge
 
-/// `UCB_IOC_CALL_BATCH`, `_IO(UCB_IOC_MAGIC, 0x04)`: Swift cannot expand
-/// `_IO()`, and CUCBridge carries no constant for it yet.
-let ucbIocCallBatch = CUnsignedLong(UCB_IOC_MAGIC) << 8 | 0x04
-
 /// Times one shape of call made `batch` at a time: one `UCB_IOC_CALL_BATCH`
 /// ioctl carrying `batch` copies of the same call, again and again, through
-/// the connection's raw ioctl, so that the timed loop allocates nothing.
+/// the connection's raw ioctl, so that the timed loop allocates nothing
+/// (UCBridge's `Connection.batch` copies every input into the batch and
+/// returns arrays of outcomes: allocations per call, which a bench of the
+/// driver should not time).
 ///
 /// Each ioctl's entries are rebuilt from a template before it is sent, as
 /// the driver writes each entry's result and output counts back into it.
@@ -91,7 +90,7 @@ struct BatchedBenchRunner {
     header.call_size = UInt32(MemoryLayout<ucb_call>.size)
     header.calls = UInt64(UInt(bitPattern: entries.baseAddress))
     try withUnsafeMutablePointer(to: &header) { (pointer) throws(UCBridgeError) in
-      try connection.rawIoctl(ucbIocCallBatch, UnsafeMutableRawPointer(pointer))
+      try connection.rawIoctl(ucb_ioc_call_batch, UnsafeMutableRawPointer(pointer))
     }
     // With STOP_ON_ERROR, the last entry that ran is the one that failed.
     let ran = Int(header.completed)
