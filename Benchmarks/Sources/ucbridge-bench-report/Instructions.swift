@@ -110,6 +110,12 @@ struct InstructionTarget {
                       id: "iokit-method", base: "c-noop", limit: 1.05),
     InstructionTarget(what: "noop in a batch of 64 (per call) ÷ a single noop from C",
                       id: "c-batch-64", base: "c-noop", limit: 0.35),
+    // The typed layer's target, applied to a batch: the Swift API over the
+    // same batch from C.
+    InstructionTarget(what: "Swift `connection.batch` of 64 `call(.noop)` ÷ the same batch from C",
+                      id: "swift-batch-64", base: "c-batch-64", limit: 1.05),
+    InstructionTarget(what: "Swift `callBatch(_:)` of a `Batch` of 64 noops built once ÷ the same batch from C",
+                      id: "swift-callbatch-64", base: "c-batch-64", limit: 1.05),
   ]
 }
 
