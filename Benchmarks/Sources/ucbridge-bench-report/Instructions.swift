@@ -60,32 +60,18 @@ struct InstructionCounts {
     return a / b
   }
 
-  /// How many rounds gave the median, to within one instruction in the
-  /// whole batch (the guest clock's conversion from TSC ticks rounds to
-  /// the nanosecond), and how many rounds there were, for the variant
-  /// that agreed least.
-  var agreement: (equal: Int, rounds: Int, worst: String)? {
-    var result: (Int, Int, String)?
+  /// How many rounds of one variant gave its median, to within one
+  /// instruction in the whole batch (the guest clock's conversion from TSC
+  /// ticks rounds to the nanosecond); how many rounds there were; and the
+  /// largest difference of another round from the median, in instructions
+  /// per batch.
+  func agreement(_ id: String) -> (equal: Int, rounds: Int, deviation: Double)? {
+    guard let s = comparison[id], let median = Summary(s.samples)?.median else { return nil }
     let n = Double(comparison.iterations)
-    for s in comparison.series {
-      guard let median = Summary(s.samples)?.median else { continue }
-      let equal = s.samples.filter { abs($0 - median) * n <= 1.5 }.count
-      if result == nil || equal < result!.0 { result = (equal, s.samples.count, s.label) }
-    }
-    return result
-  }
-
-  /// The largest difference of a round from the median, in instructions
-  /// per batch (of all the variant's calls in that round).
-  var largestDeviationPerBatch: Double {
-    var worst = 0.0
-    for s in comparison.series {
-      guard let median = Summary(s.samples)?.median else { continue }
-      for x in s.samples {
-        worst = max(worst, abs(x - median) * Double(comparison.iterations))
-      }
-    }
-    return worst
+    let deviations = s.samples.map { ($0 - median) * n }
+    let equal = deviations.filter { abs($0) <= 1.5 }.count
+    let worst = deviations.max { abs($0) < abs($1) } ?? 0
+    return (equal, s.samples.count, equal == s.samples.count ? 0 : worst)
   }
 }
 
@@ -212,7 +198,8 @@ extension Report {
       its batch): they are rare, as a batch is a small part of a tick, and
       the median leaves them out.  Rounds otherwise agree to within one
       instruction per batch, the guest clock's rounding of TSC ticks to
-      nanoseconds.  In every C loop each call builds its `struct ucb_call`
+      nanoseconds, except for code that allocates (the Swift batches),
+      whose count follows the state of the heap.  In every C loop each call builds its `struct ucb_call`
       afresh and checks its result; in a batch, every entry is built afresh
       before each ioctl and every result checked after it.
 
@@ -222,17 +209,16 @@ extension Report {
     md += table(["Variant"] + configs, rows { c, id in
       c.perCall(id).map { fixed($0, 0) } ?? "–"
     })
-    var agreeRow = ["rounds giving the median (±1 instruction per batch), variant that agreed least"]
-    var deviationRow = ["largest difference of another round from the median, per batch"]
-    for c in icount {
-      if let a = c.agreement {
-        agreeRow.append(a.equal == a.rounds ? "all \(a.rounds)" : "\(a.equal) of \(a.rounds)")
-      } else {
-        agreeRow.append("–")
-      }
-      deviationRow.append(fixed(c.largestDeviationPerBatch, 0) + " instructions")
-    }
-    md += "\n" + table(["Rounds"] + configs, [agreeRow, deviationRow])
+    md += "\n### Rounds giving the median\n\n"
+    md += "Rounds of each variant within one instruction per batch of its median, and "
+      + "the largest difference of another round, in instructions per batch of "
+      + "\(first.comparison.iterations) calls.  A timer tick adds about 2500; code that "
+      + "allocates (the Swift batches) also varies with the state of the heap.\n\n"
+    md += table(["Variant"] + configs, rows { c, id in
+      guard let a = c.agreement(id) else { return "–" }
+      if a.equal == a.rounds { return "\(a.rounds)/\(a.rounds)" }
+      return "\(a.equal)/\(a.rounds), " + (a.deviation > 0 ? "+" : "") + fixed(a.deviation, 0)
+    })
     md += "\n### ÷ bare ioctl (same descriptor, ENOTTY)\n\n"
     md += table(["Variant"] + configs, rows { c, id in
       c.ratio(id, over: "bare-ucbridge").map { fixed($0, 2) + "×" } ?? "–"
