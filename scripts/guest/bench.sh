@@ -1,16 +1,28 @@
 #!/bin/sh
 # Runs inside the VM (scripts/vm/run) for scripts/bench: loads ucbridge.ko and
-# the reference driver, lets it take 64 MiB structs, and runs the device
-# benchmarks, which write
-# /out/device.json.  Arguments are passed on to `ucbridge-bench device`
-# (--smoke).
+# the reference driver and runs one of the benchmark suites of
+# ucbridge-bench, which writes /out/<suite>.json:
+#
+#   bench.sh device [ARGS...]   the wall-time suite (struct sizes, scaling,
+#                               checksum, allocations) in a -smp 2 VM; lets the
+#                               driver take 64 MiB structs first
+#   bench.sh icount [ARGS...]   the fixed costs in instructions, in a VM
+#                               booted with scripts/vm/run --icount
+#
+# ARGS are passed on to ucbridge-bench (--smoke, --config LABEL).
 #
 # Expects /lib/ucbridge/ucbridge.ko, /lib/ucbridge/ucbridge_reference.ko and
-# /bin/ucbridge-bench; AF_ALG's hash interface (algif_hash) loaded by
-# scripts/vm/run --kmod.
+# /bin/ucbridge-bench; for `device`, AF_ALG's hash interface (algif_hash)
+# loaded by scripts/vm/run --kmod.
 set -eu
+suite=device
+case "${1:-}" in
+device | icount) suite="$1" && shift ;;
+esac
 insmod /lib/ucbridge/ucbridge.ko
 insmod /lib/ucbridge/ucbridge_reference.ko
-echo 67108864 >/sys/class/ucbridge/reference/max_struct_size
-grep -E '^(name|driver|priority)' /proc/crypto | paste - - - | grep crc32c || true
-ucbridge-bench device --out /out/device.json "$@"
+if [ "$suite" = device ]; then
+	echo 67108864 >/sys/class/ucbridge/reference/max_struct_size
+	grep -E '^(name|driver|priority)' /proc/crypto | paste - - - | grep crc32c || true
+fi
+ucbridge-bench "$suite" --out "/out/$suite.json" "$@"

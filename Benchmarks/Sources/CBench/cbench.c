@@ -69,6 +69,61 @@ int64_t ucbb_call_noop(int fd, uint64_t n)
 	return (int64_t)(ucbb_now_ns() - start);
 }
 
+const unsigned long ucbb_ioc_call_batch = UCB_IOC_CALL_BATCH;
+
+int ucbb_batch_supported(int fd)
+{
+	struct ucb_call call = {
+		.size = sizeof(call),
+		.selector = UCB_SEL_NOOP,
+	};
+	struct ucb_batch batch = {
+		.size = sizeof(batch),
+		.count = 1,
+		.call_size = sizeof(call),
+		.calls = (uintptr_t)&call,
+	};
+
+	if (ioctl(fd, UCB_IOC_CALL_BATCH, &batch))
+		return -errno;
+	if (batch.completed != 1 || call.result != UCB_IORETURN_SUCCESS)
+		return -EBADMSG;
+	return 0;
+}
+
+int64_t ucbb_call_noop_batch(int fd, void *room, uint32_t count, uint64_t n)
+{
+	struct ucb_call *calls = room;
+	uint64_t start = ucbb_now_ns(), i;
+	uint32_t j;
+
+	if (count == 0 || n % count)
+		return -EINVAL;
+	for (i = 0; i < n; i += count) {
+		struct ucb_batch batch = {
+			.size = sizeof(batch),
+			.count = count,
+			.call_size = sizeof(*calls),
+			.calls = (uintptr_t)calls,
+		};
+
+		/* Each entry built afresh, as the single-call loop builds its one. */
+		for (j = 0; j < count; j++)
+			calls[j] = (struct ucb_call){
+				.size = sizeof(*calls),
+				.selector = UCB_SEL_NOOP,
+			};
+		if (ioctl(fd, UCB_IOC_CALL_BATCH, &batch))
+			return -errno;
+		if (batch.completed != count)
+			return -EBADMSG;
+		for (j = 0; j < count; j++)
+			if (calls[j].result != UCB_IORETURN_SUCCESS)
+				return -EBADMSG;
+	}
+	return (int64_t)(ucbb_now_ns() - start);
+}
+
 int64_t ucbb_call_unknown_selector(int fd, uint64_t n)
 {
 	uint64_t start = ucbb_now_ns(), i;

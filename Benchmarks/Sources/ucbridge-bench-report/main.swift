@@ -1,7 +1,8 @@
 // ucbridge-bench-report: renders docs/BENCHMARKS.md and its plot from the
 // results of one `scripts/bench` run.
 //
-//   ucbridge-bench-report --device device.json --mock mock.json
+//   ucbridge-bench-report --device device.json [--icount icount.json]...
+//     --mock mock.json
 //     [--callgrind callgrind.tsv] [--info run-info.txt]
 //     [--findings FINDINGS.md] --markdown OUT.md [--svg OUT.svg]
 #if canImport(FoundationEssentials)
@@ -18,15 +19,21 @@ import Musl
 #endif
 
 var options: [String: String] = [:]
+var icountPaths: [String] = []
 var args = Array(CommandLine.arguments.dropFirst())
 while args.count >= 2, args[0].hasPrefix("--") {
-  options[String(args[0].dropFirst(2))] = args[1]
+  // --icount may be given once per instruction-counting boot.
+  if args[0] == "--icount" {
+    icountPaths.append(args[1])
+  } else {
+    options[String(args[0].dropFirst(2))] = args[1]
+  }
   args.removeFirst(2)
 }
 guard args.isEmpty, let devicePath = options["device"], let mockPath = options["mock"],
   let markdownPath = options["markdown"]
 else {
-  print("usage: ucbridge-bench-report --device D.json --mock M.json [--callgrind C.tsv] "
+  print("usage: ucbridge-bench-report --device D.json [--icount I.json]... --mock M.json [--callgrind C.tsv] "
     + "[--info INFO] [--findings F.md] --markdown OUT.md [--svg OUT.svg]")
   exit(2)
 }
@@ -41,7 +48,7 @@ func load(_ path: String) -> BenchResults {
 }
 
 let report = Report(
-  device: load(devicePath), mock: load(mockPath),
+  device: load(devicePath), icountResults: icountPaths.map(load), mock: load(mockPath),
   callgrind: options["callgrind"].flatMap(readTextFile).map(CallgrindCounts.init),
   info: options["info"].flatMap(readTextFile).map(parseInfo) ?? [],
   findings: options["findings"].flatMap(readTextFile),

@@ -92,5 +92,23 @@ func allocationCounts(
   try count("array-add", "control: callMethod returning arrays: add") {
     _ = try connection.callMethod(add, scalarInput: [40, 2], scalarOutputCount: 1)
   }
+  // Batches of 64 noops: counted per batch, reported per call.
+  func countBatch(_ id: String, _ label: String, _ body: () throws -> Void) throws {
+    let batches = max(1, calls / 64)
+    var c = try countAllocations(id: "\(prefix)/\(id)", label: label, calls: batches, body)
+    c.calls = batches * 64
+    counts.append(c)
+  }
+  try countBatch("batch-64-noop", "Swift connection.batch { 64 × call(.noop) }, per call") {
+    _ = try connection.batch { batch in
+      for _ in 0..<64 { _ = batch.call(.noop) }
+    }
+  }
+  var prebuilt = Batch()
+  for _ in 0..<64 { _ = prebuilt.call(.noop) }
+  let sent = prebuilt
+  try countBatch("callbatch-64-noop", "Swift callBatch(_:) of a Batch of 64 noops built once, per call") {
+    _ = try connection.callBatch(sent)
+  }
   return counts
 }

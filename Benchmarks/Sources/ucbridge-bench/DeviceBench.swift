@@ -56,7 +56,8 @@ final class Buffers {
   }
 }
 
-/// Everything in the VM: /dev/ucbridge/reference from C and from every Swift layer.
+/// What wall time shows, in the -smp 2 VM: /dev/ucbridge/reference from C and
+/// from every Swift layer.
 struct DeviceBench {
   var smoke: Bool
   var results: BenchResults
@@ -79,7 +80,8 @@ struct DeviceBench {
     results.environment["max_struct_size"] = trimmed(
       readTextFile("/sys/class/ucbridge/reference/max_struct_size"))
     let buffers = Buffers(size: 64 * miB)
-    try callOverhead()
+    // The call overhead is counted in instructions, in boots of its own
+    // (`ucbridge-bench icount`, InstructionBench).
     try allocations(buffers)
     try structThroughput(buffers)
     try cliffs(buffers)
@@ -88,46 +90,7 @@ struct DeviceBench {
     results.seconds = Double(ucbb_now_ns() - start) / 1e9
   }
 
-  // MARK: 1. Call overhead
-
-  mutating func callOverhead() throws {
-    let fd = try openDevice()
-    let null = try openDevice("/dev/null")
-    let connection = try Connection.open()
-    var handle: io_connect_t = IO_OBJECT_NULL
-    guard IOServiceOpen("/dev/ucbridge/reference", mach_task_self_, 0, &handle) == kIOReturnSuccess else {
-      throw BenchFailure("IOServiceOpen failed")
-    }
-    defer {
-      close(fd)
-      close(null)
-      try? connection.close()
-      _ = IOServiceClose(handle)
-    }
-    let budget = Budget.callOverhead(smoke: smoke)
-
-    let variants = [
-      Variant(id: "bare-ucbridge", label: "bare ioctl, unknown number, /dev/ucbridge/reference (ENOTTY)") {
-        try checked("bare ioctl", ucbb_bare_ioctl(fd, ucbb_ioc_unknown, UInt64($0)))
-      },
-      Variant(id: "bare-null", label: "bare ioctl, /dev/null (ENOTTY)") {
-        try checked("bare ioctl /dev/null", ucbb_bare_ioctl(null, ucbb_ioc_unknown, UInt64($0)))
-      },
-      Variant(id: "c-unknown", label: "C: UCB_IOC_CALL, unknown selector") {
-        try checked("C unknown selector", ucbb_call_unknown_selector(fd, UInt64($0)))
-      },
-      Variant(id: "c-noop", label: "C: noop through the bridge") {
-        try checked("C noop", ucbb_call_noop(fd, UInt64($0)))
-      },
-    ] + SwiftNoopLayer.allCases.map { layer in
-      Variant(id: layer.rawValue, label: layer.label) {
-        try layer.run($0, connection: connection, handle: handle)
-      }
-    }
-    results.comparisons.append(try interleave(
-      id: "overhead", title: "noop call overhead", budget: budget,
-      variants: variants))
-  }
+  // MARK: 1. Call overhead: in instructions, InstructionBench (icount)
 
   // MARK: 4. Allocations on the device path
 

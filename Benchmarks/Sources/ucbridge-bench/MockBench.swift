@@ -71,6 +71,16 @@ final class MockFixture {
   /// `n` noop calls through one layer; the nanoseconds they took.
   func run(_ id: String, _ n: Int) throws -> UInt64 {
     if id == "core" { return try checked("core noop", ucbb_core_noop(core, UInt64(n))) }
+    if id == "swift-batch-64" {
+      // For callgrind (`ir swift-batch-64 N`): N noops as batches of 64.
+      return try timed {
+        for _ in 0..<(n / 64) {
+          _ = try connection.batch { batch in
+            for _ in 0..<64 { _ = batch.call(.noop) }
+          }
+        }
+      }
+    }
     guard let layer = SwiftNoopLayer(rawValue: id) else {
       throw BenchFailure("no variant \(id); there are \(Self.variants.map(\.0))"
         + " and \(FakeDeviceFixture.variants.map(\.0))")

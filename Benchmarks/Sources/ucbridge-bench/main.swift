@@ -3,6 +3,9 @@
 //
 //   ucbridge-bench device [--smoke] --out FILE
 //                                                in the VM, /dev/ucbridge/reference
+//   ucbridge-bench icount [--smoke] [--config LABEL] --out FILE
+//                                                in a VM booted with --icount:
+//                                                the fixed costs, in instructions
 //   ucbridge-bench mock [--smoke] --out FILE     on the host, the mock
 //   ucbridge-bench ir VARIANT N                  N noop calls of one layer,
 //                                                for callgrind: on the mock,
@@ -22,7 +25,7 @@ import Musl
 #endif
 
 func usage() -> Never {
-  progress("usage: ucbridge-bench device|mock [--smoke] --out FILE | ir VARIANT N")
+  progress("usage: ucbridge-bench device|mock|icount [--smoke] [--config LABEL] --out FILE | ir VARIANT N")
   exit(2)
 }
 
@@ -40,6 +43,10 @@ var out: String?
 if let i = arguments.firstIndex(of: "--out"), i + 1 < arguments.count {
   out = arguments[i + 1]
 }
+var configuration = ""
+if let i = arguments.firstIndex(of: "--config"), i + 1 < arguments.count {
+  configuration = arguments[i + 1]
+}
 
 do {
   try checkSelectors()
@@ -47,6 +54,11 @@ do {
   case "device":
     guard let out else { usage() }
     var bench = DeviceBench(smoke: smoke)
+    try bench.run()
+    try save(bench.results, to: out)
+  case "icount":
+    guard let out else { usage() }
+    var bench = InstructionBench(smoke: smoke, configuration: configuration)
     try bench.run()
     try save(bench.results, to: out)
   case "mock":

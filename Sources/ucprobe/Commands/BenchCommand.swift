@@ -1,4 +1,5 @@
 import ArgumentParser
+import CUCBridge
 import UCBridge
 
 extension UCProbe {
@@ -20,13 +21,19 @@ extension UCProbe {
         maximum, or the method's fixed input size. Percentiles come from a \
         log-linear histogram, within 1% of a measured latency.
 
+        With --batch N, the calls go N at a time in one UCB_IOC_CALL_BATCH \
+        ioctl (N copies of the same call, stopping at the first that fails); \
+        each latency is then one ioctl's time divided by N, recorded once \
+        per ioctl, and --iterations and --warmup count calls in whole \
+        batches.
+
         A progress line is drawn on standard error when it is a terminal, \
         or always with --progress.
 
         JSON OUTPUT
         An object: device, driver, selector, method, scalar_input, \
         scalar_output_room, warmup_calls, duration_seconds or iterations \
-        (per size), and runs, one per size: struct_input_size, \
+        (per size), batch (calls per ioctl, with --batch only), and runs, one per size: struct_input_size, \
         struct_output_room, struct_output_size, calls, elapsed_seconds, \
         calls_per_second, bytes_per_second, latency_ns {min, mean, p50, \
         p90, p99, p99_9, max}.
@@ -36,6 +43,7 @@ extension UCProbe {
           ucprobe bench echo --sizes 0,4096,65536,1M
           ucprobe bench sink --sizes 1M --duration 5
           ucprobe bench add -s 1 -s 2 --iterations 100000 --json
+          ucprobe bench noop --batch 64
         """)
 
     @OptionGroup
@@ -63,6 +71,12 @@ extension UCProbe {
     @Option(help: ArgumentHelp("Untimed calls before each size's timed ones.", valueName: "count"))
     var warmup = 100
 
+    @Option(
+      help: ArgumentHelp(
+        "Make the calls N at a time, in one UCB_IOC_CALL_BATCH ioctl each (1 to 1024).",
+        valueName: "N"))
+    var batch: Int?
+
     @Flag(help: "Draw the progress line even when standard error is not a terminal.")
     var progress = false
 
@@ -82,6 +96,9 @@ extension UCProbe {
       if let iterations, iterations < 1 {
         throw ValidationError("--iterations is at least 1")
       }
+      if let batch, !(1...Int(UCB_BATCH_MAX_CALLS)).contains(batch) {
+        throw ValidationError("--batch is 1 to \(UCB_BATCH_MAX_CALLS) calls per ioctl")
+      }
       if warmup < 0 {
         throw ValidationError("--warmup is 0 or more")
       }
@@ -93,6 +110,13 @@ extension UCProbe {
       {
         throw ValidationError("struct sizes are at most 64M: no ucbridge driver takes more")
       }
+    }
+
+    /// Why a batch failed where a single call would not have.
+    private func batchHints(for error: UCBridgeError) -> [String] {
+      guard batch != nil, case .errno(.inappropriateIOCTLForDevice) = error else { return [] }
+      return ["hint: this ucbridge does not implement UCB_IOC_CALL_BATCH (a module or mock from before batched calls); "
+        + "run without --batch"]
     }
 
     /// When each size's timed run stops.
@@ -119,11 +143,14 @@ extension UCProbe {
         method: method.info?.name, scalarInput: methodCall.scalarInput,
         scalarOutputRoom: methodCall.scalarOutputRoom(for: method),
         warmupCalls: warmup, durationSeconds: iterations == nil ? duration ?? 1 : nil,
-        iterations: iterations)
+        iterations: iterations, batch: batch)
       if !output.json {
         let stop = iterations.map { "\($0) calls" } ?? Units.seconds(duration ?? 1)
         print("bench \(method.label) on \(DriverReport(driver, device: target.name).title)")
         print("\(stop) per size after \(warmup) warmup calls")
+        if let batch {
+          print("\(batch) calls per UCB_IOC_CALL_BATCH ioctl; latencies per call (each ioctl's time ÷ \(batch))")
+        }
         print()
       }
 
@@ -135,9 +162,15 @@ extension UCProbe {
           structInput: BenchPlan.pattern(count: shape.structInputSize),
           scalarOutputRoom: report.scalarOutputRoom, structOutputRoom: shape.structOutputRoom)
         let label = "bench \(method.info?.name ?? method.label) \(Units.compactBytes(shape.structInputSize))"
-        switch BenchRunner(connection: target.connection, call: call)
-          .run(warmup: warmup, limit: limit, progress: &progressLine, label: label)
-        {
+        let result: Result<BenchRunner.Measurement, UCBridgeError>
+        if let batch {
+          result = BatchedBenchRunner(connection: target.connection, call: call, batch: batch)
+            .run(warmup: warmup, limit: limit, progress: &progressLine, label: label)
+        } else {
+          result = BenchRunner(connection: target.connection, call: call)
+            .run(warmup: warmup, limit: limit, progress: &progressLine, label: label)
+        }
+        switch result {
         case .success(let measurement):
           report.runs.append(BenchReport.Run(call, measurement))
         case .failure(let error):
@@ -146,7 +179,8 @@ extension UCProbe {
             messages: [
               "\(method.label) with \(Units.bytes(call.structInput.count)) in and "
                 + "\(Units.bytes(call.structOutputRoom)) of output room: \(error.explanation)"
-            ] + CallHints.hints(for: error, of: call, to: method, methodCount: driver.methodCount),
+            ] + CallHints.hints(for: error, of: call, to: method, methodCount: driver.methodCount)
+              + batchHints(for: error),
             exitCode: .failure)
         }
       }

@@ -3,7 +3,8 @@
 /// JSON keys: `device`, `driver` (its name), `selector`, `method` (absent
 /// past the table), `scalar_input`, `scalar_output_room`, `warmup_calls`,
 /// `duration_seconds` (per size; absent with `--iterations`),
-/// `iterations` (per size; absent with `--duration`), and `runs`, one
+/// `iterations` (per size; absent with `--duration`), `batch` (calls per
+/// `UCB_IOC_CALL_BATCH` ioctl; absent without `--batch`), and `runs`, one
 /// ``Run`` per size in the order given.
 struct BenchReport: Encodable {
   /// One size's timed run.
@@ -67,10 +68,11 @@ struct BenchReport: Encodable {
   var warmupCalls: Int
   var durationSeconds: Double?
   var iterations: Int?
+  var batch: Int?
   var runs: [Run] = []
 
   enum CodingKeys: String, CodingKey {
-    case device, driver, selector, method, iterations, runs
+    case device, driver, selector, method, iterations, batch, runs
     case scalarInput = "scalar_input"
     case scalarOutputRoom = "scalar_output_room"
     case warmupCalls = "warmup_calls"

@@ -47,6 +47,22 @@ int64_t ucbb_bare_ioctl(int fd, unsigned long cmd, uint64_t n);
 /* noop as a C programmer writes it: a struct ucb_call and one ioctl. */
 int64_t ucbb_call_noop(int fd, uint64_t n);
 
+/* UCB_IOC_CALL_BATCH, for Swift (which cannot expand _IO()). */
+extern const unsigned long ucbb_ioc_call_batch;
+
+/*
+ * 0 when the module implements UCB_IOC_CALL_BATCH (a batch of one noop
+ * succeeds), else a negative errno (-ENOTTY: a module from before it).
+ */
+int ucbb_batch_supported(int fd);
+
+/*
+ * @n noop calls as batches of @count entries (UCB_IOC_CALL_BATCH), using
+ * @room (room for @count struct ucb_call); @n must be a multiple of @count.  Every
+ * entry is built afresh before each ioctl and its result checked after.
+ */
+int64_t ucbb_call_noop_batch(int fd, void *room, uint32_t count, uint64_t n);
+
 /* UCB_IOC_CALL with a selector no method has: header in, result out. */
 int64_t ucbb_call_unknown_selector(int fd, uint64_t n);
 
