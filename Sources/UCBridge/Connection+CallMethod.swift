@@ -184,21 +184,4 @@ extension Connection {
     }
     return MethodOutput(scalars: try outcome.get(), structBytes: structBytes)
   }
-
-  /// The array-returning call under its former argument labels, which
-  /// called the room what ``MethodChecks`` calls the table's check.  It
-  /// stays until the benchmarks (Benchmarks/) use the new labels.
-  @available(
-    *, deprecated, renamed: "callMethod(_:scalarInput:structInput:scalarOutputRoom:structOutputRoom:)")
-  public func callMethod(
-    _ selector: UInt32,
-    scalarInput: [UInt64] = [],
-    structInput: some ContiguousBytes = [UInt8](),
-    scalarOutputCount: Int,
-    structOutputSize: Int = 0
-  ) throws(UCBridgeError) -> MethodOutput {
-    try callMethod(
-      selector, scalarInput: scalarInput, structInput: structInput,
-      scalarOutputRoom: scalarOutputCount, structOutputRoom: structOutputSize)
-  }
 }

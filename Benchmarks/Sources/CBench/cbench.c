@@ -166,6 +166,64 @@ int64_t ucbb_call_struct(int fd, uint32_t selector, const void *in,
 	return (int64_t)(ucbb_now_ns() - start);
 }
 
+int64_t ucbb_consistency(int fd, const void *in, uint32_t size, uint64_t n,
+			 uint64_t *scalar_out)
+{
+	uint64_t start = ucbb_now_ns(), i;
+	uint64_t delay = 0;
+
+	for (i = 0; i < n; i++) {
+		struct ucb_call call = {
+			.size = sizeof(call),
+			.selector = UCB_SEL_CONSISTENCY,
+			.scalar_in_count = 1,
+			.scalar_in = (uintptr_t)&delay,
+			.struct_in_size = size,
+			.struct_in = (uintptr_t)in,
+			.scalar_out_count = 1,
+			.scalar_out = (uintptr_t)scalar_out,
+		};
+
+		if (ioctl(fd, UCB_IOC_CALL, &call))
+			return -errno;
+		if (call.result != UCB_IORETURN_SUCCESS)
+			return -EBADMSG;
+	}
+	return (int64_t)(ucbb_now_ns() - start);
+}
+
+void *ucbb_map_buffer(int fd, size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		       (off_t)UCB_MEMORY_OFFSET(UCB_REFERENCE_MEMORY_BUFFER));
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int64_t ucbb_shared_checksum(int fd, uint64_t length, uint64_t n,
+			     uint64_t *scalar_out)
+{
+	uint64_t start = ucbb_now_ns(), i;
+	uint64_t in[3] = { 0, length, 0 };
+
+	for (i = 0; i < n; i++) {
+		struct ucb_call call = {
+			.size = sizeof(call),
+			.selector = UCB_SEL_SHARED_CHECKSUM,
+			.scalar_in_count = 3,
+			.scalar_in = (uintptr_t)in,
+			.scalar_out_count = 3,
+			.scalar_out = (uintptr_t)scalar_out,
+		};
+
+		if (ioctl(fd, UCB_IOC_CALL, &call))
+			return -errno;
+		if (call.result != UCB_IORETURN_SUCCESS)
+			return -EBADMSG;
+	}
+	return (int64_t)(ucbb_now_ns() - start);
+}
+
 /* Through a volatile pointer: the real glibc memcpy, never inlined. */
 static void *(*volatile ucbb_memcpy_fn)(void *, const void *, size_t) = memcpy;
 

@@ -90,7 +90,7 @@ func allocationCounts(
     _ = try connection.call(.checksum, bytes)
   }
   try count("array-add", "control: callMethod returning arrays: add") {
-    _ = try connection.callMethod(add, scalarInput: [40, 2], scalarOutputCount: 1)
+    _ = try connection.callMethod(add, scalarInput: [40, 2], scalarOutputRoom: 1)
   }
   // Batches of 64 noops: counted per batch, reported per call.
   func countBatch(_ id: String, _ label: String, _ body: () throws -> Void) throws {

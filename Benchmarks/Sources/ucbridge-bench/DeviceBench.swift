@@ -188,12 +188,21 @@ struct DeviceBench {
     defer { close(opfd) }
     let sizes = smoke
       ? [4 * kiB, 64 * kiB]
-      : [4 * kiB, 16 * kiB, 64 * kiB, 256 * kiB, 1 * miB, 4 * miB, 16 * miB]
+      : [4 * kiB, 16 * kiB, 64 * kiB, 256 * kiB, 1 * miB, 4 * miB, 16 * miB, 64 * miB]
     let budget = smoke
       ? Budget(rounds: 2, batchNanoseconds: 500_000)
       : Budget(rounds: 9, batchNanoseconds: 20_000_000)
     let source = UnsafeRawPointer(buffers.source)
     var scalars = [UInt64](repeating: 0, count: 2)
+    // The same bytes in the connection's shared buffer (scripts/guest/bench.sh
+    // loads the reference driver with a 64 MiB one), mapped once.
+    guard let mapped = ucbb_map_buffer(fd, buffers.size) else {
+      throw BenchFailure("mmap of the shared buffer: \(errnoName(errno))")
+    }
+    defer { munmap(mapped, buffers.size) }
+    memcpy(mapped, source, buffers.size)
+    var shared = [UInt64](repeating: 0, count: 3)
+    var stable = [UInt64](repeating: 0, count: 1)
     var afalgCRC: UInt32 = 0
     var agree = true
     for size in sizes {
@@ -211,17 +220,31 @@ struct DeviceBench {
           try checked("sink \(size)", ucbb_call_struct(
             fd, selectorSink, source, UInt32(size), 0, UInt64($0), nil))
         },
+        Variant(id: "consistency", label: "consistency of the same bytes as a struct input (C)") { n in
+          try stable.withUnsafeMutableBufferPointer { out in
+            try checked("consistency \(size)", ucbb_consistency(
+              fd, source, UInt32(size), UInt64(n), out.baseAddress))
+          }
+        },
+        Variant(id: "shared", label: "sharedChecksum of the same bytes, mapped (C)") { n in
+          try shared.withUnsafeMutableBufferPointer { out in
+            try checked("sharedChecksum \(size)", ucbb_shared_checksum(
+              fd, UInt64(size), UInt64(n), out.baseAddress))
+          }
+        },
       ]
       results.comparisons.append(try interleave(
         id: "crc/\(size)", title: "CRC-32C of \(size) bytes", bytes: size,
         budget: budget, variants: variants))
-      if UInt64(afalgCRC) != scalars[0] || scalars[1] != UInt64(size) {
+      if UInt64(afalgCRC) != scalars[0] || scalars[1] != UInt64(size)
+        || shared[0] != scalars[0] || shared[2] != 1
+      {
         agree = false
         progress("CRC mismatch at \(size): bridge \(scalars[0]), AF_ALG \(afalgCRC)")
       }
     }
     results.checks["checksum equals AF_ALG crc32c at every size"] = agree ? "yes" : "NO"
-    guard agree else { throw BenchFailure("checksum and AF_ALG crc32c disagree") }
+    guard agree else { throw BenchFailure("checksum, sharedChecksum and AF_ALG crc32c disagree") }
   }
 
   // MARK: 3. Scaling over two CPUs

@@ -122,11 +122,11 @@ struct ucb_memory_type {
 };
 
 /*
- * The most bytes of per-client memory types one driver declares: each
- * client may make the kernel hold this much, charged to the opener's
- * memory cgroup.
+ * The most bytes of per-client memory types one driver declares, two of
+ * the largest: each client may make the kernel hold this much, charged to
+ * the opener's memory cgroup.
  */
-#define UCB_MEMORY_CLIENT_LIMIT	(64U << 20)
+#define UCB_MEMORY_CLIENT_LIMIT	(128U << 20)
 
 /**
  * struct ucb_snapshot - a copy of shared memory a method validates and uses

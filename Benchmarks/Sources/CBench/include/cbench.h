@@ -67,6 +67,20 @@ int64_t ucbb_call_noop_batch(int fd, void *room, uint32_t count, uint64_t n);
 int64_t ucbb_call_unknown_selector(int fd, uint64_t n);
 
 /* Any method taking a struct and giving back scalars (sink, checksum). */
+/*
+ * consistency of a struct input with no delay, n times: the same work as
+ * sharedChecksum (one copy, two CRC passes), the bytes passed in the call.
+ */
+int64_t ucbb_consistency(int fd, const void *in, uint32_t size, uint64_t n,
+			 uint64_t *scalar_out);
+/* The client's shared buffer (memory type 0) mapped read-write, or NULL. */
+void *ucbb_map_buffer(int fd, size_t size);
+/*
+ * sharedChecksum of the first @length bytes of the client's mapped buffer
+ * (memory type 0), n times; scalar_out gets its three outputs.
+ */
+int64_t ucbb_shared_checksum(int fd, uint64_t length, uint64_t n,
+			     uint64_t *scalar_out);
 int64_t ucbb_call_struct(int fd, uint32_t selector, const void *in,
 			 uint32_t size, uint32_t scalar_out_count, uint64_t n,
 			 uint64_t *scalar_out);
