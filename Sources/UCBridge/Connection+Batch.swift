@@ -55,11 +55,21 @@ public struct Batch {
 
   /// Turns a typed call's outcome into its `Output`, by replaying the
   /// method's body against it.
-  internal typealias Decoder = (BatchOutcome) -> Result<any Sendable, UCBridgeError>
+  ///
+  /// It runs the body on `replay`, a connection whose transport is a
+  /// ``BatchCallRecorder`` set to answer with `outcome`: one connection
+  /// serves every typed call of a batch, so decoding allocates none.
+  /// The connection is made by the first decoder that needs one
+  /// (`replay` is nil until then).
+  internal typealias Decoder = (BatchOutcome, inout BatchCallRecorder.Session?)
+    -> Result<any Sendable, UCBridgeError>
 
   internal private(set) var entries: [Entry] = []
   /// One per entry; nil for a raw call, whose output is its ``MethodOutput``.
   internal private(set) var decoders: [Decoder?] = []
+  /// The connection typed calls are recorded on, made at the first one
+  /// and reused by the next (a copy of the batch makes its own).
+  private var recording: BatchCallRecorder.Session?
 
   /// An empty batch.
   public init() {}
@@ -173,10 +183,15 @@ public struct Batch {
   private mutating func add<Input, Output: Sendable>(
     _ method: Method<Input, Output>, _ input: Input
   ) -> BatchCall<Output> {
-    let recorder = BatchCallRecorder(.capture)
+    if !isKnownUniquelyReferenced(&recording) {
+      recording = BatchCallRecorder.Session(.capture)
+    }
+    let session = recording!
+    let recorder = session.recorder
+    recorder.reset(.capture)
     let entry = Result { () throws(UCBridgeError) -> Entry in
       do throws(UCBridgeError) {
-        _ = try method.invoke(input, on: Connection(transport: recorder))
+        _ = try method.invoke(input, on: session.connection)
       } catch {
         // Before any call, the error is the call's own (its checks).
         // After the one captured, the body was making its output from
@@ -192,10 +207,14 @@ public struct Batch {
       }
       return entry
     }
-    return append(entry) { outcome in
-      let replay = Connection(transport: BatchCallRecorder(.replay(outcome)))
+    recorder.reset(.capture)
+    return append(entry) { outcome, replay in
+      if replay == nil { replay = BatchCallRecorder.Session(.capture) }
+      let session = replay!
+      session.recorder.reset(.replay(outcome))
+      defer { session.recorder.reset(.capture) }
       return Result { () throws(UCBridgeError) -> any Sendable in
-        try method.invoke(input, on: replay)
+        try method.invoke(input, on: session.connection)
       }
     }
   }
@@ -399,10 +418,12 @@ extension Connection {
       }
       return (completed, outcomes, result.failure)
     }
+    var replay: BatchCallRecorder.Session?
     let values = outcomes.indices.map { index -> Result<any Sendable, UCBridgeError>? in
       let outcome = outcomes[index]
       if let decoder = batch.decoders[index] {
-        return outcome == .notRun ? nil : decoder(outcome)
+        if case .notRun = outcome { return nil }
+        return decoder(outcome, &replay)
       }
       switch outcome {
       case .success(let output): return .success(output)
@@ -518,7 +539,19 @@ private func withBatchArena<R>(_ batch: Batch, _ body: (BatchArena) -> R) -> R {
 ///
 /// `@unchecked Sendable`: each recorder is used by one thread, inside
 /// ``Batch`` and ``Connection/callBatch(_:stopOnError:)``.
-private final class BatchCallRecorder: ConnectionTransport, @unchecked Sendable {
+internal final class BatchCallRecorder: ConnectionTransport, @unchecked Sendable {
+  /// A recorder and the connection whose transport it is, made once and
+  /// reused for many calls (``reset(_:)`` between them).
+  final class Session {
+    let recorder: BatchCallRecorder
+    let connection: Connection
+
+    init(_ mode: Mode) {
+      recorder = BatchCallRecorder(mode)
+      connection = Connection(transport: recorder)
+    }
+  }
+
   enum Mode {
     /// Record the first call and answer it with success and nothing
     /// written, so that a body making a second call is seen to; answer
@@ -528,13 +561,20 @@ private final class BatchCallRecorder: ConnectionTransport, @unchecked Sendable 
     case replay(BatchOutcome)
   }
 
-  let mode: Mode
+  private(set) var mode: Mode
   /// The calls the body made.
   private(set) var calls = 0
   /// The first call, as a batch entry.
   private(set) var captured: Batch.Entry?
 
   init(_ mode: Mode) { self.mode = mode }
+
+  /// Forgets the calls made, to record or answer another.
+  func reset(_ mode: Mode) {
+    self.mode = mode
+    calls = 0
+    captured = nil
+  }
 
   func ioctl(
     _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
