@@ -60,7 +60,8 @@ public struct Batch {
   /// ``BatchCallRecorder`` set to answer with `outcome`: one connection
   /// serves every typed call of a batch, so decoding allocates none.
   /// The connection is made by the first decoder that needs one
-  /// (`replay` is nil until then).
+  /// (`replay` is nil until then): a method passing only scalars is
+  /// decoded without one.
   internal typealias Decoder = (BatchOutcome, inout BatchCallRecorder.Session?)
     -> Result<any Sendable, UCBridgeError>
 
@@ -183,6 +184,9 @@ public struct Batch {
   private mutating func add<Input, Output: Sendable>(
     _ method: Method<Input, Output>, _ input: Input
   ) -> BatchCall<Output> {
+    if let shape = method.scalarShape {
+      return add(method, input, shape)
+    }
     if !isKnownUniquelyReferenced(&recording) {
       recording = BatchCallRecorder.Session(.capture)
     }
@@ -215,6 +219,46 @@ public struct Batch {
       defer { session.recorder.reset(.capture) }
       return Result { () throws(UCBridgeError) -> any Sendable in
         try method.invoke(input, on: session.connection)
+      }
+    }
+  }
+
+  /// Adds a call of a method passing only scalars, encoded and decoded
+  /// directly, as its body would make the call and read its outputs.
+  private mutating func add<Input, Output: Sendable>(
+    _ method: Method<Input, Output>, _ input: Input,
+    _ shape: Method<Input, Output>.ScalarShape
+  ) -> BatchCall<Output> {
+    let entry = Result { () throws(UCBridgeError) -> Entry in
+      let scalarInput = shape.scalarInput(input)
+      let checks = method.checks
+      let scalarOutputRoom = checks.defaultScalarOutputRoom
+      let structOutputRoom = checks.defaultStructOutputRoom
+      try checks.validate(
+        scalarInputCount: scalarInput.count, structInputSize: 0,
+        scalarOutputRoom: scalarOutputRoom, structOutputRoom: structOutputRoom,
+        method: method.name)
+      guard (0...Int(UInt32.max)).contains(structOutputRoom),
+        UInt32(exactly: scalarInput.count) != nil
+      else {
+        throw .badArgument(
+          "\(scalarInput.count) input scalars and \(structOutputRoom) bytes of struct output room: the ABI's counts are 32-bit")
+      }
+      return Entry(
+        selector: method.selector, scalarInput: scalarInput, structInput: [],
+        scalarOutputRoom: UInt32(scalarOutputRoom),
+        structOutputRoom: UInt32(structOutputRoom))
+    }
+    return append(entry) { outcome, _ in
+      switch outcome {
+      case .success(let output):
+        return Result { () throws(UCBridgeError) -> any Sendable in
+          try shape.output(output)
+        }
+      case .failure(let ioReturn):
+        return .failure(.ioReturn(ioReturn))
+      case .notRun:
+        return .failure(.ioReturn(.notReady))
       }
     }
   }
