@@ -39,6 +39,9 @@ import Foundation
 /// added, to record the one call it makes, and once after the batch ran,
 /// to turn that call's outputs into `Output`.  A method whose body makes
 /// no call, or more than one, cannot be batched (``UCBridgeError/badArgument(_:)``).
+/// (The reference driver's methods passing only scalars, such as
+/// ``Method/noop`` and ``Method/add``, are encoded and decoded directly,
+/// as their bodies would make the call.)
 ///
 /// A batch is sent by ``Connection/batch(stopOnError:_:)``, or built
 /// beforehand and sent, as often as wanted, by

@@ -38,28 +38,42 @@ public struct Method<Input, Output>: Sendable {
   /// What the driver's table checks on every call of the method.
   public let checks: MethodChecks
 
-  /// nil for a method declared with a ``ScalarShape``, whose body would
-  /// only call it (and capturing it would allocate at each declaration).
-  @usableFromInline
-  internal let body:
-    (@Sendable (Input, MethodInvocation) throws(UCBridgeError) -> Output)?
+  private let body:
+    @Sendable (Input, MethodInvocation) throws(UCBridgeError) -> Output
 
-  /// How a method that passes only scalars is called without running
-  /// ``body`` on a connection: nil for a method declared with a body.
-  /// A batch encodes and decodes such a call directly with it.
-  @usableFromInline
-  internal let scalarShape: ScalarShape?
+  /// For a reference method passing only scalars, which one, so that a
+  /// batch encodes and decodes its calls without running ``body``; nil
+  /// for any other.  A trivial value, so that a method value made at each
+  /// use (`.noop`) costs no more than one with only a body.
+  internal private(set) var scalarShape: ScalarShape? = nil
 
-  /// A method that passes only scalars (no struct input): what ``body``
-  /// does, in two halves.
-  @usableFromInline
-  internal struct ScalarShape: Sendable {
+  /// The shapes of the reference methods a batch calls directly, each
+  /// what the method's body does.  Set only where `Input` and `Output`
+  /// are the types a shape names (see ``scalarInput(_:)``).
+  internal enum ScalarShape: Sendable {
+    /// No input, nothing written read: `Input` and `Output` are `Void`.
+    case none
+    /// Two scalars in, one out: `Input` is `(UInt64, UInt64)` and
+    /// `Output` `UInt64`.
+    case twoInOneOut
+
     /// The call's input scalars.
-    @usableFromInline
-    let scalarInput: @Sendable (Input) -> [UInt64]
+    func scalarInput(_ input: Input) -> [UInt64] {
+      switch self {
+      case .none: return []
+      case .twoInOneOut:
+        let pair = unsafeBitCast(input, to: (UInt64, UInt64).self)
+        return [pair.0, pair.1]
+      }
+    }
+
     /// The method's output, from what it wrote.
-    @usableFromInline
-    let output: @Sendable (MethodOutput) throws(UCBridgeError) -> Output
+    func output(_ written: MethodOutput) throws(UCBridgeError) -> Output {
+      switch self {
+      case .none: return unsafeBitCast((), to: Output.self)
+      case .twoInOneOut: return unsafeBitCast(written.scalar(at: 0), to: Output.self)
+      }
+    }
   }
 
   /// Declares a typed method.
@@ -79,23 +93,14 @@ public struct Method<Input, Output>: Sendable {
     self.name = name
     self.checks = checks
     self.body = body
-    self.scalarShape = nil
   }
 
-  /// Declares a typed method that passes only scalars: it makes the
-  /// call, as a body would, with `scalarInput(input)` and the default output room, and
-  /// returns `output` of what the method wrote.  A batch calls it without
-  /// running a body.
-  internal init(
-    selector: UInt32, name: String, checks: MethodChecks,
-    scalarInput: @escaping @Sendable (Input) -> [UInt64],
-    output: @escaping @Sendable (MethodOutput) throws(UCBridgeError) -> Output
-  ) {
-    self.selector = selector
-    self.name = name
-    self.checks = checks
-    self.body = nil
-    self.scalarShape = ScalarShape(scalarInput: scalarInput, output: output)
+  /// Gives a method declared with a body its shape: the body must do
+  /// what the shape says.
+  fileprivate func shaped(_ shape: ScalarShape) -> Self {
+    var method = self
+    method.scalarShape = shape
+    return method
   }
 
   /// Calls the method on `connection`.
@@ -106,34 +111,10 @@ public struct Method<Input, Output>: Sendable {
   /// - Returns: The method's output.
   /// - Throws: ``UCBridgeError``: `.badArgument` when the call breaks
   ///   ``checks``, otherwise as ``Connection/callMethod(_:scalarInput:structInput:scalarOutput:structOutput:)``.
-  @inlinable
   public func invoke(
     _ input: Input, on connection: Connection
   ) throws(UCBridgeError) -> Output {
-    // Inlined, so that the caller's specialization calls the method
-    // without generic code in between.
-    if let scalarShape {
-      // What the body would do, without a MethodInvocation or the
-      // body's closure in between.
-      return try scalarShape.output(connection._callScalarMethod(
-        selector, name: name, checks: checks,
-        scalarInput: scalarShape.scalarInput(input)))
-    }
-    return try invokeBody(input, on: connection)
-  }
-
-  /// Runs ``body`` on `connection`.
-  @usableFromInline
-  internal func invokeBody(
-    _ input: Input, on connection: Connection
-  ) throws(UCBridgeError) -> Output {
-    guard let body else {
-      let shape = scalarShape!
-      return try shape.output(connection._callScalarMethod(
-        selector, name: name, checks: checks,
-        scalarInput: shape.scalarInput(input)))
-    }
-    return try body(input, MethodInvocation(
+    try body(input, MethodInvocation(
       connection: connection, selector: selector, name: name, checks: checks))
   }
 }
@@ -146,7 +127,6 @@ extension Connection {
   /// - Throws: ``UCBridgeError``, as ``Method/invoke(_:on:)``.
   ///
   /// The corresponding C call is `ioctl(fd, UCB_IOC_CALL, &call)`.
-  @inlinable
   public func call<Output>(
     _ method: Method<Void, Output>
   ) throws(UCBridgeError) -> Output {
@@ -162,7 +142,6 @@ extension Connection {
   /// - Throws: ``UCBridgeError``, as ``Method/invoke(_:on:)``.
   ///
   /// The corresponding C call is `ioctl(fd, UCB_IOC_CALL, &call)`.
-  @inlinable
   public func call<Input, Output>(
     _ method: Method<Input, Output>, _ input: Input
   ) throws(UCBridgeError) -> Output {
@@ -179,7 +158,6 @@ extension Connection {
   /// - Throws: ``UCBridgeError``, as ``Method/invoke(_:on:)``.
   ///
   /// The corresponding C call is `ioctl(fd, UCB_IOC_CALL, &call)`.
-  @inlinable
   public func call<First, Second, Output>(
     _ method: Method<(First, Second), Output>, _ first: First, _ second: Second
   ) throws(UCBridgeError) -> Output {
@@ -187,43 +165,26 @@ extension Connection {
   }
 }
 
-extension Connection {
-  /// A call of a method passing only scalars, as its body would make it
-  /// with a ``MethodInvocation``: checked against `checks`, with the
-  /// checks' default output room and no struct input.
-  @usableFromInline
-  internal func _callScalarMethod(
-    _ selector: UInt32, name: String, checks: MethodChecks,
-    scalarInput: [UInt64]
-  ) throws(UCBridgeError) -> MethodOutput {
-    let scalarOutputRoom = checks.defaultScalarOutputRoom
-    let structOutputRoom = checks.defaultStructOutputRoom
-    try checks.validate(
-      scalarInputCount: scalarInput.count, structInputSize: 0,
-      scalarOutputRoom: scalarOutputRoom, structOutputRoom: structOutputRoom,
-      method: name)
-    guard structOutputRoom == 0 else {
-      return try callMethod(
-        selector, scalarInput: scalarInput, structInput: [UInt8](),
-        scalarOutputRoom: scalarOutputRoom, structOutputRoom: structOutputRoom)
-    }
-    // What callMethod does for no struct, without its generic struct
-    // input and its checks, which `checks` made (a scalar output room
-    // fits the ABI's).
-    return try scalarInput.withUnsafeBufferPointer { scalarInput in
-      withUnsafeTemporaryAllocation(
-        of: UInt64.self, capacity: scalarOutputRoom
-      ) { scalarOutput in
-        _callMethod(
-          selector, scalarInput: scalarInput,
-          structInput: UnsafeRawBufferPointer(start: nil, count: 0),
-          scalarOutput: scalarOutput,
-          structOutput: UnsafeMutableRawBufferPointer(start: nil, count: 0)
-        ).map { counts in
-          MethodOutput(scalars: counts.scalarCount == 0
-            ? [] : Array(scalarOutput[..<counts.scalarCount]))
-        }
-      }
-    }.get()
+extension Method where Input == Void, Output == Void {
+  /// Declares a reference method with no input and nothing written read,
+  /// its body making the call with no scalars, and the default room.
+  internal init(
+    selector: UInt32, name: String, checks: MethodChecks, shape: ScalarShape,
+    body: @escaping @Sendable (Input, MethodInvocation) throws(UCBridgeError) -> Output
+  ) {
+    precondition(shape == .none, "a shape for other types")
+    self = Method(selector: selector, name: name, checks: checks, body: body).shaped(shape)
+  }
+}
+
+extension Method where Input == (UInt64, UInt64), Output == UInt64 {
+  /// Declares a reference method taking two scalars and returning the
+  /// first written, its body making the call with the default room.
+  internal init(
+    selector: UInt32, name: String, checks: MethodChecks, shape: ScalarShape,
+    body: @escaping @Sendable (Input, MethodInvocation) throws(UCBridgeError) -> Output
+  ) {
+    precondition(shape == .twoInOneOut, "a shape for other types")
+    self = Method(selector: selector, name: name, checks: checks, body: body).shaped(shape)
   }
 }

@@ -31,10 +31,10 @@ extension Method where Input == Void, Output == Void {
   public static var noop: Self {
     Method(
       selector: ReferenceSelector.noop, name: "noop",
-      checks: MethodChecks(),
-      scalarInput: { _ in [] },
-      output: { _ throws(UCBridgeError) in }
-    )
+      checks: MethodChecks(), shape: .none
+    ) { _, invoke throws(UCBridgeError) in
+      _ = try invoke()
+    }
   }
 
   /// `resetStats`: zero every method's driver-wide call and error
@@ -44,10 +44,10 @@ extension Method where Input == Void, Output == Void {
   public static var resetStats: Self {
     Method(
       selector: ReferenceSelector.resetStats, name: "resetStats",
-      checks: MethodChecks(),
-      scalarInput: { _ in [] },
-      output: { _ throws(UCBridgeError) in }
-    )
+      checks: MethodChecks(), shape: .none
+    ) { _, invoke throws(UCBridgeError) in
+      _ = try invoke()
+    }
   }
 }
 
@@ -58,9 +58,10 @@ extension Method where Input == (UInt64, UInt64), Output == UInt64 {
       selector: ReferenceSelector.add, name: "add",
       checks: MethodChecks(scalarInputCount: .exactly(2),
                            scalarOutputCount: .exactly(1)),
-      scalarInput: { input in [input.0, input.1] },
-      output: { output throws(UCBridgeError) in output.scalar(at: 0) }
-    )
+      shape: .twoInOneOut
+    ) { input, invoke throws(UCBridgeError) in
+      try invoke(scalarInput: [input.0, input.1]).scalar(at: 0)
+    }
   }
 }
 
@@ -208,10 +209,10 @@ extension Method where Input == (UInt64, UInt64), Output == SharedChecksum {
     Method(
       selector: ReferenceSelector.sharedChecksum, name: "sharedChecksum",
       checks: MethodChecks(scalarInputCount: .exactly(3),
-                           scalarOutputCount: .exactly(3)),
-      scalarInput: { input in [input.0, input.1, delayMicroseconds] }
-    ) { output throws(UCBridgeError) in
-      SharedChecksum(
+                           scalarOutputCount: .exactly(3))
+    ) { input, invoke throws(UCBridgeError) in
+      let output = try invoke(scalarInput: [input.0, input.1, delayMicroseconds])
+      return SharedChecksum(
         crc32c: UInt32(truncatingIfNeeded: output.scalar(at: 0)),
         length: Int(truncatingIfNeeded: output.scalar(at: 1)),
         stable: output.scalar(at: 2) == 1)
