@@ -70,7 +70,18 @@ public struct Batch {
 
   internal private(set) var entries: [Entry] = []
   /// One per entry; nil for a raw call, whose output is its ``MethodOutput``.
-  internal private(set) var decoders: [Decoder?] = []
+  internal private(set) var decoders: [Decoding] = []
+
+  /// How a call's result is made from its outcome.
+  internal enum Decoding {
+    /// A raw call: its ``MethodOutput``.
+    case raw
+    /// A method with a ``ScalarMethodShape``: decoded directly, with no
+    /// closure to allocate at each call added.
+    case scalars(ScalarMethodShape)
+    /// A typed method: by replaying its body.
+    case body(Decoder)
+  }
   /// The connection typed calls are recorded on, made at the first one
   /// and reused by the next (a copy of the batch makes its own).
   private var recording: BatchCallRecorder.Session?
@@ -135,7 +146,7 @@ public struct Batch {
         scalarOutputRoom: UInt32(scalarOutputRoom),
         structOutputRoom: UInt32(structOutputRoom))
     }
-    return append(entry, decoder: nil)
+    return append(entry, decoding: .raw)
   }
 
   /// Adds a call of a method that takes no input.
@@ -215,7 +226,7 @@ public struct Batch {
       return entry
     }
     recorder.reset(.capture)
-    return append(entry) { outcome, replay in
+    return append(entry, decoding: .body { outcome, replay in
       if replay == nil { replay = BatchCallRecorder.Session(.capture) }
       let session = replay!
       session.recorder.reset(.replay(outcome))
@@ -223,14 +234,14 @@ public struct Batch {
       return Result { () throws(UCBridgeError) -> any Sendable in
         try method.invoke(input, on: session.connection)
       }
-    }
+    })
   }
 
   /// Adds a call of a method passing only scalars, encoded and decoded
   /// directly, as its body would make the call and read its outputs.
   private mutating func add<Input, Output: Sendable>(
     _ method: Method<Input, Output>, _ input: Input,
-    _ shape: Method<Input, Output>.ScalarShape
+    _ shape: ScalarMethodShape
   ) -> BatchCall<Output> {
     let entry = Result { () throws(UCBridgeError) -> Entry in
       let scalarInput = shape.scalarInput(input)
@@ -252,24 +263,13 @@ public struct Batch {
         scalarOutputRoom: UInt32(scalarOutputRoom),
         structOutputRoom: UInt32(structOutputRoom))
     }
-    return append(entry) { outcome, _ in
-      switch outcome {
-      case .success(let output):
-        return Result { () throws(UCBridgeError) -> any Sendable in
-          try shape.output(output)
-        }
-      case .failure(let ioReturn):
-        return .failure(.ioReturn(ioReturn))
-      case .notRun:
-        return .failure(.ioReturn(.notReady))
-      }
-    }
+    return append(entry, decoding: .scalars(shape))
   }
 
   /// Adds an entry, or a placeholder for a refused one (never sent: the
   /// batch fails with ``error``).
   private mutating func append<Output>(
-    _ entry: Result<Entry, UCBridgeError>, decoder: Decoder?
+    _ entry: Result<Entry, UCBridgeError>, decoding: Decoding
   ) -> BatchCall<Output> {
     switch entry {
     case .success(let entry):
@@ -280,7 +280,7 @@ public struct Batch {
         selector: 0, scalarInput: [], structInput: [], scalarOutputRoom: 0,
         structOutputRoom: 0))
     }
-    decoders.append(decoder)
+    decoders.append(decoding)
     return BatchCall(index: entries.count - 1)
   }
 }
@@ -468,7 +468,16 @@ extension Connection {
     var replay: BatchCallRecorder.Session?
     let values = outcomes.indices.map { index -> Result<any Sendable, UCBridgeError>? in
       let outcome = outcomes[index]
-      if let decoder = batch.decoders[index] {
+      switch batch.decoders[index] {
+      case .raw:
+        break
+      case .scalars(let shape):
+        switch outcome {
+        case .success(let output): return .success(shape.output(output))
+        case .failure(let ioReturn): return .failure(.ioReturn(ioReturn))
+        case .notRun: return nil
+        }
+      case .body(let decoder):
         if case .notRun = outcome { return nil }
         return decoder(outcome, &replay)
       }

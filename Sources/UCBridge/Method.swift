@@ -47,34 +47,8 @@ public struct Method<Input, Output>: Sendable {
   /// use (`.noop`) costs no more than one with only a body.
   internal private(set) var scalarShape: ScalarShape? = nil
 
-  /// The shapes of the reference methods a batch calls directly, each
-  /// what the method's body does.  Set only where `Input` and `Output`
-  /// are the types a shape names (see ``scalarInput(_:)``).
-  internal enum ScalarShape: Sendable {
-    /// No input, nothing written read: `Input` and `Output` are `Void`.
-    case none
-    /// Two scalars in, one out: `Input` is `(UInt64, UInt64)` and
-    /// `Output` `UInt64`.
-    case twoInOneOut
-
-    /// The call's input scalars.
-    func scalarInput(_ input: Input) -> [UInt64] {
-      switch self {
-      case .none: return []
-      case .twoInOneOut:
-        let pair = unsafeBitCast(input, to: (UInt64, UInt64).self)
-        return [pair.0, pair.1]
-      }
-    }
-
-    /// The method's output, from what it wrote.
-    func output(_ written: MethodOutput) throws(UCBridgeError) -> Output {
-      switch self {
-      case .none: return unsafeBitCast((), to: Output.self)
-      case .twoInOneOut: return unsafeBitCast(written.scalar(at: 0), to: Output.self)
-      }
-    }
-  }
+  /// The shapes of the reference methods a batch calls directly.
+  internal typealias ScalarShape = ScalarMethodShape
 
   /// Declares a typed method.
   ///
@@ -186,5 +160,34 @@ extension Method where Input == (UInt64, UInt64), Output == UInt64 {
   ) {
     precondition(shape == .twoInOneOut, "a shape for other types")
     self = Method(selector: selector, name: name, checks: checks, body: body).shaped(shape)
+  }
+}
+
+/// The shapes of the reference methods a batch calls directly, each what
+/// the method's body does.  A method has one only where its `Input` and
+/// `Output` are the types the shape names (see ``scalarInput(_:)``).
+internal enum ScalarMethodShape: Sendable {
+  /// No input, nothing written read: `Input` and `Output` are `Void`.
+  case none
+  /// Two scalars in, one out: `Input` is `(UInt64, UInt64)` and `Output`
+  /// `UInt64`.
+  case twoInOneOut
+
+  /// The call's input scalars, from the method's input.
+  func scalarInput<Input>(_ input: Input) -> [UInt64] {
+    switch self {
+    case .none: return []
+    case .twoInOneOut:
+      let pair = unsafeBitCast(input, to: (UInt64, UInt64).self)
+      return [pair.0, pair.1]
+    }
+  }
+
+  /// The method's output, from what it wrote.
+  func output(_ written: MethodOutput) -> any Sendable {
+    switch self {
+    case .none: return ()
+    case .twoInOneOut: return written.scalar(at: 0)
+    }
   }
 }
