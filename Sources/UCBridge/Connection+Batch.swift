@@ -39,6 +39,9 @@ import Foundation
 /// added, to record the one call it makes, and once after the batch ran,
 /// to turn that call's outputs into `Output`.  A method whose body makes
 /// no call, or more than one, cannot be batched (``UCBridgeError/badArgument(_:)``).
+/// (The reference driver's methods passing only scalars, such as
+/// ``Method/noop`` and ``Method/add``, are encoded and decoded directly,
+/// as their bodies would make the call.)
 ///
 /// A batch is sent by ``Connection/batch(stopOnError:_:)``, or built
 /// beforehand and sent, as often as wanted, by
@@ -55,11 +58,33 @@ public struct Batch {
 
   /// Turns a typed call's outcome into its `Output`, by replaying the
   /// method's body against it.
-  internal typealias Decoder = (BatchOutcome) -> Result<any Sendable, UCBridgeError>
+  ///
+  /// It runs the body on `replay`, a connection whose transport is a
+  /// ``BatchCallRecorder`` set to answer with `outcome`: one connection
+  /// serves every typed call of a batch, so decoding allocates none.
+  /// The connection is made by the first decoder that needs one
+  /// (`replay` is nil until then): a method passing only scalars is
+  /// decoded without one.
+  internal typealias Decoder = (BatchOutcome, inout BatchCallRecorder.Session?)
+    -> Result<any Sendable, UCBridgeError>
 
   internal private(set) var entries: [Entry] = []
   /// One per entry; nil for a raw call, whose output is its ``MethodOutput``.
-  internal private(set) var decoders: [Decoder?] = []
+  internal private(set) var decoders: [Decoding] = []
+
+  /// How a call's result is made from its outcome.
+  internal enum Decoding {
+    /// A raw call: its ``MethodOutput``.
+    case raw
+    /// A method with a ``ScalarMethodShape``: decoded directly, with no
+    /// closure to allocate at each call added.
+    case scalars(ScalarMethodShape)
+    /// A typed method: by replaying its body.
+    case body(Decoder)
+  }
+  /// The connection typed calls are recorded on, made at the first one
+  /// and reused by the next (a copy of the batch makes its own).
+  private var recording: BatchCallRecorder.Session?
 
   /// An empty batch.
   public init() {}
@@ -121,7 +146,7 @@ public struct Batch {
         scalarOutputRoom: UInt32(scalarOutputRoom),
         structOutputRoom: UInt32(structOutputRoom))
     }
-    return append(entry, decoder: nil)
+    return append(entry, decoding: .raw)
   }
 
   /// Adds a call of a method that takes no input.
@@ -173,10 +198,18 @@ public struct Batch {
   private mutating func add<Input, Output: Sendable>(
     _ method: Method<Input, Output>, _ input: Input
   ) -> BatchCall<Output> {
-    let recorder = BatchCallRecorder(.capture)
+    if let shape = method.scalarShape {
+      return add(method, input, shape)
+    }
+    if !isKnownUniquelyReferenced(&recording) {
+      recording = BatchCallRecorder.Session(.capture)
+    }
+    let session = recording!
+    let recorder = session.recorder
+    recorder.reset(.capture)
     let entry = Result { () throws(UCBridgeError) -> Entry in
       do throws(UCBridgeError) {
-        _ = try method.invoke(input, on: Connection(transport: recorder))
+        _ = try method.invoke(input, on: session.connection)
       } catch {
         // Before any call, the error is the call's own (its checks).
         // After the one captured, the body was making its output from
@@ -192,18 +225,51 @@ public struct Batch {
       }
       return entry
     }
-    return append(entry) { outcome in
-      let replay = Connection(transport: BatchCallRecorder(.replay(outcome)))
+    recorder.reset(.capture)
+    return append(entry, decoding: .body { outcome, replay in
+      if replay == nil { replay = BatchCallRecorder.Session(.capture) }
+      let session = replay!
+      session.recorder.reset(.replay(outcome))
+      defer { session.recorder.reset(.capture) }
       return Result { () throws(UCBridgeError) -> any Sendable in
-        try method.invoke(input, on: replay)
+        try method.invoke(input, on: session.connection)
       }
+    })
+  }
+
+  /// Adds a call of a method passing only scalars, encoded and decoded
+  /// directly, as its body would make the call and read its outputs.
+  private mutating func add<Input, Output: Sendable>(
+    _ method: Method<Input, Output>, _ input: Input,
+    _ shape: ScalarMethodShape
+  ) -> BatchCall<Output> {
+    let entry = Result { () throws(UCBridgeError) -> Entry in
+      let scalarInput = shape.scalarInput(input)
+      let checks = method.checks
+      let scalarOutputRoom = checks.defaultScalarOutputRoom
+      let structOutputRoom = checks.defaultStructOutputRoom
+      try checks.validate(
+        scalarInputCount: scalarInput.count, structInputSize: 0,
+        scalarOutputRoom: scalarOutputRoom, structOutputRoom: structOutputRoom,
+        method: method.name)
+      guard (0...Int(UInt32.max)).contains(structOutputRoom),
+        UInt32(exactly: scalarInput.count) != nil
+      else {
+        throw .badArgument(
+          "\(scalarInput.count) input scalars and \(structOutputRoom) bytes of struct output room: the ABI's counts are 32-bit")
+      }
+      return Entry(
+        selector: method.selector, scalarInput: scalarInput, structInput: [],
+        scalarOutputRoom: UInt32(scalarOutputRoom),
+        structOutputRoom: UInt32(structOutputRoom))
     }
+    return append(entry, decoding: .scalars(shape))
   }
 
   /// Adds an entry, or a placeholder for a refused one (never sent: the
   /// batch fails with ``error``).
   private mutating func append<Output>(
-    _ entry: Result<Entry, UCBridgeError>, decoder: Decoder?
+    _ entry: Result<Entry, UCBridgeError>, decoding: Decoding
   ) -> BatchCall<Output> {
     switch entry {
     case .success(let entry):
@@ -214,7 +280,7 @@ public struct Batch {
         selector: 0, scalarInput: [], structInput: [], scalarOutputRoom: 0,
         structOutputRoom: 0))
     }
-    decoders.append(decoder)
+    decoders.append(decoding)
     return BatchCall(index: entries.count - 1)
   }
 }
@@ -399,10 +465,21 @@ extension Connection {
       }
       return (completed, outcomes, result.failure)
     }
+    var replay: BatchCallRecorder.Session?
     let values = outcomes.indices.map { index -> Result<any Sendable, UCBridgeError>? in
       let outcome = outcomes[index]
-      if let decoder = batch.decoders[index] {
-        return outcome == .notRun ? nil : decoder(outcome)
+      switch batch.decoders[index] {
+      case .raw:
+        break
+      case .scalars(let shape):
+        switch outcome {
+        case .success(let output): return .success(shape.output(output))
+        case .failure(let ioReturn): return .failure(.ioReturn(ioReturn))
+        case .notRun: return nil
+        }
+      case .body(let decoder):
+        if case .notRun = outcome { return nil }
+        return decoder(outcome, &replay)
       }
       switch outcome {
       case .success(let output): return .success(output)
@@ -518,7 +595,19 @@ private func withBatchArena<R>(_ batch: Batch, _ body: (BatchArena) -> R) -> R {
 ///
 /// `@unchecked Sendable`: each recorder is used by one thread, inside
 /// ``Batch`` and ``Connection/callBatch(_:stopOnError:)``.
-private final class BatchCallRecorder: ConnectionTransport, @unchecked Sendable {
+internal final class BatchCallRecorder: ConnectionTransport, @unchecked Sendable {
+  /// A recorder and the connection whose transport it is, made once and
+  /// reused for many calls (``reset(_:)`` between them).
+  final class Session {
+    let recorder: BatchCallRecorder
+    let connection: Connection
+
+    init(_ mode: Mode) {
+      recorder = BatchCallRecorder(mode)
+      connection = Connection(transport: recorder)
+    }
+  }
+
   enum Mode {
     /// Record the first call and answer it with success and nothing
     /// written, so that a body making a second call is seen to; answer
@@ -528,13 +617,20 @@ private final class BatchCallRecorder: ConnectionTransport, @unchecked Sendable 
     case replay(BatchOutcome)
   }
 
-  let mode: Mode
+  private(set) var mode: Mode
   /// The calls the body made.
   private(set) var calls = 0
   /// The first call, as a batch entry.
   private(set) var captured: Batch.Entry?
 
   init(_ mode: Mode) { self.mode = mode }
+
+  /// Forgets the calls made, to record or answer another.
+  func reset(_ mode: Mode) {
+    self.mode = mode
+    calls = 0
+    captured = nil
+  }
 
   func ioctl(
     _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?

@@ -41,6 +41,17 @@ public struct Method<Input, Output>: Sendable {
   private let body:
     @Sendable (Input, MethodInvocation) throws(UCBridgeError) -> Output
 
+  /// For a reference method passing only scalars, which one, so that a
+  /// batch encodes and decodes its calls without running ``body``; nil
+  /// for any other.  A trivial value, so that a method value made at each
+  /// use (`.noop`) costs no more than one with only a body.
+  @usableFromInline
+  internal private(set) var scalarShape: ScalarShape? = nil
+
+  /// The shapes of the reference methods a batch calls directly.
+  @usableFromInline
+  internal typealias ScalarShape = ScalarMethodShape
+
   /// Declares a typed method.
   ///
   /// - Parameters:
@@ -60,6 +71,14 @@ public struct Method<Input, Output>: Sendable {
     self.body = body
   }
 
+  /// Gives a method declared with a body its shape: the body must do
+  /// what the shape says.
+  fileprivate func shaped(_ shape: ScalarShape) -> Self {
+    var method = self
+    method.scalarShape = shape
+    return method
+  }
+
   /// Calls the method on `connection`.
   ///
   /// - Parameters:
@@ -68,7 +87,22 @@ public struct Method<Input, Output>: Sendable {
   /// - Returns: The method's output.
   /// - Throws: ``UCBridgeError``: `.badArgument` when the call breaks
   ///   ``checks``, otherwise as ``Connection/callMethod(_:scalarInput:structInput:scalarOutput:structOutput:)``.
+  @inlinable
   public func invoke(
+    _ input: Input, on connection: Connection
+  ) throws(UCBridgeError) -> Output {
+    if case .none? = scalarShape {
+      // What the body does (no scalars, nothing read), without a
+      // MethodInvocation, the body's closure or arrays in between.
+      try connection._callWithoutInput(selector, name: name, checks: checks)
+      return unsafeBitCast((), to: Output.self)
+    }
+    return try invokeBody(input, on: connection)
+  }
+
+  /// Runs ``body`` on `connection`.
+  @usableFromInline
+  internal func invokeBody(
     _ input: Input, on connection: Connection
   ) throws(UCBridgeError) -> Output {
     try body(input, MethodInvocation(
@@ -84,6 +118,7 @@ extension Connection {
   /// - Throws: ``UCBridgeError``, as ``Method/invoke(_:on:)``.
   ///
   /// The corresponding C call is `ioctl(fd, UCB_IOC_CALL, &call)`.
+  @inlinable
   public func call<Output>(
     _ method: Method<Void, Output>
   ) throws(UCBridgeError) -> Output {
@@ -99,6 +134,7 @@ extension Connection {
   /// - Throws: ``UCBridgeError``, as ``Method/invoke(_:on:)``.
   ///
   /// The corresponding C call is `ioctl(fd, UCB_IOC_CALL, &call)`.
+  @inlinable
   public func call<Input, Output>(
     _ method: Method<Input, Output>, _ input: Input
   ) throws(UCBridgeError) -> Output {
@@ -115,9 +151,93 @@ extension Connection {
   /// - Throws: ``UCBridgeError``, as ``Method/invoke(_:on:)``.
   ///
   /// The corresponding C call is `ioctl(fd, UCB_IOC_CALL, &call)`.
+  @inlinable
   public func call<First, Second, Output>(
     _ method: Method<(First, Second), Output>, _ first: First, _ second: Second
   ) throws(UCBridgeError) -> Output {
     try method.invoke((first, second), on: self)
+  }
+}
+
+extension Method where Input == Void, Output == Void {
+  /// Declares a reference method with no input and nothing written read,
+  /// its body making the call with no scalars, and the default room.
+  internal init(
+    selector: UInt32, name: String, checks: MethodChecks, shape: ScalarShape,
+    body: @escaping @Sendable (Input, MethodInvocation) throws(UCBridgeError) -> Output
+  ) {
+    precondition(shape == .none, "a shape for other types")
+    self = Method(selector: selector, name: name, checks: checks, body: body).shaped(shape)
+  }
+}
+
+extension Method where Input == (UInt64, UInt64), Output == UInt64 {
+  /// Declares a reference method taking two scalars and returning the
+  /// first written, its body making the call with the default room.
+  internal init(
+    selector: UInt32, name: String, checks: MethodChecks, shape: ScalarShape,
+    body: @escaping @Sendable (Input, MethodInvocation) throws(UCBridgeError) -> Output
+  ) {
+    precondition(shape == .twoInOneOut, "a shape for other types")
+    self = Method(selector: selector, name: name, checks: checks, body: body).shaped(shape)
+  }
+}
+
+/// The shapes of the reference methods a batch calls directly, each what
+/// the method's body does.  A method has one only where its `Input` and
+/// `Output` are the types the shape names (see ``scalarInput(_:)``).
+@usableFromInline
+internal enum ScalarMethodShape: Sendable {
+  /// No input, nothing written read: `Input` and `Output` are `Void`.
+  case none
+  /// Two scalars in, one out: `Input` is `(UInt64, UInt64)` and `Output`
+  /// `UInt64`.
+  case twoInOneOut
+
+  /// The call's input scalars, from the method's input.
+  func scalarInput<Input>(_ input: Input) -> [UInt64] {
+    switch self {
+    case .none: return []
+    case .twoInOneOut:
+      let pair = unsafeBitCast(input, to: (UInt64, UInt64).self)
+      return [pair.0, pair.1]
+    }
+  }
+
+  /// The method's output, from what it wrote.
+  func output(_ written: MethodOutput) -> any Sendable {
+    switch self {
+    case .none: return ()
+    case .twoInOneOut: return written.scalar(at: 0)
+    }
+  }
+}
+
+extension Connection {
+  /// A call with no input, as a body makes it with a
+  /// ``MethodInvocation`` and no arguments: checked against `checks`,
+  /// with the checks' default output room; what is written is not read.
+  @usableFromInline
+  internal func _callWithoutInput(
+    _ selector: UInt32, name: String, checks: MethodChecks
+  ) throws(UCBridgeError) {
+    let scalarOutputRoom = checks.defaultScalarOutputRoom
+    let structOutputRoom = checks.defaultStructOutputRoom
+    try checks.validate(
+      scalarInputCount: 0, structInputSize: 0,
+      scalarOutputRoom: scalarOutputRoom, structOutputRoom: structOutputRoom,
+      method: name)
+    guard scalarOutputRoom == 0, structOutputRoom == 0 else {
+      _ = try callMethod(
+        selector, scalarOutputRoom: scalarOutputRoom,
+        structOutputRoom: structOutputRoom)
+      return
+    }
+    _ = try _callMethod(
+      selector, scalarInput: UnsafeBufferPointer(start: nil, count: 0),
+      structInput: UnsafeRawBufferPointer(start: nil, count: 0),
+      scalarOutput: UnsafeMutableBufferPointer(start: nil, count: 0),
+      structOutput: UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    ).get()
   }
 }

@@ -139,15 +139,23 @@ public struct MethodInvocation: Sendable {
     }.get()
   }
 
-  private var defaultScalarOutputRoom: Int {
-    switch checks.scalarOutputCount {
+  private var defaultScalarOutputRoom: Int { checks.defaultScalarOutputRoom }
+
+  private var defaultStructOutputRoom: Int { checks.defaultStructOutputRoom }
+}
+
+extension MethodChecks {
+  /// The scalar output room a typed call gives by default.
+  internal var defaultScalarOutputRoom: Int {
+    switch scalarOutputCount {
     case .exactly(let count): return count
     case .variable: return Int(UCB_MAX_SCALARS)
     }
   }
 
-  private var defaultStructOutputRoom: Int {
-    switch checks.structOutputSize {
+  /// The struct output room a typed call gives by default.
+  internal var defaultStructOutputRoom: Int {
+    switch structOutputSize {
     case .exactly(let size): return size
     case .variable: return 0
     }

@@ -31,7 +31,7 @@ extension Method where Input == Void, Output == Void {
   public static var noop: Self {
     Method(
       selector: ReferenceSelector.noop, name: "noop",
-      checks: MethodChecks()
+      checks: MethodChecks(), shape: .none
     ) { _, invoke throws(UCBridgeError) in
       _ = try invoke()
     }
@@ -44,7 +44,7 @@ extension Method where Input == Void, Output == Void {
   public static var resetStats: Self {
     Method(
       selector: ReferenceSelector.resetStats, name: "resetStats",
-      checks: MethodChecks()
+      checks: MethodChecks(), shape: .none
     ) { _, invoke throws(UCBridgeError) in
       _ = try invoke()
     }
@@ -57,7 +57,8 @@ extension Method where Input == (UInt64, UInt64), Output == UInt64 {
     Method(
       selector: ReferenceSelector.add, name: "add",
       checks: MethodChecks(scalarInputCount: .exactly(2),
-                           scalarOutputCount: .exactly(1))
+                           scalarOutputCount: .exactly(1)),
+      shape: .twoInOneOut
     ) { input, invoke throws(UCBridgeError) in
       try invoke(scalarInput: [input.0, input.1]).scalar(at: 0)
     }
