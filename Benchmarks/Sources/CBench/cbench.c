@@ -142,54 +142,58 @@ int64_t ucbb_call_unknown_selector(int fd, uint64_t n)
 	return (int64_t)(ucbb_now_ns() - start);
 }
 
-int64_t ucbb_call_struct(int fd, uint32_t selector, const void *in,
-			 uint32_t size, uint32_t scalar_out_count, uint64_t n,
-			 uint64_t *scalar_out)
+/*
+ * @call, made anew for each of @n ioctls as a client would, which must all
+ * succeed.
+ */
+static int64_t ucbb_repeat_call(int fd, const struct ucb_call *call,
+				uint64_t n)
 {
 	uint64_t start = ucbb_now_ns(), i;
 
 	for (i = 0; i < n; i++) {
-		struct ucb_call call = {
-			.size = sizeof(call),
-			.selector = selector,
-			.struct_in_size = size,
-			.struct_in = (uintptr_t)in,
-			.scalar_out_count = scalar_out_count,
-			.scalar_out = (uintptr_t)scalar_out,
-		};
+		struct ucb_call each = *call;
 
-		if (ioctl(fd, UCB_IOC_CALL, &call))
+		if (ioctl(fd, UCB_IOC_CALL, &each))
 			return -errno;
-		if (call.result != UCB_IORETURN_SUCCESS)
+		if (each.result != UCB_IORETURN_SUCCESS)
 			return -EBADMSG;
 	}
 	return (int64_t)(ucbb_now_ns() - start);
 }
 
+int64_t ucbb_call_struct(int fd, uint32_t selector, const void *in,
+			 uint32_t size, uint32_t scalar_out_count, uint64_t n,
+			 uint64_t *scalar_out)
+{
+	struct ucb_call call = {
+		.size = sizeof(call),
+		.selector = selector,
+		.struct_in_size = size,
+		.struct_in = (uintptr_t)in,
+		.scalar_out_count = scalar_out_count,
+		.scalar_out = (uintptr_t)scalar_out,
+	};
+
+	return ucbb_repeat_call(fd, &call, n);
+}
+
 int64_t ucbb_consistency(int fd, const void *in, uint32_t size, uint64_t n,
 			 uint64_t *scalar_out)
 {
-	uint64_t start = ucbb_now_ns(), i;
 	uint64_t delay = 0;
+	struct ucb_call call = {
+		.size = sizeof(call),
+		.selector = UCB_SEL_CONSISTENCY,
+		.scalar_in_count = 1,
+		.scalar_in = (uintptr_t)&delay,
+		.struct_in_size = size,
+		.struct_in = (uintptr_t)in,
+		.scalar_out_count = 1,
+		.scalar_out = (uintptr_t)scalar_out,
+	};
 
-	for (i = 0; i < n; i++) {
-		struct ucb_call call = {
-			.size = sizeof(call),
-			.selector = UCB_SEL_CONSISTENCY,
-			.scalar_in_count = 1,
-			.scalar_in = (uintptr_t)&delay,
-			.struct_in_size = size,
-			.struct_in = (uintptr_t)in,
-			.scalar_out_count = 1,
-			.scalar_out = (uintptr_t)scalar_out,
-		};
-
-		if (ioctl(fd, UCB_IOC_CALL, &call))
-			return -errno;
-		if (call.result != UCB_IORETURN_SUCCESS)
-			return -EBADMSG;
-	}
-	return (int64_t)(ucbb_now_ns() - start);
+	return ucbb_repeat_call(fd, &call, n);
 }
 
 void *ucbb_map_buffer(int fd, size_t size)
@@ -203,25 +207,17 @@ void *ucbb_map_buffer(int fd, size_t size)
 int64_t ucbb_shared_checksum(int fd, uint64_t length, uint64_t n,
 			     uint64_t *scalar_out)
 {
-	uint64_t start = ucbb_now_ns(), i;
 	uint64_t in[3] = { 0, length, 0 };
+	struct ucb_call call = {
+		.size = sizeof(call),
+		.selector = UCB_SEL_SHARED_CHECKSUM,
+		.scalar_in_count = 3,
+		.scalar_in = (uintptr_t)in,
+		.scalar_out_count = 3,
+		.scalar_out = (uintptr_t)scalar_out,
+	};
 
-	for (i = 0; i < n; i++) {
-		struct ucb_call call = {
-			.size = sizeof(call),
-			.selector = UCB_SEL_SHARED_CHECKSUM,
-			.scalar_in_count = 3,
-			.scalar_in = (uintptr_t)in,
-			.scalar_out_count = 3,
-			.scalar_out = (uintptr_t)scalar_out,
-		};
-
-		if (ioctl(fd, UCB_IOC_CALL, &call))
-			return -errno;
-		if (call.result != UCB_IORETURN_SUCCESS)
-			return -EBADMSG;
-	}
-	return (int64_t)(ucbb_now_ns() - start);
+	return ucbb_repeat_call(fd, &call, n);
 }
 
 /* Through a volatile pointer: the real glibc memcpy, never inlined. */
