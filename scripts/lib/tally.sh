@@ -29,7 +29,10 @@ count_tap() {
 	fi
 	ok=$(grep -c '^ok ' "$file")
 	notok=$(grep -c '^not ok ' "$file")
-	grep '^not ok ' "$file" | sed "s/^/# $label: /"
+	# Labels may hold a slash: prefix with printf, not a sed expression.
+	grep '^not ok ' "$file" | while IFS= read -r line; do
+		printf '# %s: %s\n' "$label" "$line"
+	done
 	passed=$((passed + ok))
 	failed=$((failed + notok))
 	printf '# %s: %d passed, %d failed\n' "$label" "$ok" "$notok"
