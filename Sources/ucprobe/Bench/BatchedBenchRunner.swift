@@ -119,13 +119,7 @@ struct BatchedBenchRunner {
       latencies.record((end &- before) / UInt64(batch))
       calls += batch
       batches += 1
-      let done: Double
-      switch limit {
-      case .iterations(let count):
-        done = Double(calls) / Double(count)
-      case .duration(let nanoseconds):
-        done = Double(end &- start) / Double(nanoseconds)
-      }
+      let done = limit.done(calls: calls, elapsedNanoseconds: end &- start)
       if done >= 1 { break }
       if batches & 0x3f == 0 {
         progress.update("\(label): \(Int(done * 100))% (\(calls) calls)", now: end)

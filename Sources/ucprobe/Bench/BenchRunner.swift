@@ -10,6 +10,14 @@ struct BenchRunner {
     case iterations(Int)
     /// Once this many nanoseconds have passed.
     case duration(nanoseconds: UInt64)
+
+    /// How much of the run is done, 1 or more when it is over.
+    func done(calls: Int, elapsedNanoseconds: UInt64) -> Double {
+      switch self {
+      case .iterations(let count): return Double(calls) / Double(count)
+      case .duration(let nanoseconds): return Double(elapsedNanoseconds) / Double(nanoseconds)
+      }
+    }
   }
 
   /// What a timed run measured.
@@ -80,13 +88,7 @@ struct BenchRunner {
       end = MonotonicClock.now()
       latencies.record(end &- before)
       calls += 1
-      let done: Double
-      switch limit {
-      case .iterations(let count):
-        done = Double(calls) / Double(count)
-      case .duration(let nanoseconds):
-        done = Double(end &- start) / Double(nanoseconds)
-      }
+      let done = limit.done(calls: calls, elapsedNanoseconds: end &- start)
       if done >= 1 { break }
       if calls & 0xff == 0 {
         progress.update("\(label): \(Int(done * 100))% (\(calls) calls)", now: end)
