@@ -158,17 +158,7 @@ struct DeviceBench {
       : Budget(rounds: 21, batchNanoseconds: 4_000_000)
     let source = UnsafeRawPointer(buffers.source)
     for center in [256, 4096, 8192] {
-      let step = center == 256 ? 8 : 16
-      var sizes = Set(stride(from: center - 8 * step, through: center + 8 * step, by: step))
-      sizes.formUnion([center - 1, center, center + 1])
-      if smoke { sizes = [center - 1, center, center + 1] }
-      let ordered = sizes.sorted()
-      let variants = ordered.map { size in
-        Variant(id: "\(size)", label: "sink of \(size) bytes") {
-          try checked("sink \(size)", ucbb_call_struct(
-            fd, selectorSink, source, UInt32(size), 0, UInt64($0), nil))
-        }
-      }
+      let (ordered, variants) = sinkSweep(fd: fd, source: source, center: center, smoke: smoke)
       results.comparisons.append(try interleave(
         id: "cliff/\(center)", title: "sink around \(center) bytes",
         bytes: center, budget: budget,
@@ -409,4 +399,23 @@ func iokitWorkNoop(_ context: UnsafeMutableRawPointer?, _ n: UInt64) {
       return
     }
   }
+}
+
+/// The sizes of a struct-size sweep around `center` (every 8 or 16 bytes
+/// for 8 steps each side, and the sizes next to it) and a `sink` of each.
+func sinkSweep(
+  fd: Int32, source: UnsafeRawPointer, center: Int, smoke: Bool
+) -> (sizes: [Int], variants: [Variant]) {
+  let step = center == 256 ? 8 : 16
+  var sizes = Set(stride(from: center - 8 * step, through: center + 8 * step, by: step))
+  sizes.formUnion([center - 1, center, center + 1])
+  if smoke { sizes = [center - 1, center, center + 1] }
+  let ordered = sizes.sorted()
+  let variants = ordered.map { size in
+    Variant(id: "\(size)", label: "sink of \(size) bytes") {
+      try checked("sink \(size)", ucbb_call_struct(
+        fd, selectorSink, source, UInt32(size), 0, UInt64($0), nil))
+    }
+  }
+  return (ordered, variants)
 }

@@ -120,17 +120,7 @@ struct InstructionBench {
     memset(source, 0x5a, 16 * 1024)
     let budget = Budget(rounds: smoke ? 2 : 9, batchNanoseconds: 0)
     for center in [256, 4096, 8192] {
-      let step = center == 256 ? 8 : 16
-      var sizes = Set(stride(from: center - 8 * step, through: center + 8 * step, by: step))
-      sizes.formUnion([center - 1, center, center + 1])
-      if smoke { sizes = [center - 1, center, center + 1] }
-      let ordered = sizes.sorted()
-      let variants = ordered.map { size in
-        Variant(id: "\(size)", label: "sink of \(size) bytes") {
-          try checked("sink \(size)", ucbb_call_struct(
-            fd, selectorSink, source, UInt32(size), 0, UInt64($0), nil))
-        }
-      }
+      let (_, variants) = sinkSweep(fd: fd, source: source, center: center, smoke: smoke)
       results.comparisons.append(try interleave(
         id: "cliff/\(center)", title: "sink around \(center) bytes, in guest instructions",
         bytes: center, budget: budget, iterations: 32, variants: variants))
