@@ -22,6 +22,8 @@
 #include <linux/types.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 
 /* Mapped memory comes in pages. */
 #define UCB_PAGE_SIZE		PAGE_SIZE
@@ -175,6 +177,39 @@ struct ucb_env_device {
 	struct device *dev;
 	int minor;
 	struct list_head node;
+};
+
+/* A client's event queue is filled from any context, timers included. */
+typedef spinlock_t ucb_spinlock_t;
+#define ucb_spin_init(l)		spin_lock_init(l)
+#define ucb_spin_lock(l, flags)		spin_lock_irqsave((l), (flags))
+#define ucb_spin_unlock(l, flags)	spin_unlock_irqrestore((l), (flags))
+
+/* Small records made from any context; ucb_env_free() frees them. */
+static inline void *ucb_env_alloc_nowait(size_t size)
+{
+	return kmalloc(size, GFP_NOWAIT | __GFP_NOWARN);
+}
+
+/*
+ * Who waits for a client's events: readers and pollers (ucb_main.c), and
+ * close waiting for pending calls.  poll() asks the core directly, so
+ * there is no readiness to keep.
+ */
+struct ucb_env_events {
+	wait_queue_head_t wait;
+};
+
+#define ucb_env_events_init(e)	({ init_waitqueue_head(&(e)->wait); 0; })
+#define ucb_env_events_destroy(e)	do { } while (0)
+#define ucb_env_events_signal(e, readable)	do { } while (0)
+#define ucb_env_events_wake(e)	wake_up_all(&(e)->wait)
+#define ucb_env_events_wait(e, cond)	wait_event((e)->wait, cond)
+
+/* Deferred work for the reference driver's async methods. */
+struct ucb_env_work {
+	struct delayed_work dwork;
+	void (*fn)(struct ucb_env_work *work);
 };
 
 typedef atomic_long_t ucb_counter_t;

@@ -17,6 +17,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -181,6 +182,40 @@ static long ucb_unlocked_ioctl(struct file *file, unsigned int cmd,
 }
 
 /*
+ * Events, whole records (see the ucbridge.h uapi header): the core never
+ * sleeps, so waiting for one is here.
+ */
+static ssize_t ucb_read(struct file *file, char __user *buf, size_t count,
+			loff_t *pos)
+{
+	struct ucb_client *client = file->private_data;
+	long ret;
+
+	for (;;) {
+		ret = ucb_client_read_events(client, buf, count);
+		if (ret != -EAGAIN || file->f_flags & O_NONBLOCK)
+			return ret;
+		if (wait_event_interruptible(client->events_env.wait,
+					     ucb_client_events_state(client)))
+			return -ERESTARTSYS;
+	}
+}
+
+static __poll_t ucb_poll(struct file *file, poll_table *wait)
+{
+	struct ucb_client *client = file->private_data;
+	u32 state;
+
+	poll_wait(file, &client->events_env.wait, wait);
+	state = ucb_client_events_state(client);
+	if (state & UCB_EVENTS_READABLE)
+		return EPOLLIN | EPOLLRDNORM;
+	if (state & UCB_EVENTS_HANGUP)
+		return EPOLLHUP | EPOLLERR;
+	return 0;
+}
+
+/*
  * Map a memory type (see the ucbridge.h uapi header).  The mapping holds
  * the file, and so the client and its memory, until it goes away.
  */
@@ -213,6 +248,8 @@ static const struct file_operations ucb_fops = {
 	.owner = THIS_MODULE,
 	.open = ucb_open,
 	.release = ucb_release,
+	.read = ucb_read,
+	.poll = ucb_poll,
 	.unlocked_ioctl = ucb_unlocked_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = ucb_mmap,

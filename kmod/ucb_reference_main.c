@@ -4,7 +4,8 @@
  *
  * Its methods (reference/ucb_reference.c) are portable C that the mock runs
  * too; this file registers them with ucbridge.ko through the driver API
- * alone and gives them the kernel's CRC32C, path lookup and sleeping.
+ * alone and gives them the kernel's CRC32C, path lookup, sleeping and
+ * workqueue.
  */
 #include <linux/crc32c.h>
 #include <linux/delay.h>
@@ -13,6 +14,7 @@
 #include <linux/namei.h>
 #include <linux/sched.h>
 #include <linux/stat.h>
+#include <linux/workqueue.h>
 
 #include "ucb_reference.h"
 
@@ -67,6 +69,32 @@ void ucb_env_cond_resched(void)
 void ucb_env_count(u64 *counter)
 {
 	atomic64_inc((atomic64_t *)counter);
+}
+
+static void ucb_env_work_run(struct work_struct *work)
+{
+	struct ucb_env_work *env_work =
+		container_of(to_delayed_work(work), struct ucb_env_work, dwork);
+
+	env_work->fn(env_work);
+}
+
+void ucb_env_work_init(struct ucb_env_work *work,
+		       void (*fn)(struct ucb_env_work *work))
+{
+	INIT_DELAYED_WORK(&work->dwork, ucb_env_work_run);
+	work->fn = fn;
+}
+
+void ucb_env_work_schedule(struct ucb_env_work *work, u64 delay_us)
+{
+	queue_delayed_work(system_wq, &work->dwork,
+			   usecs_to_jiffies(min_t(u64, delay_us, UINT_MAX)));
+}
+
+bool ucb_env_work_cancel(struct ucb_env_work *work)
+{
+	return cancel_delayed_work_sync(&work->dwork);
 }
 
 static unsigned int buffer_size = UCB_REFERENCE_DEFAULT_BUFFER_SIZE;

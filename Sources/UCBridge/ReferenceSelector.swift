@@ -57,4 +57,16 @@ public enum ReferenceSelector {
   /// `sharedChecksum` (`UCB_SEL_SHARED_CHECKSUM`): buffer range in, CRC32C out.
   @inlinable
   public static var sharedChecksum: UInt32 { UCB_SEL_SHARED_CHECKSUM.rawValue }
+
+  /// `delayed` (`UCB_SEL_DELAYED`): async: delay, value in; value later.
+  @inlinable
+  public static var delayed: UInt32 { UCB_SEL_DELAYED.rawValue }
+
+  /// `asyncChecksum` (`UCB_SEL_ASYNC_CHECKSUM`): async: struct in; CRC32C later.
+  @inlinable
+  public static var asyncChecksum: UInt32 { UCB_SEL_ASYNC_CHECKSUM.rawValue }
+
+  /// `notify` (`UCB_SEL_NOTIFY`): count, interval, flags in: notes.
+  @inlinable
+  public static var notify: UInt32 { UCB_SEL_NOTIFY.rawValue }
 }

@@ -83,7 +83,9 @@ struct ucb_client_count {
  * @refs: One for the registration, one for each client.
  * @gate: Every ioctl passes it; shutdown closes it and waits for those in.
  * @lock: Protects @clients and each client's @state.
- * @clients: Open clients, linked through &struct ucb_client.next/prev.
+ * @clients: Open clients, linked through &struct ucb_client.next/prev;
+ *	changed under @lock and @clients_lock, so either keeps it still
+ *	(ucb_device_notify() takes the second, from any context).
  * @env: What the environment keeps per device (the kernel: its node).
  */
 struct ucb_device {
@@ -96,6 +98,7 @@ struct ucb_device {
 	struct ucb_env_gate gate;
 	struct ucb_env_mutex lock;
 	struct ucb_env_mutex memory_lock;	/* making per-client memory */
+	ucb_spinlock_t clients_lock;	/* @clients changes under both */
 	struct ucb_client *clients;
 	struct ucb_memory memory[UCB_MEMORY_TYPE_MAX];	/* shared types */
 	struct ucb_env_device env;
@@ -126,6 +129,15 @@ enum ucb_client_state {
  *	the same client allocates buffers of its own instead of waiting.
  * @counts: This client's calls per method, what %UCB_IOC_METHOD_INFO
  *	reports to a caller without %CAP_SYS_ADMIN.
+ * @events_lock: Protects everything below it.
+ * @events_env: Who waits for them.
+ * @events_head, @events_tail: Events to read, oldest first.
+ * @pending: Async calls accepted and not yet completed.
+ * @events_reserved: Queued events plus async calls not yet read back, at
+ *	most %UCB_EVENT_QUEUE_MAX.
+ * @notify_dropped: Droppable notifications lost since the last reported.
+ * @async_last_id, @notify_last_id: Numbers given so far.
+ * @events_hangup: The driver is gone: read(2) ends once the queue does.
  */
 struct ucb_client {
 	struct ucb_device *device;
@@ -140,6 +152,57 @@ struct ucb_client {
 	ucb_flag_t busy;
 	struct ucb_client_count *counts;
 	struct ucb_memory memory[UCB_MEMORY_TYPE_MAX];	/* per-client types */
+	ucb_spinlock_t events_lock;
+	struct ucb_env_events events_env;
+	struct ucb_event_entry *events_head, *events_tail;
+	struct ucb_async *pending;
+	u32 events_reserved;
+	u32 notify_dropped;
+	u64 async_last_id;
+	u64 notify_last_id;
+	bool events_hangup;
+};
+
+/**
+ * struct ucb_event_entry - one event in a client's queue
+ * @next: The next one in the queue.
+ * @event: The record read(2) returns.
+ */
+struct ucb_event_entry {
+	struct ucb_event_entry *next;
+	struct ucb_event event;
+};
+
+/* Where an async call is in its life; changes under its queue's lock. */
+enum ucb_async_state {
+	UCB_ASYNC_SUBMITTING,	/* its method is running in the submission */
+	UCB_ASYNC_COMPLETED_EARLY,	/* completed before the method returned */
+	UCB_ASYNC_PENDING,	/* accepted, on the client's pending list */
+	UCB_ASYNC_DONE,		/* completed: its entry is queued or read */
+};
+
+/**
+ * struct ucb_async - an async call, from submission to its event's read
+ * @entry: Its completion event; first, so the queue frees the call.
+ * @client: The client it came through.
+ * @method: Its method, for the cancel callback.
+ * @prev, @next: On the client's pending list while %UCB_ASYNC_PENDING.
+ * @state: enum ucb_async_state.
+ * @cancel_sent: Its method's cancel callback was called (at most once).
+ * @pins: Cancels running on it: it is not freed before they are done.
+ * @read: Its event was read while pinned; the last unpin frees it.
+ * @private: The driver's &struct ucb_method.async_size bytes.
+ */
+struct ucb_async {
+	struct ucb_event_entry entry;
+	struct ucb_client *client;
+	const struct ucb_method *method;
+	struct ucb_async *prev, *next;
+	u32 state;
+	bool cancel_sent;
+	bool read;
+	u32 pins;
+	u64 private[];
 };
 
 int ucb_device_create(const struct ucb_driver *driver,
@@ -155,5 +218,23 @@ long ucb_ioctl(struct ucb_client *client, unsigned int cmd,
 int ucb_client_map(struct ucb_client *client, u64 offset, u64 length,
 		   bool shared, bool writable, struct ucb_memory **memory,
 		   bool *read_only);
+
+/* What ucb_client_events_state() says: poll(2)'s POLLIN and POLLHUP. */
+#define UCB_EVENTS_READABLE	(1U << 0)
+#define UCB_EVENTS_HANGUP	(1U << 1)
+
+/* Async calls (ucb_async.c), for the dispatcher and client lifetimes. */
+u32 ucb_async_begin(struct ucb_client *client, const struct ucb_method *method,
+		    u32 selector, const u64 *reference,
+		    struct ucb_async **asyncp);
+void ucb_async_end(struct ucb_async *async, u32 result, u64 *id);
+int ucb_async_cancel(struct ucb_client *client, u64 id);
+void ucb_client_cancel_all(struct ucb_client *client);
+void ucb_client_events_hangup(struct ucb_client *client);
+void ucb_client_events_discard(struct ucb_client *client);
+
+long ucb_client_read_events(struct ucb_client *client, void __user *buf,
+			    size_t count);
+u32 ucb_client_events_state(struct ucb_client *client);
 
 #endif /* _UCB_CORE_H */

@@ -277,8 +277,8 @@ static u32 ucb_effective_max(u32 size, u32 method_max, u32 driver_max)
  */
 static u32 ucb_check_call(const struct ucb_client *client,
 			  const struct ucb_method *method,
-			  const struct ucb_call *call, u32 max_struct_size,
-			  u32 *struct_out_room)
+			  const struct ucb_call *call, bool async,
+			  u32 max_struct_size, u32 *struct_out_room)
 {
 	u32 in_max = ucb_effective_max(method->struct_in_size,
 				       method->struct_in_max, max_struct_size);
@@ -289,6 +289,9 @@ static u32 ucb_check_call(const struct ucb_client *client,
 	if ((method->flags & UCB_METHOD_FLAG_ADMIN) &&
 	    !ucb_env_client_is_admin(&client->env))
 		return UCB_IORETURN_NOT_PRIVILEGED;
+	/* An async method answers through an event, a sync one at once. */
+	if (unlikely(!(method->flags & UCB_METHOD_FLAG_ASYNC) != !async))
+		return UCB_IORETURN_BAD_ARGUMENT;
 	if (!ucb_count_matches(method->scalar_in_count, call->scalar_in_count) ||
 	    !ucb_count_matches(method->scalar_out_count,
 			       call->scalar_out_count))
@@ -461,18 +464,21 @@ static u32 ucb_client_open(struct ucb_client *client, u32 type,
 }
 
 /*
- * Dispatch a call read from @ucall and write its outcome back there.
- * Returns 0 once it was dispatched (its result says how it went), or the
- * errno of a call that could not be.
+ * Dispatch a call read from @ucall and write its outcome back there.  An
+ * async call comes with its request @async_req (else NULL), which gets
+ * the accepted call's number.  Returns 0 once it was dispatched (its
+ * result says how it went), or the errno of a call that could not be.
  */
 static int ucb_call_run(struct ucb_client *client,
-			struct ucb_call __user *ucall, struct ucb_call *call)
+			struct ucb_call __user *ucall, struct ucb_call *call,
+			struct ucb_async_call *async_req)
 {
 	struct ucb_device *device = client->device;
 	const struct ucb_driver *driver = device->driver;
 	struct ucb_call_buffers bufs;
 	const struct ucb_method *method;
 	struct ucb_args args = {};
+	u32 method_result = UCB_IORETURN_ABORTED;
 	u32 struct_out_room = 0;
 	bool was_open;
 	u32 selector;
@@ -500,15 +506,22 @@ static int ucb_call_run(struct ucb_client *client,
 	selector = array_index_nospec(call->selector, driver->method_count);
 	method = &driver->methods[selector];
 
-	call->result = ucb_check_call(client, method, call,
+	call->result = ucb_check_call(client, method, call, async_req,
 				      READ_ONCE(device->max_struct_size),
 				      &struct_out_room);
 	if (call->result != UCB_IORETURN_SUCCESS)
 		goto write_back;
+	if (unlikely(async_req)) {
+		call->result = ucb_async_begin(client, method, selector,
+					       async_req->reference,
+					       &args.async);
+		if (call->result != UCB_IORETURN_SUCCESS)
+			goto write_back;
+	}
 
 	err = ucb_area_get(client, &bufs);
 	if (err)
-		goto count;
+		goto end_async;
 	bufs.struct_in = (struct ucb_buffer){ .kind = UCB_BUFFER_NONE };
 	bufs.struct_out = (struct ucb_buffer){ .kind = UCB_BUFFER_NONE };
 	ucb_test_init_live_inputs(&bufs);
@@ -522,12 +535,16 @@ static int ucb_call_run(struct ucb_client *client,
 	if (err)
 		goto release_buffers;
 
-	call->result = ucb_run_method(method, &args);
+	call->result = method_result = ucb_run_method(method, &args);
 	if (call->result == UCB_IORETURN_SUCCESS)
 		err = ucb_copy_outputs(call, &args, struct_out_room);
 
 release_buffers:
 	ucb_release_buffers(client, &bufs, call->result);
+end_async:
+	/* Accepted once its method said so, even if write-back faults. */
+	if (unlikely(args.async))
+		ucb_async_end(args.async, method_result, &async_req->id);
 	if (err)
 		goto count;
 write_back:
@@ -547,7 +564,55 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
 	err = ucb_read_call(&call, ucall, 0);
 	if (err)
 		return err;
-	return ucb_call_run(client, ucall, &call);
+	return ucb_call_run(client, ucall, &call, NULL);
+}
+
+/*
+ * UCB_IOC_CALL_ASYNC: a call read and dispatched as UCB_IOC_CALL's, whose
+ * method answers later through an event.  The accepted call's number is
+ * written back last.
+ */
+static long ucb_call_async(struct ucb_client *client,
+			   struct ucb_async_call __user *uasync)
+{
+	struct ucb_async_call req;
+	struct ucb_call __user *ucall;
+	struct ucb_call call;
+	int err;
+
+	err = ucb_copy_args_in(&req, sizeof(req), UCB_ASYNC_CALL_SIZE_VER0,
+			       uasync);
+	if (err)
+		return err;
+	if (req.flags)
+		return -EINVAL;
+	ucall = u64_to_user_ptr(req.call);
+	err = ucb_read_call(&call, ucall, 0);
+	if (err)
+		return err;
+	err = ucb_call_run(client, ucall, &call, &req);
+	if (err || call.result != UCB_IORETURN_SUCCESS)
+		return err;
+	if (copy_to_user((u8 __user *)uasync +
+			 offsetof(struct ucb_async_call, id),
+			 &req.id, sizeof(req.id)))
+		return -EFAULT;
+	return 0;
+}
+
+/* UCB_IOC_CANCEL: ask the method of one pending async call to end it. */
+static long ucb_cancel(struct ucb_client *client, void __user *ucancel)
+{
+	struct ucb_cancel cancel;
+	int err;
+
+	err = ucb_copy_args_in(&cancel, sizeof(cancel), UCB_CANCEL_SIZE_VER0,
+			       ucancel);
+	if (err)
+		return err;
+	if (cancel.flags)
+		return -EINVAL;
+	return ucb_async_cancel(client, cancel.id);
 }
 
 /*
@@ -589,7 +654,7 @@ static long ucb_call_batch(struct ucb_client *client,
 			err = -E2BIG;
 			break;
 		}
-		err = ucb_call_run(client, ucall, &call);
+		err = ucb_call_run(client, ucall, &call, NULL);
 		if (err)
 			break;
 		if (call.result != UCB_IORETURN_SUCCESS &&
@@ -967,6 +1032,10 @@ static long ucb_dispatch(struct ucb_client *client, unsigned int cmd,
 		return ucb_call_batch(client, arg);
 	case UCB_IOC_MEMORY_INFO:
 		return ucb_memory_info(client, arg);
+	case UCB_IOC_CALL_ASYNC:
+		return ucb_call_async(client, arg);
+	case UCB_IOC_CANCEL:
+		return ucb_cancel(client, arg);
 	default:
 		return -ENOTTY;
 	}
@@ -1012,7 +1081,11 @@ static bool ucb_method_valid(const struct ucb_method *method)
 	       ucb_size_valid(method->struct_in_size, method->struct_in_max) &&
 	       ucb_size_valid(method->struct_out_size,
 			      method->struct_out_max) &&
-	       !(method->flags & ~UCB_METHOD_FLAG_ADMIN);
+	       !(method->flags & ~(UCB_METHOD_FLAG_ADMIN |
+				   UCB_METHOD_FLAG_ASYNC)) &&
+	       method->async_size <= UCB_ASYNC_PRIVATE_MAX &&
+	       ((method->flags & UCB_METHOD_FLAG_ASYNC) ||
+		(!method->cancel && !method->async_size));
 }
 
 /* A name that is safe as a file name in /dev/ucbridge and sysfs. */
@@ -1126,6 +1199,7 @@ int ucb_device_create(const struct ucb_driver *driver,
 		goto free_memory;
 	ucb_env_mutex_init(&device->lock);
 	ucb_env_mutex_init(&device->memory_lock);
+	ucb_spin_init(&device->clients_lock);
 	ucb_ref_init(&device->refs);
 	*devicep = device;
 	return 0;
@@ -1142,9 +1216,11 @@ free_device:
  * ucb_device_shutdown() - cut a device off from its driver
  * @device: The device.
  *
- * Refuses every later ioctl with -ENODEV, waits for those running, and
- * calls the driver's close callback for each client it opened.  When this
- * returns the core holds no pointer into the driver.
+ * Refuses every later ioctl with -ENODEV, waits for those running,
+ * cancels every pending async call and waits for it, and calls the
+ * driver's close callback for each client it opened.  Completions stay
+ * readable; then read(2) says the driver is gone.  When this returns the
+ * core holds no pointer into the driver.
  */
 void ucb_device_shutdown(struct ucb_device *device)
 {
@@ -1154,9 +1230,13 @@ void ucb_device_shutdown(struct ucb_device *device)
 	ucb_env_gate_close(&device->gate);
 	ucb_env_mutex_lock(&device->lock);
 	for (client = device->clients; client; client = client->next) {
-		if (client->state == UCB_CLIENT_OPEN && driver->close)
-			driver->close(client);
-		client->state = UCB_CLIENT_CLOSED;
+		if (client->state == UCB_CLIENT_OPEN) {
+			ucb_client_cancel_all(client);
+			if (driver->close)
+				driver->close(client);
+		}
+		WRITE_ONCE(client->state, UCB_CLIENT_CLOSED);
+		ucb_client_events_hangup(client);
 	}
 	device->driver = NULL;
 	ucb_env_mutex_unlock(&device->lock);
@@ -1235,44 +1315,68 @@ EXPORT_SYMBOL_GPL(ucb_device_reset_stats);
  */
 int ucb_client_init(struct ucb_client *client, struct ucb_device *device)
 {
+	unsigned long flags;
+
 	memset(client, 0, sizeof(*client));
 	client->device = device;
 	client->counts = ucb_env_zalloc(device->method_count *
 					sizeof(*client->counts));
 	if (!client->counts)
 		return -ENOMEM;
+	if (ucb_env_events_init(&client->events_env)) {
+		ucb_env_free(client->counts);
+		return -ENOMEM;
+	}
+	ucb_spin_init(&client->events_lock);
 	ucb_device_get(device);
 	ucb_env_mutex_lock(&device->lock);
+	ucb_spin_lock(&device->clients_lock, flags);
 	client->next = device->clients;
 	if (device->clients)
 		device->clients->prev = client;
 	device->clients = client;
+	ucb_spin_unlock(&device->clients_lock, flags);
+	/* A client opened after unregistering reads the end at once. */
+	if (ucb_env_gate_closed(&device->gate)) {
+		client->state = UCB_CLIENT_CLOSED;
+		ucb_client_events_hangup(client);
+	}
 	ucb_env_mutex_unlock(&device->lock);
 	return 0;
 }
 
 /**
  * ucb_client_release() - close a client and free what it holds
- * @client: The client; no ioctl may be running on it.
+ * @client: The client; no ioctl or read may be running on it.
  *
- * Calls the driver's close callback unless the driver is gone.
+ * Unless the driver is gone, cancels the client's pending async calls,
+ * waits for them, and calls the driver's close callback.  Events not
+ * read are discarded.
  */
 void ucb_client_release(struct ucb_client *client)
 {
 	struct ucb_device *device = client->device;
+	unsigned long flags;
 
 	ucb_env_mutex_lock(&device->lock);
-	if (client->state == UCB_CLIENT_OPEN && device->driver->close)
-		device->driver->close(client);
-	client->state = UCB_CLIENT_CLOSED;
+	if (client->state == UCB_CLIENT_OPEN) {
+		ucb_client_cancel_all(client);
+		if (device->driver->close)
+			device->driver->close(client);
+	}
+	WRITE_ONCE(client->state, UCB_CLIENT_CLOSED);
+	ucb_spin_lock(&device->clients_lock, flags);
 	if (client->prev)
 		client->prev->next = client->next;
 	else
 		device->clients = client->next;
 	if (client->next)
 		client->next->prev = client->prev;
+	ucb_spin_unlock(&device->clients_lock, flags);
 	ucb_env_mutex_unlock(&device->lock);
 
+	ucb_client_events_discard(client);
+	ucb_env_events_destroy(&client->events_env);
 	ucb_env_free(client->input_cache);
 	ucb_env_free(client->counts);
 	ucb_memory_free(client->memory);

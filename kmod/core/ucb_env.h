@@ -7,7 +7,7 @@
  * Types and helpers in kernel spelling: u8, u32, u64, bool, size_t, __user,
  * __percpu, min(), min_t(), READ_ONCE(), WRITE_ONCE(), WARN_ON_ONCE(),
  * BUILD_BUG_ON(),
- * offsetof(), unlikely(), noinline, __always_inline, u64_to_user_ptr(),
+ * offsetof(), container_of(), unlikely(), noinline, __always_inline, u64_to_user_ptr(),
  * array_index_nospec(),
  * memcpy(), memcmp(), memset(), memchr(), strcmp(), strnlen(), errno values.
  *
@@ -59,6 +59,19 @@
  *					zeroed memory a client can map, at
  *					memory->kaddr; 0 or -ENOMEM
  * void ucb_env_memory_free(struct ucb_memory *memory);	kaddr NULL: nothing
+ *
+ * ucb_spinlock_t;			the event queue's lock, taken from any
+ *					context (timers and interrupts too)
+ * ucb_spin_init(l), ucb_spin_lock(l, flags), ucb_spin_unlock(l, flags)
+ * void *ucb_env_alloc_nowait(size_t size);	from any context; NULL when
+ *					none at once; ucb_env_free() frees it
+ *
+ * struct ucb_env_events;		who waits for a client's events
+ * int ucb_env_events_init(e), void ucb_env_events_destroy(e)
+ * ucb_env_events_signal(e, readable);	under the queue's lock: whether an
+ *					event (or the end) is there to read
+ * ucb_env_events_wake(e);		after a change, from any context
+ * ucb_env_events_wait(e, cond);	sleep until cond holds
  *
  * struct ucb_env_gate;			what every ioctl passes, to be shut
  * int ucb_env_gate_init(g), void ucb_env_gate_destroy(g)

@@ -5,29 +5,103 @@
  */
 #include "ucb_reference.h"
 
+/**
+ * struct ucb_reference_client - what the driver keeps for each client
+ * @status: Its status page, kept at hand.
+ * @client: The client, to notify.
+ * @notify_lock: One notify call at a time changes the sequence.
+ * @notifier: Sends the sequence's next notification.
+ * @notify_index: The next one's index.
+ * @notify_count: How many the sequence has.
+ * @notify_flags: Their event flags.
+ * @notify_interval_us: The time between two.
+ */
+struct ucb_reference_client {
+	struct ucb_reference_status *status;
+	struct ucb_client *client;
+	struct ucb_env_mutex notify_lock;
+	struct ucb_env_work notifier;
+	u64 notify_index;
+	u64 notify_count;
+	u32 notify_flags;
+	u64 notify_interval_us;
+};
+
+/**
+ * struct ucb_reference_job - the work of one async call (its private memory)
+ * @work: Completes it.
+ * @async: The call.
+ * @value: The delayed method's value.
+ * @data: The asyncChecksum method's copy of its input.
+ * @length: Its length.
+ */
+struct ucb_reference_job {
+	struct ucb_env_work work;
+	struct ucb_async *async;
+	u64 value;
+	void *data;
+	u32 length;
+};
+
 /*
  * Count the call on the client's status page, as each method starts.  The
  * page is the client's alone, but its calls may run on several threads.
  */
 static void ucb_reference_count(struct ucb_args *args, u32 selector)
 {
-	struct ucb_reference_status *status = ucb_client_private(args->client);
+	struct ucb_reference_client *rc = ucb_client_private(args->client);
 
 	BUILD_BUG_ON(UCB_REFERENCE_METHOD_COUNT > UCB_REFERENCE_STATUS_METHODS);
-	ucb_env_count(&status->calls[selector]);
+	ucb_env_count(&rc->status->calls[selector]);
 }
 
-/* Every client gets its status page as it opens, kept at hand. */
+/* The notify method's sequence, one notification per run. */
+static void ucb_reference_notify_next(struct ucb_env_work *work)
+{
+	struct ucb_reference_client *rc =
+		container_of(work, struct ucb_reference_client, notifier);
+	u64 args[2] = { rc->notify_index, rc->notify_count };
+
+	/* No room and not droppable: again once the client has read some. */
+	if (ucb_client_notify(rc->client, UCB_NOTIFY_MESSAGE, args, 2,
+			      rc->notify_flags)) {
+		ucb_env_work_schedule(work, 1000);
+		return;
+	}
+	if (++rc->notify_index < rc->notify_count)
+		ucb_env_work_schedule(work, rc->notify_interval_us);
+}
+
+/* Every client gets its status page and a notifier as it opens. */
 static u32 ucb_reference_open(struct ucb_client *client, u32 type)
 {
-	struct ucb_reference_status *status;
+	struct ucb_reference_client *rc;
 	u32 size;
 
-	status = ucb_client_memory(client, UCB_REFERENCE_MEMORY_STATUS, &size);
-	if (!status)
+	rc = ucb_env_zalloc(sizeof(*rc));
+	if (!rc)
 		return UCB_IORETURN_NO_MEMORY;
-	ucb_client_set_private(client, status);
+	rc->status = ucb_client_memory(client, UCB_REFERENCE_MEMORY_STATUS,
+				       &size);
+	if (!rc->status) {
+		ucb_env_free(rc);
+		return UCB_IORETURN_NO_MEMORY;
+	}
+	rc->client = client;
+	ucb_env_mutex_init(&rc->notify_lock);
+	ucb_env_work_init(&rc->notifier, ucb_reference_notify_next);
+	ucb_client_set_private(client, rc);
 	return UCB_IORETURN_SUCCESS;
+}
+
+/* Its async calls are done; a notification sequence may still run. */
+static void ucb_reference_close(struct ucb_client *client)
+{
+	struct ucb_reference_client *rc = ucb_client_private(client);
+
+	ucb_env_work_cancel(&rc->notifier);
+	ucb_env_mutex_destroy(&rc->notify_lock);
+	ucb_env_free(rc);
 }
 
 static u32 ucb_noop(struct ucb_args *args)
@@ -239,6 +313,104 @@ static u32 ucb_shared_checksum(struct ucb_args *args)
 	return UCB_IORETURN_SUCCESS;
 }
 
+/* An async call's work was cancelled before it ran: it ends here. */
+static void ucb_reference_job_cancel(struct ucb_async *async)
+{
+	struct ucb_reference_job *job = ucb_async_private(async);
+
+	/* Not pending: it ran, and completed the call. */
+	if (!ucb_env_work_cancel(&job->work))
+		return;
+	ucb_env_free(job->data);
+	ucb_async_complete(async, UCB_IORETURN_ABORTED, NULL, 0);
+}
+
+static void ucb_delayed_done(struct ucb_env_work *work)
+{
+	struct ucb_reference_job *job =
+		container_of(work, struct ucb_reference_job, work);
+	u64 value = job->value;
+
+	ucb_async_complete(job->async, UCB_IORETURN_SUCCESS, &value, 1);
+}
+
+/*
+ * Answer later, from a timer's work: scalars delay in microseconds and a
+ * value, which the completion carries back.
+ */
+static u32 ucb_delayed(struct ucb_args *args)
+{
+	struct ucb_reference_job *job = ucb_async_private(args->async);
+
+	ucb_reference_count(args, UCB_SEL_DELAYED);
+	if (args->scalar_in[0] > UCB_DELAYED_MAX_DELAY_US)
+		return UCB_IORETURN_BAD_ARGUMENT;
+	job->async = args->async;
+	job->value = args->scalar_in[1];
+	ucb_env_work_init(&job->work, ucb_delayed_done);
+	ucb_env_work_schedule(&job->work, args->scalar_in[0]);
+	return UCB_IORETURN_SUCCESS;
+}
+
+static void ucb_async_checksum_done(struct ucb_env_work *work)
+{
+	struct ucb_reference_job *job =
+		container_of(work, struct ucb_reference_job, work);
+	u64 out[2] = { ucb_crc32c(job->data, job->length), job->length };
+
+	ucb_env_free(job->data);
+	ucb_async_complete(job->async, UCB_IORETURN_SUCCESS, out, 2);
+}
+
+/*
+ * checksum, answered from a worker: the input is the call's, gone when
+ * the method returns, so the work gets a copy of that kernel copy.
+ */
+static u32 ucb_async_checksum(struct ucb_args *args)
+{
+	struct ucb_reference_job *job = ucb_async_private(args->async);
+
+	ucb_reference_count(args, UCB_SEL_ASYNC_CHECKSUM);
+	job->length = args->struct_in_size;
+	if (job->length) {
+		job->data = ucb_env_alloc(job->length);
+		if (!job->data)
+			return UCB_IORETURN_NO_MEMORY;
+		memcpy(job->data, args->struct_in, job->length);
+	}
+	job->async = args->async;
+	ucb_env_work_init(&job->work, ucb_async_checksum_done);
+	ucb_env_work_schedule(&job->work, 0);
+	return UCB_IORETURN_SUCCESS;
+}
+
+/*
+ * Start a sequence of notifications to the calling client, replacing one
+ * that runs: scalars count, interval in microseconds, event flags.
+ */
+static u32 ucb_notify(struct ucb_args *args)
+{
+	struct ucb_reference_client *rc = ucb_client_private(args->client);
+	u64 count = args->scalar_in[0], interval_us = args->scalar_in[1];
+	u64 flags = args->scalar_in[2];
+
+	ucb_reference_count(args, UCB_SEL_NOTIFY);
+	if (count > UCB_NOTIFY_MAX_COUNT ||
+	    interval_us > UCB_DELAYED_MAX_DELAY_US ||
+	    flags & ~(u64)UCB_EVENT_CAN_DROP)
+		return UCB_IORETURN_BAD_ARGUMENT;
+	ucb_env_mutex_lock(&rc->notify_lock);
+	ucb_env_work_cancel(&rc->notifier);
+	rc->notify_index = 0;
+	rc->notify_count = count;
+	rc->notify_flags = (u32)flags;
+	rc->notify_interval_us = interval_us;
+	if (count)
+		ucb_env_work_schedule(&rc->notifier, 0);
+	ucb_env_mutex_unlock(&rc->notify_lock);
+	return UCB_IORETURN_SUCCESS;
+}
+
 #define UCB_VAR		UCB_VARIABLE_SIZE
 #define UCB_LIMIT	UCB_STRUCT_SIZE_LIMIT
 
@@ -293,6 +465,24 @@ static const struct ucb_method ucb_reference_methods[] = {
 		.handler = ucb_shared_checksum, .name = "sharedChecksum",
 		.scalar_in_count = 3, .scalar_out_count = 3,
 	},
+	[UCB_SEL_DELAYED] = {
+		.handler = ucb_delayed, .name = "delayed",
+		.scalar_in_count = 2,
+		.flags = UCB_METHOD_FLAG_ASYNC,
+		.cancel = ucb_reference_job_cancel,
+		.async_size = sizeof(struct ucb_reference_job),
+	},
+	[UCB_SEL_ASYNC_CHECKSUM] = {
+		.handler = ucb_async_checksum, .name = "asyncChecksum",
+		.struct_in_size = UCB_VAR, .struct_in_max = UCB_LIMIT,
+		.flags = UCB_METHOD_FLAG_ASYNC,
+		.cancel = ucb_reference_job_cancel,
+		.async_size = sizeof(struct ucb_reference_job),
+	},
+	[UCB_SEL_NOTIFY] = {
+		.handler = ucb_notify, .name = "notify",
+		.scalar_in_count = 3,
+	},
 };
 
 static const struct ucb_memory_type
@@ -326,6 +516,7 @@ void ucb_reference_driver_fill(struct ucb_driver *driver, u32 max_struct_size)
 	driver->memory_types = ucb_reference_memory_types;
 	driver->memory_type_count = UCB_REFERENCE_MEMORY_TYPE_COUNT;
 	driver->open = ucb_reference_open;
+	driver->close = ucb_reference_close;
 	/*
 	 * Root only until userspace says otherwise: scripts/install's udev
 	 * rule gives the node to group ucbridge (0660) and the desktop user.

@@ -33,6 +33,12 @@ void ucb_reference_driver_fill(struct ucb_driver *driver, u32 max_struct_size);
  *	0 or -errno.
  * ucb_env_delay_us(): sleep for about @us microseconds.
  * ucb_env_count(): add one to a counter other threads may be bumping.
+ * ucb_env_work_init(), ucb_env_work_schedule(), ucb_env_work_cancel():
+ *	deferred work, as the kernel's delayed_work on the system workqueue:
+ *	@fn runs in process context at least @delay_us later, once however
+ *	often it is scheduled meanwhile; it may schedule itself again and
+ *	may free its work item.  Cancelling waits for a run in progress and
+ *	returns whether the work was pending, and so will not run.
  * ucb_env_cond_resched(), declared in ucb_env.h for the core too: the
  *	reference module has its own, since ucbridge.ko does not export it.
  */
@@ -40,5 +46,9 @@ u32 ucb_env_crc32c(u32 crc, const void *data, size_t len);
 int ucb_env_path_stat(const char *path, u64 *ino, u32 *mode, u64 *size);
 void ucb_env_delay_us(unsigned int us);
 void ucb_env_count(u64 *counter);
+void ucb_env_work_init(struct ucb_env_work *work,
+		       void (*fn)(struct ucb_env_work *work));
+void ucb_env_work_schedule(struct ucb_env_work *work, u64 delay_us);
+bool ucb_env_work_cancel(struct ucb_env_work *work);
 
 #endif /* _UCB_REFERENCE_H */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <fcntl.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -373,6 +374,169 @@ void *ucb_mock_mmap(struct ucb_client *client, size_t length, int prot,
 	if (*err && p != MAP_FAILED)
 		munmap(p, length);
 	return *err ? NULL : p;
+}
+
+int ucb_env_events_init(struct ucb_env_events *events)
+{
+	events->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (events->fd < 0)
+		return -errno;
+	events->signaled = false;
+	pthread_mutex_init(&events->lock, NULL);
+	pthread_cond_init(&events->cond, NULL);
+	return 0;
+}
+
+void ucb_env_events_destroy(struct ucb_env_events *events)
+{
+	pthread_cond_destroy(&events->cond);
+	pthread_mutex_destroy(&events->lock);
+	close(events->fd);
+}
+
+/* Under the queue's lock, so the descriptor never says otherwise. */
+void ucb_env_events_signal(struct ucb_env_events *events, bool readable)
+{
+	u64 value = 1;
+
+	if (readable == events->signaled)
+		return;
+	/* An eventfd counter of 1 is readable; reading it makes it 0. */
+	if (readable ? write(events->fd, &value, sizeof(value)) :
+		       read(events->fd, &value, sizeof(value)))
+		events->signaled = readable;
+}
+
+void ucb_env_events_wake(struct ucb_env_events *events)
+{
+	pthread_mutex_lock(&events->lock);
+	pthread_cond_broadcast(&events->cond);
+	pthread_mutex_unlock(&events->lock);
+}
+
+int ucb_mock_events_fd(struct ucb_client *client)
+{
+	return client->events_env.fd;
+}
+
+/*
+ * The mock's workqueue: one thread runs due work in deadline order.  It
+ * reads nothing of a work item once its function has started, so the
+ * function may free it, as the kernel's workqueue allows.
+ */
+static struct {
+	pthread_once_t once;
+	pthread_mutex_t lock;
+	pthread_cond_t queued;		/* the worker: new or earlier work */
+	pthread_cond_t finished;	/* cancellers: @running changed */
+	struct ucb_env_work *head;	/* by deadline */
+	struct ucb_env_work *running;
+} ucb_workq = {
+	.once = PTHREAD_ONCE_INIT,
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.finished = PTHREAD_COND_INITIALIZER,
+};
+
+static u64 ucb_monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000 + (u64)ts.tv_nsec;
+}
+
+static void *ucb_workq_thread(void *unused)
+{
+	struct ucb_env_work *work;
+	struct timespec until;
+
+	pthread_mutex_lock(&ucb_workq.lock);
+	for (;;) {
+		work = ucb_workq.head;
+		if (!work) {
+			pthread_cond_wait(&ucb_workq.queued, &ucb_workq.lock);
+			continue;
+		}
+		if (work->deadline_ns > ucb_monotonic_ns()) {
+			until.tv_sec = work->deadline_ns / 1000000000;
+			until.tv_nsec = work->deadline_ns % 1000000000;
+			pthread_cond_timedwait(&ucb_workq.queued,
+					       &ucb_workq.lock, &until);
+			continue;
+		}
+		ucb_workq.head = work->next;
+		work->queued = false;
+		ucb_workq.running = work;
+		pthread_mutex_unlock(&ucb_workq.lock);
+		work->fn(work);
+		pthread_mutex_lock(&ucb_workq.lock);
+		ucb_workq.running = NULL;
+		pthread_cond_broadcast(&ucb_workq.finished);
+	}
+	return NULL;
+}
+
+static void ucb_workq_start(void)
+{
+	pthread_condattr_t attr;
+	pthread_t thread;
+
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&ucb_workq.queued, &attr);
+	pthread_condattr_destroy(&attr);
+	if (pthread_create(&thread, NULL, ucb_workq_thread, NULL))
+		abort();
+	pthread_detach(thread);
+}
+
+void ucb_env_work_init(struct ucb_env_work *work,
+		       void (*fn)(struct ucb_env_work *work))
+{
+	memset(work, 0, sizeof(*work));
+	work->fn = fn;
+}
+
+void ucb_env_work_schedule(struct ucb_env_work *work, u64 delay_us)
+{
+	struct ucb_env_work **pos;
+
+	pthread_once(&ucb_workq.once, ucb_workq_start);
+	pthread_mutex_lock(&ucb_workq.lock);
+	/* As queue_delayed_work(): pending work stays as it is. */
+	if (!work->queued && !work->cancelling) {
+		work->deadline_ns = ucb_monotonic_ns() + delay_us * 1000;
+		for (pos = &ucb_workq.head; *pos; pos = &(*pos)->next)
+			if ((*pos)->deadline_ns > work->deadline_ns)
+				break;
+		work->next = *pos;
+		*pos = work;
+		work->queued = true;
+		pthread_cond_signal(&ucb_workq.queued);
+	}
+	pthread_mutex_unlock(&ucb_workq.lock);
+}
+
+bool ucb_env_work_cancel(struct ucb_env_work *work)
+{
+	struct ucb_env_work **pos;
+	bool pending;
+
+	pthread_mutex_lock(&ucb_workq.lock);
+	work->cancelling = true;
+	pending = work->queued;
+	if (pending) {
+		for (pos = &ucb_workq.head; *pos != work; pos = &(*pos)->next)
+			;
+		*pos = work->next;
+		work->queued = false;
+	}
+	/* As cancel_delayed_work_sync(): a running one is waited for. */
+	while (ucb_workq.running == work)
+		pthread_cond_wait(&ucb_workq.finished, &ucb_workq.lock);
+	work->cancelling = false;
+	pthread_mutex_unlock(&ucb_workq.lock);
+	return pending;
 }
 
 #ifdef UCB_TEST_BREAK_COPY_ONCE

@@ -39,6 +39,8 @@ typedef __u64 u64;
 #define min(a, b)		((a) < (b) ? (a) : (b))
 #define min_t(type, a, b)	min((type)(a), (type)(b))
 #define u64_to_user_ptr(x)	((void __user *)(uintptr_t)(x))
+#define container_of(ptr, type, member)					\
+	((type *)((char *)(ptr) - offsetof(type, member)))
 
 bool ucb_env_warn(const char *cond, const char *file, int line);
 
@@ -150,6 +152,58 @@ struct ucb_env_memory {
 struct ucb_client;
 void *ucb_mock_mmap(struct ucb_client *client, size_t length, int prot,
 		    int flags, u64 offset, int *err);
+
+/* The event queue's lock: a mutex serves, there are no interrupts. */
+typedef pthread_mutex_t ucb_spinlock_t;
+#define ucb_spin_init(l)		pthread_mutex_init((l), NULL)
+#define ucb_spin_lock(l, flags)		\
+	do { (flags) = 0; pthread_mutex_lock(l); } while (0)
+#define ucb_spin_unlock(l, flags)	\
+	do { (void)(flags); pthread_mutex_unlock(l); } while (0)
+
+#define ucb_env_alloc_nowait(size)	ucb_env_alloc(size)
+
+/*
+ * Who waits for a client's events.  @fd, an eventfd, is readable while
+ * the queue is (ucb_env_events_signal() keeps it so, under the queue's
+ * lock): what the mock's callers poll() instead of a device descriptor.
+ * @lock and @cond: close waiting for pending calls.
+ */
+struct ucb_env_events {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int fd;
+	bool signaled;
+};
+
+int ucb_env_events_init(struct ucb_env_events *events);
+void ucb_env_events_destroy(struct ucb_env_events *events);
+void ucb_env_events_signal(struct ucb_env_events *events, bool readable);
+void ucb_env_events_wake(struct ucb_env_events *events);
+#define ucb_env_events_wait(e, condition)				\
+	do {								\
+		pthread_mutex_lock(&(e)->lock);				\
+		while (!(condition))					\
+			pthread_cond_wait(&(e)->cond, &(e)->lock);	\
+		pthread_mutex_unlock(&(e)->lock);			\
+	} while (0)
+
+/* The client's pollable descriptor, for the mock's callers. */
+int ucb_mock_events_fd(struct ucb_client *client);
+
+/*
+ * Deferred work for the reference driver's async methods: one worker
+ * thread runs them in deadline order, as the kernel's system workqueue
+ * would.  It never touches a work item after its function returned, so
+ * the function may free it.
+ */
+struct ucb_env_work {
+	void (*fn)(struct ucb_env_work *work);
+	struct ucb_env_work *next;
+	u64 deadline_ns;
+	bool queued;
+	bool cancelling;
+};
 
 typedef atomic_long ucb_counter_t;
 #define ucb_counter_inc(c)	atomic_fetch_add((c), 1)

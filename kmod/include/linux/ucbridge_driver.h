@@ -31,6 +31,7 @@
 #endif
 #include <uapi/linux/ucbridge.h>
 
+struct ucb_async;
 struct ucb_client;
 struct ucb_device;
 struct ucb_method;
@@ -51,6 +52,10 @@ struct ucb_method;
  * @struct_out: Zeroed room for the output struct.
  * @struct_out_size: In: room at @struct_out.  The method sets it to how
  *	many bytes it wrote; it may not grow it.
+ * @async: An async call's handle (a method with %UCB_METHOD_FLAG_ASYNC),
+ *	else NULL.  Inputs and outputs are the call's synchronous ones, gone
+ *	when the method returns: what the work needs later, the method
+ *	copies into ucb_async_private().
  */
 struct ucb_args {
 	struct ucb_client *client;
@@ -63,6 +68,7 @@ struct ucb_args {
 	u32 struct_in_size;
 	void *struct_out;
 	u32 struct_out_size;
+	struct ucb_async *async;
 };
 
 /**
@@ -72,8 +78,24 @@ struct ucb_args {
  * Runs in process context and may sleep.
  *
  * Return: an IOReturn.  Outputs are delivered only on %UCB_IORETURN_SUCCESS.
+ * For an async call, %UCB_IORETURN_SUCCESS accepts it: the driver then
+ * calls ucb_async_complete() exactly once, now or later.  Any other result
+ * refuses it, and the driver must not have completed it.
  */
 typedef u32 ucb_method_fn(struct ucb_args *args);
+
+/**
+ * typedef ucb_cancel_fn - ask an async method to end a call early
+ * @async: A call the method accepted and has not completed.
+ *
+ * Called when the client asks (%UCB_IOC_CANCEL), closes, or the driver is
+ * unregistered, at most once per call, in process context; it may sleep,
+ * but must not wait for anything that takes the driver's open or close
+ * callbacks' lock.  The driver completes the call soon, with
+ * %UCB_IORETURN_ABORTED or its real result if it was finishing anyway;
+ * close and unregistering wait for that.
+ */
+typedef void ucb_cancel_fn(struct ucb_async *async);
 
 /**
  * struct ucb_method - one entry of a driver's method table, indexed by
@@ -89,6 +111,12 @@ typedef u32 ucb_method_fn(struct ucb_args *args);
  * @struct_out_max: Largest variable output struct, likewise.
  * @flags: UCB_METHOD_FLAG_*.
  * @context: Private to the handler.
+ * @cancel: Optional, for a method with %UCB_METHOD_FLAG_ASYNC: ends a
+ *	pending call early.  Without it a call runs to its end, and close
+ *	waits for it.
+ * @async_size: Bytes of zeroed memory each async call of the method gets
+ *	for the driver's own use, ucb_async_private(); at most
+ *	%UCB_ASYNC_PRIVATE_MAX.
  */
 struct ucb_method {
 	ucb_method_fn *handler;
@@ -101,10 +129,18 @@ struct ucb_method {
 	u32 struct_out_max;
 	u32 flags;
 	void *context;
+	ucb_cancel_fn *cancel;
+	u32 async_size;
 };
 
 /* The most entries a method table may have. */
 #define UCB_METHOD_COUNT_MAX	1024
+
+/*
+ * The most private bytes an async call carries for its driver: with
+ * UCB_EVENT_QUEUE_MAX calls pending, a client holds at most about 20 MiB.
+ */
+#define UCB_ASYNC_PRIVATE_MAX	4096
 
 /**
  * struct ucb_memory_type - memory a driver shares with its clients
@@ -198,6 +234,14 @@ int ucb_client_memory_snapshot(struct ucb_client *client, u32 type,
 			       struct ucb_snapshot *snapshot);
 void ucb_snapshot_release(struct ucb_client *client,
 			  struct ucb_snapshot *snapshot);
+void *ucb_async_private(struct ucb_async *async);
+struct ucb_client *ucb_async_client(const struct ucb_async *async);
+void ucb_async_complete(struct ucb_async *async, u32 result, const u64 *args,
+			u32 arg_count);
+int ucb_client_notify(struct ucb_client *client, u32 message, const u64 *args,
+		      u32 arg_count, u32 flags);
+void ucb_device_notify(struct ucb_device *device, u32 message,
+		       const u64 *args, u32 arg_count, u32 flags);
 
 #ifdef __KERNEL__
 int ucb_register_driver(struct ucb_driver *driver);

@@ -210,6 +210,13 @@ struct ucb_driver_info {
 
 /* The method may be called only by a caller with CAP_SYS_ADMIN. */
 #define UCB_METHOD_FLAG_ADMIN	(1U << 0)
+/*
+ * The method answers later: it is called only through %UCB_IOC_CALL_ASYNC,
+ * and a method without this flag only through %UCB_IOC_CALL and
+ * %UCB_IOC_CALL_BATCH; either mismatch is refused with
+ * %UCB_IORETURN_BAD_ARGUMENT (IOKit's checkCompletionExists).
+ */
+#define UCB_METHOD_FLAG_ASYNC	(1U << 1)
 
 /**
  * struct ucb_method_info - one method table entry, argument of
@@ -391,6 +398,125 @@ struct ucb_memory_info {
 #define UCB_MEMORY_INFO_SIZE_VER0	64
 
 /*
+ * Async calls and notifications (IOKit's IOConnectCallAsyncMethod,
+ * sendAsyncResult64 and interest notifications).
+ *
+ * An async call is a &struct ucb_call sent with %UCB_IOC_CALL_ASYNC, to a
+ * method with %UCB_METHOD_FLAG_ASYNC.  It is read, checked and copied in
+ * exactly as a %UCB_IOC_CALL, and gets a result and synchronous outputs
+ * the same way.  When that result is %UCB_IORETURN_SUCCESS the call was
+ * accepted: exactly one completion event for it follows, carrying the
+ * method's final IOReturn, up to %UCB_MAX_SCALARS u64 arguments and the
+ * caller's @reference words untouched.  Any other result means no event
+ * will come.
+ *
+ * Events are read from the descriptor: read(2) returns whole &struct
+ * ucb_event records, as many as fit (EINVAL for room under one record),
+ * blocks while there are none (EAGAIN with O_NONBLOCK), and poll(2) says
+ * POLLIN when one is waiting.  Events of one kind arrive in the order they
+ * were sent; completions arrive in the order methods complete.
+ *
+ * Bounds: a client has room for %UCB_EVENT_QUEUE_MAX events, counting
+ * every accepted call not yet read back and every queued notification.
+ * Room for a completion is taken when the call is submitted, so no
+ * completion is ever lost: a submission finding no room gets
+ * %UCB_IORETURN_NO_RESOURCES and runs nothing.  A notification finding no
+ * room is dropped when it carries %UCB_EVENT_CAN_DROP (counted in the next
+ * notification's @dropped), else the driver is told and may retry.
+ *
+ * On close(2) the driver is asked to cancel every call still pending, the
+ * close waits for them to complete, and their events are discarded.  When
+ * the driver is unregistered, pending calls are cancelled the same way;
+ * their completions (usually %UCB_IORETURN_ABORTED) stay readable, and
+ * after the last one read(2) fails with ENODEV and poll(2) says POLLHUP.
+ */
+
+/* Caller's words an async call carries back (IOKit's OSAsyncReference64). */
+#define UCB_ASYNC_REFERENCE_WORDS	8
+
+/* Most events a client's queue holds or has room taken for. */
+#define UCB_EVENT_QUEUE_MAX		4096
+
+/**
+ * struct ucb_async_call - an async call, argument of %UCB_IOC_CALL_ASYNC
+ * @size: In: size of this structure as the caller knows it, with the same
+ *	rules as &struct ucb_call.size (%UCB_ASYNC_CALL_SIZE_VER0 at least).
+ * @flags: In: none defined, must be 0 (else EINVAL).
+ * @call: In: user pointer to the &struct ucb_call, read and written back
+ *	exactly as by %UCB_IOC_CALL.
+ * @reference: In: the caller's words, returned in the call's completion.
+ * @id: Out: the call's number on this client, unique while it is pending
+ *	and in its completion; written only when the call was accepted.
+ */
+struct ucb_async_call {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 call;
+	__aligned_u64 reference[UCB_ASYNC_REFERENCE_WORDS];
+	__aligned_u64 id;
+};
+
+#define UCB_ASYNC_CALL_SIZE_VER0	88
+
+/* What an event is. */
+#define UCB_EVENT_COMPLETION	1	/* an async call completed */
+#define UCB_EVENT_NOTIFICATION	2	/* the driver sent a notification */
+
+/* A notification the driver let be dropped when the queue was full. */
+#define UCB_EVENT_CAN_DROP	(1U << 0)
+
+/**
+ * struct ucb_event - one record read(2) returns
+ * @type: %UCB_EVENT_COMPLETION or %UCB_EVENT_NOTIFICATION.
+ * @flags: A notification's flags: %UCB_EVENT_CAN_DROP or 0.
+ * @result: A completion: the call's final IOReturn.  A notification: the
+ *	driver's message type (IOKit's messageType).
+ * @arg_count: Valid words at @args, at most %UCB_MAX_SCALARS; the rest
+ *	are zero.
+ * @selector: A completion: the method's selector.  A notification: 0.
+ * @dropped: A notification: how many droppable notifications were lost
+ *	since the previous one that reported some.  A completion: 0.
+ * @id: A completion: &struct ucb_async_call.id.  A notification: its
+ *	number among the client's notifications, from 1.
+ * @reference: A completion: the call's reference words.  A
+ *	notification: zero.
+ * @args: The method's or the notification's arguments.
+ */
+struct ucb_event {
+	__u32 type;
+	__u32 flags;
+	__u32 result;
+	__u32 arg_count;
+	__u32 selector;
+	__u32 dropped;
+	__aligned_u64 id;
+	__aligned_u64 reference[UCB_ASYNC_REFERENCE_WORDS];
+	__aligned_u64 args[UCB_MAX_SCALARS];
+};
+
+/**
+ * struct ucb_cancel - ask the driver to end a pending async call early,
+ *	argument of %UCB_IOC_CANCEL
+ * @size: In: size of this structure as the caller knows it, with the same
+ *	rules as &struct ucb_call.size (%UCB_CANCEL_SIZE_VER0 at least).
+ * @flags: In: none defined, must be 0 (else EINVAL).
+ * @id: In: the call's &struct ucb_async_call.id.
+ *
+ * The ioctl returns 0 when the call was pending and the driver was asked
+ * to cancel it: its completion still comes, with whatever result the
+ * driver gives (usually %UCB_IORETURN_ABORTED, or its real result when it
+ * was finishing anyway).  It fails with ENOENT when no call of that id is
+ * pending (never was, or completed already).
+ */
+struct ucb_cancel {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 id;
+};
+
+#define UCB_CANCEL_SIZE_VER0		16
+
+/*
  * The ioctl numbers carry no size (_IO, as iommufd): the structures grow by
  * their @size field, so the numbers never change.  Magic 0xBC, numbers 0x00
  * to 0x0F, is free in Documentation/userspace-api/ioctl/ioctl-number.rst.
@@ -402,5 +528,7 @@ struct ucb_memory_info {
 #define UCB_IOC_OPEN		_IO(UCB_IOC_MAGIC, 0x03)
 #define UCB_IOC_CALL_BATCH	_IO(UCB_IOC_MAGIC, 0x04)
 #define UCB_IOC_MEMORY_INFO	_IO(UCB_IOC_MAGIC, 0x05)
+#define UCB_IOC_CALL_ASYNC	_IO(UCB_IOC_MAGIC, 0x06)
+#define UCB_IOC_CANCEL		_IO(UCB_IOC_MAGIC, 0x07)
 
 #endif /* _UAPI_LINUX_UCBRIDGE_H */

@@ -25,6 +25,9 @@ enum ucb_reference_selector {
 	UCB_SEL_GENERATE	= 8,	/* n in, n pattern bytes out */
 	UCB_SEL_SINK		= 9,	/* variable struct in, nothing out */
 	UCB_SEL_SHARED_CHECKSUM	= 10,	/* buffer range in, CRC32C out */
+	UCB_SEL_DELAYED		= 11,	/* async: delay, value in; value later */
+	UCB_SEL_ASYNC_CHECKSUM	= 12,	/* async: struct in; CRC32C later */
+	UCB_SEL_NOTIFY		= 13,	/* count, interval, flags in: notes */
 	UCB_REFERENCE_METHOD_COUNT
 };
 
@@ -79,6 +82,29 @@ struct ucb_transform {
 /* Longest input of the consistency method's optional delay scalar. */
 #define UCB_CONSISTENCY_MAX_DELAY_US	10000
 #define UCB_CONSISTENCY_DEFAULT_DELAY_US	100
+
+/*
+ * The delayed method (async): scalars delay in microseconds, at most
+ * UCB_DELAYED_MAX_DELAY_US, and a value; completes after the delay with
+ * the value as its one argument, or UCB_IORETURN_ABORTED when cancelled.
+ */
+#define UCB_DELAYED_MAX_DELAY_US	10000000
+
+/*
+ * The asyncChecksum method (async): a variable struct in; completes from a
+ * worker with two arguments, the CRC32C of the copied input and its length.
+ */
+
+/*
+ * The notify method: scalars count (at most UCB_NOTIFY_MAX_COUNT), interval
+ * in microseconds (at most UCB_DELAYED_MAX_DELAY_US) and event flags (0 or
+ * UCB_EVENT_CAN_DROP).  Sends the client count notifications of message
+ * type UCB_NOTIFY_MESSAGE, interval apart, the first at once; each carries
+ * two arguments, its index from 0 and count.  A new notify call replaces a
+ * sequence still running.  Out: nothing.
+ */
+#define UCB_NOTIFY_MAX_COUNT		100000
+#define UCB_NOTIFY_MESSAGE		0xe0000100U
 
 /* Byte i of the generate method's output. */
 #define UCB_GENERATE_BYTE(i)	((__u8)((i) % 251))
