@@ -153,6 +153,27 @@ public final class Connection: Sendable {
     return backend.ioctl(request, argument)
   }
 
+  /// read(2) of the connection's events, unless it is closed: every read
+  /// of every layer goes through here.  Never blocks.
+  ///
+  /// - Returns: The bytes read, whole `struct ucb_event` records; the
+  ///   error number read(2) would set (`EAGAIN` when none waits, `ENODEV`
+  ///   once none will); `.badFileDescriptor` once the connection is closed.
+  package func readEvents(
+    into buffer: UnsafeMutableRawBufferPointer
+  ) -> Result<Int, Errno> {
+    guard useCount.enter() else { return .failure(.badFileDescriptor) }
+    defer {
+      if useCount.leave() { _ = backend.close() }
+    }
+    return backend.readEvents(into: buffer)
+  }
+
+  /// The descriptor poll(2) reports readable while an event waits: the
+  /// device's own, or the mock's.  Valid until the connection is closed;
+  /// whoever polls it must stop before then.
+  package var eventDescriptor: FileDescriptor? { backend.eventDescriptor }
+
   /// mmap(2) on the connection, unless it is closed: every mapping of
   /// every layer goes through here.
   ///

@@ -40,9 +40,29 @@ package protocol ConnectionTransport: AnyObject, Sendable {
   func mmap(
     length: Int, protection: CInt, flags: CInt, offset: UInt64
   ) -> Result<UnsafeMutableRawPointer, Errno>
+
+  /// Reads events with read(2)'s contract on a descriptor opened with
+  /// `O_NONBLOCK`: whole `struct ucb_event` records, `EAGAIN` when none
+  /// waits, `ENODEV` once none will (the driver is gone), `EINVAL` for
+  /// room under one record.  A transport without events fails with
+  /// `ENODEV`; that is the default.
+  func readEvents(into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno>
+
+  /// A descriptor that poll(2) reports readable while an event waits or
+  /// none will come again, owned by the transport until ``close()``.
+  /// Nil for a transport without events; that is the default.
+  var eventDescriptor: FileDescriptor? { get }
 }
 
 extension ConnectionTransport {
+  /// No events: `ENODEV`.
+  package func readEvents(into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
+    .failure(.operationNotSupportedByDevice)
+  }
+
+  /// No events to wait for.
+  package var eventDescriptor: FileDescriptor? { nil }
+
   /// No memory to map: `ENODEV`.
   package func mmap(
     length: Int, protection: CInt, flags: CInt, offset: UInt64
@@ -91,5 +111,14 @@ internal struct ConnectionBackend: Sendable {
       return mmapDevice(fd, length: length, protection: protection, flags: flags, offset: offset)
     }
     return transport!.mmap(length: length, protection: protection, flags: flags, offset: offset)
+  }
+
+  func readEvents(into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
+    if let fd = device { return readDevice(fd, into: buffer) }
+    return transport!.readEvents(into: buffer)
+  }
+
+  var eventDescriptor: FileDescriptor? {
+    device ?? transport!.eventDescriptor
   }
 }

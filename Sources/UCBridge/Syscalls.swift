@@ -1,6 +1,6 @@
 // The only place UCBridge makes system calls, as swift-system's
-// Internals/Syscalls.swift: every open(2), ioctl(2), mmap(2), munmap(2)
-// and close(2) of a device, and every read of sysfs (the directory of services and their
+// Internals/Syscalls.swift: every open(2), ioctl(2), read(2), mmap(2),
+// munmap(2) and close(2) of a device, and every read of sysfs (the directory of services and their
 // attribute files), goes through these; an interrupted call is retried
 // here.
 
@@ -79,12 +79,24 @@ internal func nothingOrErrno<I: FixedWidthInteger>(
   valueOrErrno(retryOnInterrupt: retryOnInterrupt, f).map { _ in () }
 }
 
-/// Opens a ucbridge device for reading and writing, close-on-exec.
+/// Opens a ucbridge device for reading and writing, close-on-exec and
+/// non-blocking: ioctl(2) and mmap(2) ignore `O_NONBLOCK`, and events are
+/// waited for with poll(2), never in read(2).
 internal func openDevice(_ path: FilePath) -> Result<FileDescriptor, Errno> {
   path.withPlatformString { cPath in
     valueOrErrno(retryOnInterrupt: true) {
-      system_open(cPath, O_RDWR | O_CLOEXEC)
+      system_open(cPath, O_RDWR | O_CLOEXEC | O_NONBLOCK)
     }.map(FileDescriptor.init(rawValue:))
+  }
+}
+
+/// read(2) of a device's events: whole `struct ucb_event` records, or
+/// `EAGAIN` when none waits.
+internal func readDevice(
+  _ fd: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer
+) -> Result<Int, Errno> {
+  valueOrErrno(retryOnInterrupt: true) {
+    system_read(fd.rawValue, buffer.baseAddress, buffer.count)
   }
 }
 

@@ -36,6 +36,18 @@ final class MockTransport: ConnectionTransport, @unchecked Sendable {
     return .failure(Errno(rawValue: -error))
   }
 
+  /// read(2) of the client's events through the core's own
+  /// `ucb_client_read_events`, which never blocks.
+  func readEvents(into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
+    let count = ucb_client_read_events(client, buffer.baseAddress, buffer.count)
+    return count < 0 ? .failure(Errno(rawValue: CInt(-count))) : .success(count)
+  }
+
+  /// The client's eventfd, readable while its queue is.
+  var eventDescriptor: FileDescriptor? {
+    FileDescriptor(rawValue: ucb_mock_events_fd(client))
+  }
+
   func close() -> Result<Void, Errno> {
     ucb_client_release(client)
     client.deinitialize(count: 1)
