@@ -221,14 +221,14 @@ extension CorpusSection {
     var faultingInput = [Self.add(40, 2), Self.echo(200), .noop()]
     faultingInput[1].structInputPlacement = .null
     var straddlingInput = [Self.add(40, 2), Self.echo(200), .noop()]
-    straddlingInput[1].structInputPlacement = .straddling(100)
+    straddlingInput[1].structInputPlacement = .overrunningGuard(by: 100)
     return [
       batch("header=null", "a NULL header -> EFAULT", expect: .fault,
             BatchPlan(entries: Self.noops(2), headerPlacement: .null)),
       batch("header=guard_page", "a header on a PROT_NONE page -> EFAULT", expect: .fault,
-            BatchPlan(entries: Self.noops(2), headerPlacement: .guardPage)),
+            BatchPlan(entries: Self.noops(2), headerPlacement: .guardPage(offset: 0))),
       batch("header=straddling", "a header whose last 8 bytes are in a PROT_NONE page -> EFAULT, no entry run",
-            expect: .fault, BatchPlan(entries: Self.noops(2), headerPlacement: .straddling(8))),
+            expect: .fault, BatchPlan(entries: Self.noops(2), headerPlacement: .overrunningGuard(by: 8))),
       batch("header=kernel", "a header at a kernel address -> EFAULT", expect: .fault,
             BatchPlan(entries: Self.noops(2), headerPlacement: .kernel)),
       batch("header=read_only", "a read-only header: the entries run, writing completed faults -> EFAULT",

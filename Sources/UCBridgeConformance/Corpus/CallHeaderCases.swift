@@ -1,4 +1,5 @@
 import CUCBridge
+import UCBridgeTestSupport
 
 /// The `struct ucb_call` header through the raw ioctl SPI: its extensible
 /// `size`, `flags`, the scalar count limits and their order, what the
@@ -8,7 +9,7 @@ extension CorpusSection {
     let noop = ReferenceTable.noop
     func header(
       _ selector: UInt32 = noop, size: UInt32 = UInt32(UCB_CALL_SIZE_VER0), tail: HeaderTail = .zero,
-      flags: UInt32 = 0, placement: Placement = .normal, scalars: Int = 0, scalarRoom: Int = 0
+      flags: UInt32 = 0, placement: Placement = .aligned, scalars: Int = 0, scalarRoom: Int = 0
     ) -> CallPlan {
       CallPlan(request: CallRequest(
         selector: selector, scalarInput: Array(repeating: 1, count: scalars),
@@ -53,11 +54,11 @@ extension CorpusSection {
       call("call-header/size=4097/flags=1", "size is checked before flags -> E2BIG",
            expect: .tooBig, header(size: 4097, flags: 1)),
       call("call-header/size=8192/readable=64", "size above 4096 is refused before the rest is read: E2BIG though only 64 bytes are mapped",
-           expect: .tooBig, header(size: 8192, placement: .straddling(0))),
+           expect: .tooBig, header(size: 8192, placement: .overrunningGuard(by: 0))),
       call("call-header/size=0/readable=4", "size below the first version is refused before the rest is read: EINVAL though only the size is mapped",
-           expect: .invalid, header(size: 0, placement: .straddling(60))),
+           expect: .invalid, header(size: 0, placement: .overrunningGuard(by: 60))),
       call("call-header/size=4096/readable=128", "a zero tail running into an unmapped page -> EFAULT",
-           expect: .fault, header(size: 4096, placement: .straddling(4096 - 128))),
+           expect: .fault, header(size: 4096, placement: .overrunningGuard(by: 4096 - 128))),
     ]
     var garbageResult = header()
     garbageResult.request.header?.resultBefore = .max
@@ -70,7 +71,7 @@ extension CorpusSection {
     }
     cases += [
       call("call-header/pointer=misaligned", "the header one byte off alignment: valid",
-           expect: .success, header(placement: .misaligned)),
+           expect: .success, header(placement: .misaligned(1))),
       call("call-header/pointer=read_only", "a read-only header: noop runs, writing the result back faults -> EFAULT",
            expect: .fault, header(placement: .readOnly)),
     ]

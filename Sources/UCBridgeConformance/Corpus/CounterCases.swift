@@ -38,7 +38,7 @@ extension CorpusSection {
           (malformed(CallHeader(size: 4097)), .tooBig),
           (malformed(CallHeader(size: 0)), .invalid),
           (malformed(CallHeader(size: 72, tail: .nonZero(at: 64))), .tooBig),
-          (malformed(CallHeader(placement: .straddling(8))), .fault),
+          (malformed(CallHeader(placement: .overrunningGuard(by: 8))), .fault),
         ]),
       counters(
         "counters/fault_counted_as_error",

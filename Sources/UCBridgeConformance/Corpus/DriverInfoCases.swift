@@ -1,5 +1,6 @@
 import CUCBridge
 import UCBridge
+import UCBridgeTestSupport
 
 /// `UCB_IOC_DRIVER_INFO`: the description the ABI fixes, the extensible
 /// `size` rules, `flags`, and bad argument pointers.
@@ -8,7 +9,7 @@ extension CorpusSection {
     let known = UInt32(UCB_DRIVER_INFO_SIZE_VER0)
     func request(
       size: UInt32 = known, flags: UInt32 = 0, tail: HeaderTail = .zero,
-      placement: Placement = .normal
+      placement: Placement = .aligned
     ) -> InfoRequest {
       var request = InfoRequest.driverInfo(size: size)
       request.flags = flags
@@ -55,14 +56,14 @@ extension CorpusSection {
     }
     cases.append(info(
       "driver-info/argument=misaligned", "the argument one byte off alignment: valid",
-      expect: .succeeded, request(placement: .misaligned), output: described()))
+      expect: .succeeded, request(placement: .misaligned(1)), output: described()))
     cases += [
       info("driver-info/size=8192/readable=72", "size above 4096 is refused before the rest is read: E2BIG though only 72 bytes are mapped",
-           expect: .tooBig, request(size: 8192, placement: .straddling(0))),
+           expect: .tooBig, request(size: 8192, placement: .overrunningGuard(by: 0))),
       info("driver-info/size=0/readable=4", "size below the first version is refused before the rest is read: EINVAL though only the size is mapped",
-           expect: .invalid, request(size: 0, placement: .straddling(Int(known) - 4))),
+           expect: .invalid, request(size: 0, placement: .overrunningGuard(by: Int(known) - 4))),
       info("driver-info/size=4096/readable=128", "a zero tail running into an unmapped page -> EFAULT",
-           expect: .fault, request(size: 4096, placement: .straddling(4096 - 128))),
+           expect: .fault, request(size: 4096, placement: .overrunningGuard(by: 4096 - 128))),
     ]
     return cases
   }

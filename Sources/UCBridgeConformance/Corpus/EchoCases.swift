@@ -24,7 +24,7 @@ extension CorpusSection {
            expect: .success,
            CallPlan(request: CallRequest(
              selector: echo, structInput: .pattern(1), structOutputRoom: Int(UInt32.max),
-             structOutputPlacement: .straddling(Int(UInt32.max) - 4096)),
+             structOutputPlacement: .overrunningGuard(by: Int(UInt32.max) - 4096)),
                     output: .structOutput(.pattern(1)))),
       call("echo/struct_in=0xffffffff/null_pointer", "the largest input size from NULL: refused by the size check, never copied",
            expect: .badArgument,

@@ -3,6 +3,7 @@ import CUCBridgeCore
 import Synchronization
 import SystemPackage
 @_spi(RawIoctl) import UCBridge
+import UCBridgeTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -279,7 +280,7 @@ extension CorpusSection {
     let buffer = ReferenceMemory.types[0]
     func request(
       _ type: UInt32 = ReferenceMemory.buffer, size: UInt32 = known, flags: UInt32 = 0,
-      tail: HeaderTail = .zero, placement: Placement = .normal
+      tail: HeaderTail = .zero, placement: Placement = .aligned
     ) -> InfoRequest {
       var request = InfoRequest.memoryInfo(type, size: size)
       request.flags = flags
@@ -336,7 +337,7 @@ extension CorpusSection {
     }
     cases.append(info(
       "memory-info/argument=misaligned", "the argument one byte off alignment: valid",
-      expect: .succeeded, request(placement: .misaligned), output: described()))
+      expect: .succeeded, request(placement: .misaligned(1)), output: described()))
     return cases
   }
 

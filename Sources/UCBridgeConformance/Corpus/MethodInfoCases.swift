@@ -1,5 +1,6 @@
 import CUCBridge
 import UCBridge
+import UCBridgeTestSupport
 
 /// `UCB_IOC_METHOD_INFO`: every entry of the table as the ABI header
 /// documents it, selectors past the table, the extensible `size` rules,
@@ -10,7 +11,7 @@ extension CorpusSection {
     let echo = ReferenceTable.methods[Int(ReferenceTable.echo)]
     func request(
       _ selector: UInt32 = ReferenceTable.echo, size: UInt32 = known, flags: UInt32 = 0,
-      tail: HeaderTail = .zero, placement: Placement = .normal
+      tail: HeaderTail = .zero, placement: Placement = .aligned
     ) -> InfoRequest {
       var request = InfoRequest.methodInfo(selector, size: size)
       request.flags = flags
@@ -69,7 +70,7 @@ extension CorpusSection {
     }
     cases.append(info(
       "method-info/argument=misaligned", "the argument one byte off alignment: valid",
-      expect: .succeeded, request(placement: .misaligned), output: described()))
+      expect: .succeeded, request(placement: .misaligned(1)), output: described()))
     return cases
   }
 

@@ -18,9 +18,10 @@ struct NamedPlacement: Sendable {
   static let nonCanonical = NamedPlacement(
     label: "noncanonical", summary: "at non-canonical 0x8000000000000000", placement: .nonCanonical)
   static let guardPage = NamedPlacement(
-    label: "guard_page", summary: "at the start of a PROT_NONE page", placement: .guardPage)
+    label: "guard_page", summary: "at the start of a PROT_NONE page",
+    placement: .guardPage(offset: 0))
   static let misaligned = NamedPlacement(
-    label: "misaligned", summary: "one byte off alignment, valid", placement: .misaligned)
+    label: "misaligned", summary: "one byte off alignment, valid", placement: .misaligned(1))
   static let readOnly = NamedPlacement(
     label: "read_only", summary: "in read-only memory", placement: .readOnly)
 
@@ -28,7 +29,7 @@ struct NamedPlacement: Sendable {
   static func straddling(_ overrun: Int) -> NamedPlacement {
     NamedPlacement(
       label: "straddling", summary: "with its last \(overrun) bytes in a PROT_NONE page",
-      placement: .straddling(overrun))
+      placement: .overrunningGuard(by: overrun))
   }
 
   /// Addresses where the driver can read nothing at all.

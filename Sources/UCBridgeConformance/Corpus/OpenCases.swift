@@ -1,5 +1,6 @@
 import CUCBridge
 import UCBridge
+import UCBridgeTestSupport
 
 /// `UCB_IOC_OPEN`: choosing a user-client type (IOServiceOpen's `type`)
 /// once, before the first call; the extensible `size` rules, `flags`, and
@@ -11,7 +12,7 @@ extension CorpusSection {
     let known = UInt32(UCB_OPEN_SIZE_VER0)
     func request(
       type: UInt32 = 1, size: UInt32 = known, flags: UInt32 = 0, tail: HeaderTail = .zero,
-      placement: Placement = .normal, outputFieldsBefore: UInt8 = 0
+      placement: Placement = .aligned, outputFieldsBefore: UInt8 = 0
     ) -> InfoRequest {
       var request = InfoRequest.open(type: type, size: size)
       request.flags = flags
@@ -80,7 +81,7 @@ extension CorpusSection {
     }
     cases.append(open(
       "argument=misaligned", "the argument one byte off alignment: valid",
-      expect: .succeeded, request(placement: .misaligned)))
+      expect: .succeeded, request(placement: .misaligned(1))))
     cases.append(sequence("open/then_call", "after a choice, calls work as before", expect: .success) {
       context throws(ConformanceError) in
       let connection = try context.connect()

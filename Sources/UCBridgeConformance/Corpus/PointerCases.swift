@@ -1,3 +1,5 @@
+import UCBridgeTestSupport
+
 /// Bad and odd buffer pointers, for each of the four buffers: NULL with a
 /// count, addresses with no memory, a guard page, a buffer running into
 /// one, misaligned (valid) and read-only.  An input that cannot be read,
@@ -40,7 +42,7 @@ extension CorpusSection {
     }
     cases.append(call(
       "pointers/struct_in=straddling/size=20000", "echo's 20000-byte input (a heap buffer) with its last 100 bytes in a PROT_NONE page -> EFAULT",
-      expect: .fault, CallPlan(request: echo(20000, .straddling(100)))))
+      expect: .fault, CallPlan(request: echo(20000, .overrunningGuard(by: 100)))))
     cases += [NamedPlacement.misaligned, .readOnly].map { odd in
       call("pointers/struct_in=\(odd.label)", "echo's 200-byte input \(odd.summary): the same bytes back",
            expect: .success,
@@ -62,7 +64,7 @@ extension CorpusSection {
            expect: .fault, CallPlan(request: add(bad.placement)))
     } + [
       call("pointers/scalar_out=misaligned", "add's output scalar one byte off alignment: 42",
-           expect: .success, CallPlan(request: add(.misaligned), output: .scalars([42])))
+           expect: .success, CallPlan(request: add(.misaligned(1)), output: .scalars([42])))
     ]
   }
 
@@ -81,9 +83,9 @@ extension CorpusSection {
     }
     cases += [
       call("pointers/struct_out=straddling/size=20000", "echo's 20000-byte output (a heap buffer) with its last 100 bytes in a PROT_NONE page -> EFAULT",
-           expect: .fault, CallPlan(request: echo(20000, .straddling(100)))),
+           expect: .fault, CallPlan(request: echo(20000, .overrunningGuard(by: 100)))),
       call("pointers/struct_out=misaligned", "echo's 200-byte output one byte off alignment: the same bytes back",
-           expect: .success, CallPlan(request: echo(200, .misaligned), output: .structOutput(.pattern(200)))),
+           expect: .success, CallPlan(request: echo(200, .misaligned(1)), output: .structOutput(.pattern(200)))),
     ]
     return cases
   }

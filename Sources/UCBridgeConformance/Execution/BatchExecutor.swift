@@ -1,5 +1,6 @@
 import CUCBridge
 @_spi(RawIoctl) import UCBridge
+import UCBridgeTestSupport
 
 /// One entry of a batch case: a `struct ucb_call` as the batch carries it.
 struct BatchEntry: Sendable {
@@ -9,7 +10,7 @@ struct BatchEntry: Sendable {
   var scalarOutputRoom = 0
   var structOutputRoom = 0
   /// Where the struct input goes.
-  var structInputPlacement: Placement = .normal
+  var structInputPlacement: Placement = .aligned
   /// The entry's `size`; the batch's `call_size` when nil.
   var size: UInt32?
   /// The entry's `flags`.
@@ -55,7 +56,7 @@ struct BatchPlan: Sendable {
   var reserved: UInt32 = 0
   /// Where the header goes: `.readOnly` lets the driver read it but not
   /// write `completed`.
-  var headerPlacement: Placement = .normal
+  var headerPlacement: Placement = .aligned
   var entriesPlacement: BatchEntriesPlacement = .normal
   /// What `completed` must say after the ioctl; nil when it must not be
   /// written (a malformed header, or one the driver cannot write).
@@ -91,25 +92,26 @@ struct BatchExecutor {
     // The entries' array.
     let array: PlacedBuffer
     switch plan.entriesPlacement {
-    case .normal: array = try PlacedBuffer(count: arrayBytes, placement: .normal)
+    case .normal: array = try PlacedBuffer(count: arrayBytes, placement: .aligned)
     case .address(let address): array = try PlacedBuffer(count: arrayBytes, placement: .address(address))
     case .readableBytes(let readable):
-      array = try PlacedBuffer(count: arrayBytes, placement: .straddling(arrayBytes - readable))
+      array = try PlacedBuffer(
+        count: arrayBytes, placement: .overrunningGuard(by: arrayBytes - readable))
     }
 
     // Each entry's buffers, and its image.
     var buffers: [[PlacedBuffer]] = []
     var rooms: [(scalarOut: PlacedBuffer, structOut: PlacedBuffer)] = []
     for (index, entry) in plan.entries.enumerated() {
-      let scalarIn = try PlacedBuffer(count: entry.scalarInput.count * 8, placement: .normal)
+      let scalarIn = try PlacedBuffer(count: entry.scalarInput.count * 8, placement: .aligned)
       scalarIn.bytes.withMemoryRebound(to: UInt64.self) { words in
         for (i, value) in entry.scalarInput.enumerated() { words[i] = value.littleEndian }
       }
       let structIn = try PlacedBuffer(count: entry.structInput.count, placement: entry.structInputPlacement)
       entry.structInput.write(to: structIn.bytes)
-      let scalarOut = try PlacedBuffer(count: entry.scalarOutputRoom * 8, placement: .normal)
+      let scalarOut = try PlacedBuffer(count: entry.scalarOutputRoom * 8, placement: .aligned)
       scalarOut.fill(Self.canary)
-      let structOut = try PlacedBuffer(count: entry.structOutputRoom, placement: .normal)
+      let structOut = try PlacedBuffer(count: entry.structOutputRoom, placement: .aligned)
       structOut.fill(Self.canary)
       buffers.append([scalarIn, structIn, scalarOut, structOut])
       rooms.append((scalarOut, structOut))

@@ -36,9 +36,10 @@ extension Placement {
   /// How many of `count` bytes placed so can be read, from the first.
   func readable(_ count: Int) -> Int {
     switch self {
-    case .normal, .misaligned, .readOnly: return count
-    case .null, .address, .guardPage: return 0
-    case .straddling(let overrun): return count - min(overrun, count)
+    case .aligned, .misaligned, .readOnly, .againstGuard: return count
+    case .straddlingGuard(let inside): return min(inside, count)
+    case .overrunningGuard(let overrun): return count - min(overrun, count)
+    case .guardPage, .null, .address: return 0
     }
   }
 

@@ -1,4 +1,5 @@
 import CUCBridge
+import UCBridgeTestSupport
 
 /// One `UCB_IOC_CALL` a case makes: the selector, the four buffers with
 /// their counts and placements, and, for malformed calls, the header.
@@ -12,19 +13,19 @@ struct CallRequest: Hashable, Sendable {
   /// The input scalars.
   var scalarInput: [UInt64] = []
   /// Where the input scalars lie.
-  var scalarInputPlacement: Placement = .normal
+  var scalarInputPlacement: Placement = .aligned
   /// The input struct.
   var structInput: Bytes = .empty
   /// Where the input struct lies.
-  var structInputPlacement: Placement = .normal
+  var structInputPlacement: Placement = .aligned
   /// Room for output scalars.
   var scalarOutputRoom = 0
   /// Where the output scalars go.
-  var scalarOutputPlacement: Placement = .normal
+  var scalarOutputPlacement: Placement = .aligned
   /// Room for the output struct, in bytes.
   var structOutputRoom = 0
   /// Where the output struct goes.
-  var structOutputPlacement: Placement = .normal
+  var structOutputPlacement: Placement = .aligned
   /// The header, sent through the raw ioctl SPI; nil sends the call
   /// through `Connection.callMethod`, the public raw call, whenever its
   /// buffer pointers can carry the placements (a NULL buffer with a
@@ -46,7 +47,7 @@ struct CallHeader: Hashable, Sendable {
   /// writes it.
   var resultBefore: UInt32 = 0x5a5a_5a5a
   /// Where the header lies.
-  var placement: Placement = .normal
+  var placement: Placement = .aligned
 
   /// A well-formed header, through the SPI.
   static var wellFormed: CallHeader { CallHeader() }

@@ -1,4 +1,5 @@
 import CUCBridge
+import UCBridgeTestSupport
 
 /// One ioctl other than a call: `UCB_IOC_DRIVER_INFO`,
 /// `UCB_IOC_METHOD_INFO`, `UCB_IOC_OPEN`, or a number the driver does not
@@ -21,7 +22,7 @@ struct InfoRequest: Hashable, Sendable {
   /// What the fields the driver only writes hold before the ioctl.
   var outputFieldsBefore: UInt8 = 0
   /// Where the structure lies.
-  var placement: Placement = .normal
+  var placement: Placement = .aligned
 
   /// `UCB_IOC_DRIVER_INFO` with a structure of the size the caller knows.
   static func driverInfo(size: UInt32 = UInt32(UCB_DRIVER_INFO_SIZE_VER0)) -> InfoRequest {

@@ -32,33 +32,32 @@ struct PlacedBuffer {
   /// - Throws: ``ConformanceError`` when memory cannot be mapped.
   init(count: Int, placement: Placement) throws(ConformanceError) {
     self.count = count
-    let slack = Self.slackCount
+    let none = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    let region: GuardedRegion
+    let slack: Int
     switch placement {
-    case .normal, .misaligned, .readOnly:
-      let offset = placement == .misaligned ? 1 : 0
-      let region = try Self.map(capacity: offset + count + slack)
-      let start = region.start + offset
-      self.region = region
-      address = UInt64(UInt(bitPattern: start))
-      bytes = UnsafeMutableRawBufferPointer(start: start, count: count)
-      self.slack = UnsafeMutableRawBufferPointer(start: start + count, count: slack)
     case .null:
-      region = nil
-      address = 0
-      bytes = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-      self.slack = bytes
+      (self.region, address, bytes, self.slack) = (nil, 0, none, none)
+      return
     case .address(let fixed):
-      region = nil
-      address = fixed
-      bytes = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-      self.slack = bytes
-    case .guardPage:
-      (region, address, bytes) = try Self.beforeGuard(readable: 0)
-      self.slack = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-    case .straddling(let overrun):
-      (region, address, bytes) = try Self.beforeGuard(readable: count - min(overrun, count))
-      self.slack = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+      (self.region, address, bytes, self.slack) = (nil, fixed, none, none)
+      return
+    case .aligned, .misaligned, .readOnly:
+      var offset = 0
+      if case .misaligned(let misalignment) = placement { offset = misalignment }
+      slack = Self.slackCount
+      region = try Self.map(capacity: offset + count + slack)
+    case .againstGuard, .straddlingGuard, .overrunningGuard, .guardPage:
+      // Pages whose last bytes are the buffer's readable ones, so that
+      // the rest of it lies in the guard page after them.
+      slack = 0
+      region = try Self.map(capacity: placement.readable(count))
     }
+    let start = UnsafeMutableRawPointer(bitPattern: placement.address(in: region, count: count))!
+    self.region = region
+    address = UInt64(UInt(bitPattern: start))
+    bytes = UnsafeMutableRawBufferPointer(start: start, count: placement.readable(count))
+    self.slack = UnsafeMutableRawBufferPointer(start: start + count, count: slack)
   }
 
   private static func map(capacity: Int) throws(ConformanceError) -> GuardedRegion {
@@ -67,19 +66,6 @@ struct PlacedBuffer {
     } catch {
       throw ConformanceError("cannot map \(capacity) bytes: \(error)")
     }
-  }
-
-  /// Maps pages whose last `readable` bytes are where a buffer starts that
-  /// runs on into the guard page after them.
-  private static func beforeGuard(
-    readable: Int
-  ) throws(ConformanceError) -> (GuardedRegion, UInt64, UnsafeMutableRawBufferPointer) {
-    let region = try Self.map(capacity: readable)
-    let start = region.guardPage - readable
-    return (
-      region, UInt64(UInt(bitPattern: start)),
-      UnsafeMutableRawBufferPointer(start: start, count: readable)
-    )
   }
 
   /// The address as a raw pointer; nil for address 0.

@@ -124,7 +124,7 @@ extension FuzzGenerator {
       ].randomElement(using: &random)!
     default:
       batch.entriesPlacement = [
-        .null, .kernel, .guardPage, .againstGuard,
+        .null, .kernel, .inGuardPage, .againstGuard,
         .misaligned(Int.random(in: 1...7, using: &random)),
         .straddlingGuard(inside: Int.random(in: 1...max(1, batch.stride * batch.entries.count), using: &random)),
       ].randomElement(using: &random)!

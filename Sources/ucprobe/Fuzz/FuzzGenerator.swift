@@ -1,5 +1,6 @@
 import CUCBridge
 import UCBridge
+import UCBridgeTestSupport
 
 /// Draws fuzz cases from a seed: the first ones a well-formed call to each
 /// method, then a mix of well-formed calls, calls with fields or pointers
@@ -233,7 +234,7 @@ struct FuzzGenerator {
     case 1: return .againstGuard
     case 2: return .straddlingGuard(inside: Int.random(in: 1...64, using: &random))
     case 3: return .null
-    case 4: return .guardPage
+    case 4: return .inGuardPage
     case 5: return .kernel
     default: return .aligned
     }
@@ -248,7 +249,7 @@ struct FuzzGenerator {
     case 0..<2 where readable > 1:
       return .straddlingGuard(inside: Int.random(in: 1..<readable, using: &random))
     case 2:
-      return [.null, .guardPage, .kernel].randomElement(using: &random)!
+      return [.null, .inGuardPage, .kernel].randomElement(using: &random)!
     case 3:
       return .misaligned(Int.random(in: 1...7, using: &random))
     default:
@@ -325,4 +326,11 @@ extension SplitMix64 {
   mutating func next32() -> UInt32 {
     UInt32(truncatingIfNeeded: next() >> 32)
   }
+}
+
+extension Placement {
+  /// Where the fuzzer puts a buffer in the guard page: 8 bytes in, rather
+  /// than at its first byte as the conformance corpus does, so that a seed
+  /// replays the calls it always has.
+  static let inGuardPage = Placement.guardPage(offset: 8)
 }
