@@ -44,6 +44,9 @@
 #elif defined(UCB_TEST_BREAK_SHARED_LIVE)
 #define UCB_TEST_BREAK_NAME	"shared_live"
 #define UCB_TEST_BREAK_HARM	"lets methods read shared memory clients are writing"
+#elif defined(UCB_TEST_BREAK_ASYNC_BOUND)
+#define UCB_TEST_BREAK_NAME	"async_bound"
+#define UCB_TEST_BREAK_HARM	"lets clients queue async calls and events without bound"
 #else
 #error "UCB_TEST_BUILD without a UCB_TEST_BREAK_* variant"
 #endif

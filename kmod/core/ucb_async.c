@@ -12,6 +12,7 @@
  * them, so no driver holds a handle of a client that is gone.
  */
 #include "ucb_core.h"
+#include "ucb_test_breakage.h"
 
 /* Readiness for the environment: under @client->events_lock. */
 static void ucb_events_signal(struct ucb_client *client)
@@ -61,7 +62,7 @@ u32 ucb_async_begin(struct ucb_client *client, const struct ucb_method *method,
 	bool room;
 
 	ucb_spin_lock(&client->events_lock, flags);
-	room = client->events_reserved < UCB_EVENT_QUEUE_MAX;
+	room = client->events_reserved < ucb_test_event_queue_max();
 	if (room)
 		client->events_reserved++;
 	ucb_spin_unlock(&client->events_lock, flags);
@@ -478,7 +479,7 @@ int ucb_client_notify(struct ucb_client *client, u32 message, const u64 *args,
 	ucb_spin_lock(&client->events_lock, lock_flags);
 	if (!entry)
 		err = -ENOMEM;
-	else if (client->events_reserved >= UCB_EVENT_QUEUE_MAX)
+	else if (client->events_reserved >= ucb_test_event_queue_max())
 		err = -ENOSPC;
 	if (!err) {
 		client->events_reserved++;

@@ -22,6 +22,8 @@
  * UCB_TEST_BREAK_SHARED_LIVE: a snapshot of shared memory is the live
  *	memory itself, which the client goes on writing: a method validating
  *	it reads it twice.
+ * UCB_TEST_BREAK_ASYNC_BOUND: a client's event queue has no bound, so one
+ *	client can make the kernel hold async calls and events without end.
  */
 #ifndef _UCB_TEST_BREAKAGE_H
 #define _UCB_TEST_BREAKAGE_H
@@ -153,6 +155,15 @@ static inline bool ucb_test_break_shared_live(void)
 	return true;
 #else
 	return false;
+#endif
+}
+
+static inline u32 ucb_test_event_queue_max(void)
+{
+#ifdef UCB_TEST_BREAK_ASYNC_BOUND
+	return ~0U;
+#else
+	return UCB_EVENT_QUEUE_MAX;
 #endif
 }
 

@@ -336,7 +336,8 @@ static void ucb_delayed_done(struct ucb_env_work *work)
 
 /*
  * Answer later, from a timer's work: scalars delay in microseconds and a
- * value, which the completion carries back.
+ * value, which the completion carries back.  With no delay it answers
+ * before it returns, as a driver whose hardware was quick.
  */
 static u32 ucb_delayed(struct ucb_args *args)
 {
@@ -345,6 +346,11 @@ static u32 ucb_delayed(struct ucb_args *args)
 	ucb_reference_count(args, UCB_SEL_DELAYED);
 	if (args->scalar_in[0] > UCB_DELAYED_MAX_DELAY_US)
 		return UCB_IORETURN_BAD_ARGUMENT;
+	if (!args->scalar_in[0]) {
+		ucb_async_complete(args->async, UCB_IORETURN_SUCCESS,
+				   &args->scalar_in[1], 1);
+		return UCB_IORETURN_SUCCESS;
+	}
 	job->async = args->async;
 	job->value = args->scalar_in[1];
 	ucb_env_work_init(&job->work, ucb_delayed_done);

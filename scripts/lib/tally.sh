@@ -48,6 +48,7 @@ declare -A caught_by=(
 	[free]='^not ok [0-9]+ - no live buffers '
 	[cache]='^not ok [0-9]+ - bounded memory: '
 	[shared_live]='^not ok [0-9]+ - shared memory: snapshot '
+	[async_bound]='^not ok [0-9]+ - async bound: '
 )
 
 # The hostile tests' copy-once races, each of which the broken copy-once

@@ -124,6 +124,56 @@ int64_t ucbb_call_noop_batch(int fd, void *room, uint32_t count, uint64_t n)
 	return (int64_t)(ucbb_now_ns() - start);
 }
 
+/*
+ * One async call of @selector with no struct and its completion read
+ * back: the method answers with the scalar it was given second.
+ */
+static int ucbb_async_call(int fd, uint32_t selector, uint64_t value)
+{
+	uint64_t scalars[2] = { 0, value };
+	struct ucb_call call = {
+		.size = sizeof(call),
+		.selector = selector,
+		.scalar_in_count = selector == UCB_SEL_DELAYED ? 2 : 0,
+		.scalar_in = (uintptr_t)scalars,
+	};
+	struct ucb_async_call async = {
+		.size = sizeof(async),
+		.call = (uintptr_t)&call,
+		.reference = { value },
+	};
+	struct ucb_event event;
+
+	if (ioctl(fd, UCB_IOC_CALL_ASYNC, &async))
+		return -errno;
+	if (call.result != UCB_IORETURN_SUCCESS)
+		return -EBADMSG;
+	if (read(fd, &event, sizeof(event)) != sizeof(event))
+		return -errno;
+	if (event.type != UCB_EVENT_COMPLETION || event.id != async.id ||
+	    event.result != UCB_IORETURN_SUCCESS || event.reference[0] != value)
+		return -EBADMSG;
+	return 0;
+}
+
+int ucbb_async_supported(int fd)
+{
+	return ucbb_async_call(fd, UCB_SEL_DELAYED, 1);
+}
+
+int64_t ucbb_async_round_trip(int fd, uint32_t selector, uint64_t n)
+{
+	uint64_t start = ucbb_now_ns(), i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		err = ucbb_async_call(fd, selector, i);
+		if (err)
+			return err;
+	}
+	return (int64_t)(ucbb_now_ns() - start);
+}
+
 int64_t ucbb_call_unknown_selector(int fd, uint64_t n)
 {
 	uint64_t start = ucbb_now_ns(), i;

@@ -98,6 +98,21 @@ struct InstructionBench {
       results.checks["UCB_IOC_CALL_BATCH"] = "not implemented by the module measured (it answered \(errnoName(-batch)))"
       progress("UCB_IOC_CALL_BATCH: \(errnoName(-batch)); no batch rows")
     }
+    let async = ucbb_async_supported(fd)
+    if async == 0 {
+      results.checks["UCB_IOC_CALL_ASYNC"] = "implemented"
+      variants += [
+        Variant(id: "c-async-now", label: "C: async delayed(0) and read(2) of its completion (completed before the submission returns)") {
+          try checked("C async delayed", ucbb_async_round_trip(fd, ReferenceSelector.delayed, UInt64($0)))
+        },
+        Variant(id: "c-async-worker", label: "C: async asyncChecksum of nothing and read(2) of its completion (completed by a kernel worker)") {
+          try checked("C async asyncChecksum", ucbb_async_round_trip(fd, ReferenceSelector.asyncChecksum, UInt64($0)))
+        },
+      ]
+    } else {
+      results.checks["UCB_IOC_CALL_ASYNC"] = "not implemented by the module measured (it answered \(errnoName(-async)))"
+      progress("UCB_IOC_CALL_ASYNC: \(errnoName(-async)); no async rows")
+    }
     let budget = Budget(rounds: smoke ? 3 : 21, batchNanoseconds: 0)
     results.comparisons.append(try interleave(
       id: "overhead", title: "noop call overhead, in guest instructions", budget: budget,

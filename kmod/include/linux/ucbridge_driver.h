@@ -13,10 +13,16 @@
  * against the method table and their inputs copied into kernel memory once
  * before a method runs (see <uapi/linux/ucbridge.h>).
  *
+ * Async methods (%UCB_METHOD_FLAG_ASYNC) get a handle in &struct
+ * ucb_args.async and answer through ucb_async_complete(), now or later,
+ * from any context; ucb_client_notify() and ucb_device_notify() send
+ * notifications.  Both reach the client as events it reads from its
+ * descriptor (see <uapi/linux/ucbridge.h>).
+ *
  * ucb_unregister_driver() may be called at any time, from module exit or a
  * removal path, with clients open and calls in flight: it waits for the
- * calls and callbacks running, calls @close for every open client, and
- * returns.  After that ucbridge never touches the driver's memory again:
+ * calls and callbacks running, cancels and waits for every pending async
+ * call, calls @close for every open client, and returns.  After that ucbridge never touches the driver's memory again:
  * later calls on the clients' descriptors fail with ENODEV, their close
  * still works, and the driver's module may be unloaded.
  *
@@ -194,8 +200,12 @@ struct ucb_snapshot {
  *	and anything but %UCB_IORETURN_SUCCESS refuses the type.  May sleep.
  * @close: Optional.  Called once for each client whose @open succeeded,
  *	when it closes or when the driver is unregistered, whichever is first;
- *	no call of the client runs then or later.  May sleep.  Both callbacks
- *	run under a lock of the driver's, one at a time: keep them short.
+ *	no call of the client runs then or later, and its async calls have
+ *	all completed (they were cancelled and waited for first): stop what
+ *	else sends it notifications here.  May sleep.  Both callbacks, and
+ *	the cancel callbacks on close, run under a lock of the driver's, one
+ *	at a time: keep them short, and do not wait in them for anything
+ *	that opens or closes a client.
  * @memory_types: Optional: the memory types clients may map, indexed by
  *	type; per-client ones are made at a client's first use, shared ones
  *	at registration.

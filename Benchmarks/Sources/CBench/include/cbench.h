@@ -63,6 +63,20 @@ int ucbb_batch_supported(int fd);
  */
 int64_t ucbb_call_noop_batch(int fd, void *room, uint32_t count, uint64_t n);
 
+/*
+ * 0 when the module implements UCB_IOC_CALL_ASYNC (a delayed call with no
+ * delay completes and is read back), else a negative errno.
+ */
+int ucbb_async_supported(int fd);
+
+/*
+ * @n async round trips, each a UCB_IOC_CALL_ASYNC of @selector and a
+ * read(2) of its completion: UCB_SEL_DELAYED with no delay, which
+ * completes before the submission returns (the core's own cost), or
+ * UCB_SEL_ASYNC_CHECKSUM of nothing, which completes from a worker.
+ */
+int64_t ucbb_async_round_trip(int fd, uint32_t selector, uint64_t n);
+
 /* UCB_IOC_CALL with a selector no method has: header in, result out. */
 int64_t ucbb_call_unknown_selector(int fd, uint64_t n);
 

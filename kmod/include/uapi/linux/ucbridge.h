@@ -189,8 +189,9 @@ struct ucb_call {
  *	size, in bytes, from %UCB_STRUCT_SIZE_FLOOR to @struct_size_limit (a
  *	module parameter for the reference driver).
  * @struct_size_limit: Highest value @max_struct_size can be set to.
- * @live_buffers: Kernel buffers the dispatch core holds right now; 0 when
- *	no call is in flight, so a test can prove that none leak.
+ * @live_buffers: Kernel buffers the dispatch core holds right now, for
+ *	calls in flight, async calls not yet read back and events queued; 0
+ *	when there are none, so a test can prove that none leak.
  * @name: NUL-terminated, NUL-padded driver name.
  */
 struct ucb_driver_info {

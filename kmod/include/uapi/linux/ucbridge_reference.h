@@ -87,6 +87,7 @@ struct ucb_transform {
  * The delayed method (async): scalars delay in microseconds, at most
  * UCB_DELAYED_MAX_DELAY_US, and a value; completes after the delay with
  * the value as its one argument, or UCB_IORETURN_ABORTED when cancelled.
+ * With a delay of 0 it completes before the submission returns.
  */
 #define UCB_DELAYED_MAX_DELAY_US	10000000
 
