@@ -117,6 +117,10 @@ static const struct expected_method expected_methods[] = {
 	[UCB_SEL_GENERATE] = { "generate", 1, 0, 0, VAR, 0 },
 	[UCB_SEL_SINK] = { "sink", 0, VAR, 0, 0, 0 },
 	[UCB_SEL_SHARED_CHECKSUM] = { "sharedChecksum", 3, 0, 3, 0, 0 },
+	[UCB_SEL_DELAYED] = { "delayed", 2, 0, 0, 0, UCB_METHOD_FLAG_ASYNC },
+	[UCB_SEL_ASYNC_CHECKSUM] = { "asyncChecksum", 0, VAR, 0, 0,
+				     UCB_METHOD_FLAG_ASYNC },
+	[UCB_SEL_NOTIFY] = { "notify", 3, 0, 0, 0, 0 },
 };
 
 static void test_method_info(int h)
@@ -124,6 +128,7 @@ static void test_method_info(int h)
 	__u32 max = max_struct_size(h);
 	struct ucb_method_info mi;
 	__u32 sel;
+	int err;
 
 	/* A method added to the ABI header but not here fails this. */
 	check(ARRAY_SIZE(expected_methods) == UCB_REFERENCE_METHOD_COUNT,
@@ -136,8 +141,9 @@ static void test_method_info(int h)
 		in_max = e->struct_in_size != VAR ? e->struct_in_size :
 			 sel == UCB_SEL_PATH_INFO ? UCB_PATH_INFO_MAX : max;
 		out_max = e->struct_out_size != VAR ? e->struct_out_size : max;
-		check(get_method_info(h, sel, &mi) == 0 &&
-		      mi.selector == sel && strcmp(mi.name, e->name) == 0 &&
+		/* Before check(): its arguments are read in no set order. */
+		err = get_method_info(h, sel, &mi);
+		check(err == 0 && mi.selector == sel && strcmp(mi.name, e->name) == 0 &&
 		      mi.scalar_in_count == e->scalar_in_count &&
 		      mi.struct_in_size == e->struct_in_size &&
 		      mi.scalar_out_count == e->scalar_out_count &&
@@ -301,6 +307,7 @@ static void test_fixed_checks(int h)
 		{ UCB_SEL_GENERATE, { 1, 0, 0, 8 } },
 		{ UCB_SEL_SINK, { 0, 8, 0, 0 } },
 		{ UCB_SEL_ECHO, { 0, 8, 0, 8 } },
+		{ UCB_SEL_NOTIFY, { 3, 0, 0, 0 } },	/* 0 notifications */
 	};
 	size_t i, field;
 
