@@ -206,25 +206,6 @@ int cancel_call(int h, __u64 id)
 	return ucbt_ioctl(h, UCB_IOC_CANCEL, &cancel);
 }
 
-int wait_events(int h, struct ucb_event *ev, int max)
-{
-	int got = 0;
-	long n;
-
-	while (got < max) {
-		n = ucbt_read(h, ev + got, (size_t)(max - got) * sizeof(*ev));
-		if (n > 0) {
-			got += (int)(n / (long)sizeof(*ev));
-			continue;
-		}
-		if (n != -EAGAIN)
-			return got ? got : (int)n;
-		if (ucbt_poll(h, EVENT_WAIT_MS) <= 0)
-			break;
-	}
-	return got;
-}
-
 int get_driver_info(int h, struct ucb_driver_info *info)
 {
 	memset(info, 0, sizeof(*info));

@@ -88,18 +88,6 @@ __u32 submit_delayed(int h, __u64 delay_us, __u64 value,
 		     const __u64 *reference, __u64 *id);
 /* UCB_IOC_CANCEL of @id: 0 or -errno. */
 int cancel_call(int h, __u64 id);
-/*
- * How long wait_events() waits for the next event: a bound against a
- * hang, never a measure (the VM runs under emulation).
- */
-#define EVENT_WAIT_MS	20000
-/*
- * Up to @max events into @ev, read as they come: how many, fewer when
- * none came for EVENT_WAIT_MS or the read failed (ENODEV) after some, or
- * -errno when the first read failed otherwise than with EAGAIN.
- */
-int wait_events(int h, struct ucb_event *ev, int max);
-
 int get_driver_info(int h, struct ucb_driver_info *info);
 int get_method_info(int h, __u32 selector, struct ucb_method_info *mi);
 __u64 live_buffers(int h);
