@@ -882,8 +882,9 @@ static void fz_op_call(struct fz_input *in, bool async)
 	else if (async && ret == -EFAULT)
 		fz_asyncs[fz_ctx.op] = (struct fz_async){
 			.state = FZ_ASYNC_MAYBE, .selector = call->selector };
-	if (!async && ret == 0 && result == UCB_IORETURN_SUCCESS &&
-	    call->selector == UCB_SEL_NOTIFY)
+	/* A notify call that faulted writing back may have run. */
+	if (call->selector == UCB_SEL_NOTIFY &&
+	    ((ret == 0 && result == UCB_IORETURN_SUCCESS) || ret == -EFAULT))
 		fz_notified = true;
 	/* The id is written back only for an accepted call. */
 	if (async)
