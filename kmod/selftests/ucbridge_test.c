@@ -1706,7 +1706,10 @@ static void test_async_refusals(int h)
 	uint8_t raw[sizeof(struct ucb_async_call) + 64] = {};
 	struct ucb_async_call *ac = (struct ucb_async_call *)raw;
 	uint8_t *pages = guarded_pages();
+	__u64 ref[UCB_ASYNC_REFERENCE_WORDS];
+	struct ucb_async_call *ro;
 	struct ucb_event ev;
+	int err = 0;
 
 	ac->call = (uintptr_t)&uc;
 	ac->size = UCB_ASYNC_CALL_SIZE_VER0 - 1;
@@ -1744,6 +1747,30 @@ static void test_async_refusals(int h)
 	uc.scalar_in = (uintptr_t)in;
 	check(ucbt_ioctl(h, UCB_IOC_CALL_ASYNC, NULL) == -EFAULT && no_event(h),
 	      "async: NULL argument -> EFAULT, no event");
+
+	/*
+	 * The id is written back last, once the call was accepted: when that
+	 * faults the call runs all the same, and its completion, known by
+	 * its reference words, still comes.
+	 */
+	ro = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro != MAP_FAILED) {
+		reference_words(ref, 33);
+		*ro = (struct ucb_async_call){ .size = sizeof(*ro),
+					       .call = (uintptr_t)&uc };
+		memcpy(ro->reference, ref, sizeof(ref));
+		mprotect(ro, PAGE, PROT_READ);
+		err = ucbt_ioctl(h, UCB_IOC_CALL_ASYNC, ro);
+		munmap(ro, PAGE);
+	}
+	check(ro != MAP_FAILED && err == -EFAULT &&
+	      uc.result == UCB_IORETURN_SUCCESS &&
+	      wait_events(h, &ev, 1) == 1 &&
+	      ev.type == UCB_EVENT_COMPLETION &&
+	      memcmp(ev.reference, ref, sizeof(ref)) == 0 && no_event(h),
+	      "async: read-only async struct -> EFAULT, yet accepted: its completion comes (%d)",
+	      err);
 
 	ac->size = sizeof(raw);
 	ac->id = 0;
