@@ -11,6 +11,7 @@
  * first broken promise; ASan and UBSan watch the core's own memory.
  */
 #define _GNU_SOURCE
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -30,6 +31,12 @@
 #define FZ_KERNEL_ADDR	0xffff888000000000ULL
 #define FZ_STRUCT_MAX	(1U << 20)
 #define FZ_NO_METHOD	UINT32_MAX
+/* For fz_check_stats(): an ioctl counted as a call, an error or not. */
+#define FZ_ERRNO_EITHER	1
+/* Reference words of the async call of op @op: each word says whose. */
+#define FZ_REFERENCE(op, word)	(0x5eed000000000000ULL | (u64)(op) << 8 | (word))
+/* How long the end of an input waits for a completion: a hang, not a speed. */
+#define FZ_EVENT_WAIT_MS	10000
 
 #define FZ_CHECK(cond)							\
 	do {								\
@@ -37,13 +44,19 @@
 			fz_fail(#cond, __LINE__);			\
 	} while (0)
 
-/* A region per buffer of an ioctl, in the order of struct ucb_call. */
+/*
+ * A region per buffer of an ioctl, in the order of struct ucb_call, then
+ * the struct ucb_async_call around a call and read(2)'s buffer.
+ */
 enum fz_region_id {
 	FZ_R_HEADER,
 	FZ_R_SCALAR_IN,
 	FZ_R_STRUCT_IN,
 	FZ_R_SCALAR_OUT,
 	FZ_R_STRUCT_OUT,
+	FZ_R_CALL_COUNT,
+	FZ_R_ASYNC = FZ_R_CALL_COUNT,
+	FZ_R_EVENTS,
 	FZ_R_COUNT
 };
 
@@ -54,6 +67,8 @@ static const size_t fz_region_size[FZ_R_COUNT] = {
 	[FZ_R_STRUCT_IN]	= FZ_STRUCT_MAX + FZ_PAGE,
 	[FZ_R_SCALAR_OUT]	= FZ_PAGE,
 	[FZ_R_STRUCT_OUT]	= FZ_STRUCT_MAX + FZ_PAGE,
+	[FZ_R_ASYNC]		= 2 * FZ_PAGE,
+	[FZ_R_EVENTS]		= 17 * FZ_PAGE,	/* a u16 count and slack */
 };
 
 struct fz_region {
@@ -79,6 +94,7 @@ struct fz_header {
 	bool tail_set;	/* a nonzero tail byte made it into memory */
 	size_t snap_len;
 	struct fz_buf buf;
+	u8 snap[2 * FZ_PAGE];	/* its region as laid out before the ioctl */
 };
 
 struct fz_input {
@@ -89,6 +105,21 @@ struct fz_input {
 struct fz_stat {
 	u64 calls;
 	u64 errors;
+};
+
+/* An async call of this input, as the model knows it, by op. */
+struct fz_async {
+	enum {
+		FZ_ASYNC_NONE,
+		FZ_ASYNC_ACCEPTED,	/* its completion must come */
+		FZ_ASYNC_MAYBE,		/* EFAULT: it may have been accepted */
+		FZ_ASYNC_READ,		/* its completion was read */
+	} state;
+	u64 id;
+	u32 selector;
+	bool cancelled;		/* UCB_IOC_CANCEL of its id returned 0 */
+	u32 arg_count;		/* of a successful completion */
+	u64 args[2];
 };
 
 static struct fz_region fz_regions[FZ_R_COUNT];
@@ -102,8 +133,22 @@ static struct ucb_client fz_client;
  */
 static enum { FZ_NEW, FZ_OPEN, FZ_MAYBE_OPEN } fz_open_state;
 static struct fz_stat fz_stats[UCB_REFERENCE_METHOD_COUNT];
-/* The header region as laid out before the ioctl. */
-static u8 fz_snap[2 * FZ_PAGE];
+static struct fz_async fz_asyncs[FZ_MAX_OPS];
+/* A notify call succeeded: notifications may come, and their last id. */
+static bool fz_notified;
+static u64 fz_notification_id;
+
+/* Async calls or notifications may hold events or room for them. */
+static bool fz_events_expected(void)
+{
+	int op;
+
+	for (op = 0; op < FZ_MAX_OPS; op++)
+		if (fz_asyncs[op].state == FZ_ASYNC_ACCEPTED ||
+		    fz_asyncs[op].state == FZ_ASYNC_MAYBE)
+			return true;
+	return fz_notified;
+}
 /* The reference driver's buffer as made: all zero. */
 static const u8 fz_zeros[UCB_REFERENCE_DEFAULT_BUFFER_SIZE];
 /* What the generate method must produce. */
@@ -349,7 +394,7 @@ static void fz_header_put(struct fz_header *h, const void *k, u32 ksize)
 		h->tail_set = true;
 	}
 	h->snap_len = min_t(size_t, (size_t)h->len + FZ_SLACK, b->avail);
-	memcpy(fz_snap, b->p, h->snap_len);
+	memcpy(h->snap, b->p, h->snap_len);
 }
 
 /* The header changed at most in [from, to), and only if @may_write. */
@@ -365,8 +410,8 @@ static void fz_header_check(const struct fz_header *h, bool may_write,
 		from = to = 0;
 	from = min(from, n);
 	to = min(to, n);
-	FZ_CHECK(!memcmp(p, fz_snap, from));
-	FZ_CHECK(!memcmp(p + to, fz_snap + to, n - to));
+	FZ_CHECK(!memcmp(p, h->snap, from));
+	FZ_CHECK(!memcmp(p + to, h->snap + to, n - to));
 	/* The header region is all zero between ioctls. */
 	memset(h->buf.p, 0, n);
 }
@@ -460,7 +505,7 @@ struct fz_call {
 	struct fz_header hdr;
 	u64 scalars[UCB_MAX_SCALARS];
 	size_t prefix;		/* struct input bytes from the fuzzer */
-	struct fz_buf bufs[FZ_R_COUNT];	/* [FZ_R_HEADER] is hdr.buf */
+	struct fz_buf bufs[FZ_R_CALL_COUNT];	/* [FZ_R_HEADER] is hdr.buf */
 };
 
 static void fz_call_decode(struct fz_input *in, struct fz_call *c)
@@ -501,6 +546,16 @@ static void fz_call_decode(struct fz_input *in, struct fz_call *c)
 	if (call->selector == UCB_SEL_CONSISTENCY && n &&
 	    c->scalars[0] <= UCB_CONSISTENCY_MAX_DELAY_US)
 		c->scalars[0] = 0;
+	if (call->selector == UCB_SEL_DELAYED && n &&
+	    c->scalars[0] <= UCB_DELAYED_MAX_DELAY_US)
+		c->scalars[0] = 0;
+	/* Nor flood: a few notifications at once. */
+	if (call->selector == UCB_SEL_NOTIFY && n >= 2 &&
+	    c->scalars[0] <= UCB_NOTIFY_MAX_COUNT &&
+	    c->scalars[1] <= UCB_DELAYED_MAX_DELAY_US) {
+		c->scalars[0] %= 8;
+		c->scalars[1] = 0;
+	}
 	c->prefix = fz_u8(in);
 }
 
@@ -555,17 +610,24 @@ static void fz_check_output(const struct fz_buf *b, u64 room, u64 window)
 	memset(b->p, FZ_CANARY, window);
 }
 
-/* Allowed IOReturns of a dispatched call, and when each may occur. */
-static bool fz_result_plausible(const struct ucb_call *call, u32 result)
+/*
+ * Allowed IOReturns of a dispatched call, by UCB_IOC_CALL_ASYNC when
+ * @async, and when each may occur.
+ */
+static bool fz_result_plausible(const struct ucb_call *call, bool async,
+				u32 result)
 {
 	u32 sel = call->selector;
 	bool known = sel < UCB_REFERENCE_METHOD_COUNT;
 	bool admin_only = known &&
 		(fz_driver.methods[sel].flags & UCB_METHOD_FLAG_ADMIN);
+	bool async_method = known &&
+		(fz_driver.methods[sel].flags & UCB_METHOD_FLAG_ASYNC);
 
 	switch (result) {
 	case UCB_IORETURN_SUCCESS:
-		return known && (!admin_only || fz_client.env.admin);
+		return known && async == async_method &&
+		       (!admin_only || fz_client.env.admin);
 	case UCB_IORETURN_UNSUPPORTED:
 		return !known;
 	case UCB_IORETURN_NOT_PRIVILEGED:
@@ -576,7 +638,11 @@ static bool fz_result_plausible(const struct ucb_call *call, u32 result)
 		return sel == UCB_SEL_ECHO || sel == UCB_SEL_GENERATE;
 	case UCB_IORETURN_NO_MEMORY:
 		return sel == UCB_SEL_PATH_INFO ||
-		       sel == UCB_SEL_SHARED_CHECKSUM;
+		       sel == UCB_SEL_SHARED_CHECKSUM ||
+		       (async && async_method);
+	case UCB_IORETURN_NO_RESOURCES:
+		/* The queue is full: 16 ops and a few notifications never. */
+		return false;
 	case UCB_IORETURN_NOT_PERMITTED:
 	case UCB_IORETURN_ERROR:
 		return sel == UCB_SEL_PATH_INFO;
@@ -674,7 +740,7 @@ static bool fz_call_pointers_good(const struct fz_call *c)
  * The ioctl returned 0: check the result and output counts it wrote back.
  * Returns the result and how many output bytes may have changed.
  */
-static u32 fz_call_check_dispatched(const struct fz_call *c,
+static u32 fz_call_check_dispatched(const struct fz_call *c, bool async,
 				    u64 *scalar_window, u64 *struct_window)
 {
 	const struct ucb_call *call = &c->call;
@@ -684,7 +750,7 @@ static u32 fz_call_check_dispatched(const struct fz_call *c,
 	memcpy(&result, back, sizeof(u32));
 	memcpy(&nscalars, back + sizeof(u32), sizeof(u32));
 	memcpy(&nbytes, back + 2 * sizeof(u32), sizeof(u32));
-	FZ_CHECK(fz_result_plausible(call, result));
+	FZ_CHECK(fz_result_plausible(call, async, result));
 	FZ_CHECK(nscalars <= call->scalar_out_count &&
 		 nbytes <= call->struct_out_size);
 	if (result != UCB_IORETURN_SUCCESS) {
@@ -699,28 +765,100 @@ static u32 fz_call_check_dispatched(const struct fz_call *c,
 	return result;
 }
 
-static void fz_op_call(struct fz_input *in)
+/* Whether a header's size or fields alone make the ioctl fail. */
+static void fz_header_faults(const struct fz_header *h, u32 min_size,
+			     bool bad_field, bool *einval, bool *e2big)
+{
+	*einval = h->size < min_size || bad_field;
+	*e2big = h->size > FZ_HEADER_MAX || h->tail_set;
+}
+
+/* What an accepted async call must complete with, and that it was. */
+static void fz_async_accepted(int op, const struct fz_call *c,
+			      const struct fz_header *ah)
+{
+	struct fz_async *a = &fz_asyncs[op];
+	const struct ucb_call *call = &c->call;
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	memcpy(&a->id, ah->buf.p + offsetof(struct ucb_async_call, id),
+	       sizeof(a->id));
+	for (i = 0; i < FZ_MAX_OPS; i++)
+		FZ_CHECK(fz_asyncs[i].state != FZ_ASYNC_ACCEPTED ||
+			 fz_asyncs[i].id != a->id);
+	a->state = FZ_ASYNC_ACCEPTED;
+	a->selector = call->selector;
+	if (call->selector == UCB_SEL_DELAYED) {
+		a->arg_count = 1;
+		a->args[0] = c->scalars[1];
+	} else {
+		a->arg_count = 2;
+		a->args[0] = fz_crc32c(c->bufs[FZ_R_STRUCT_IN].p,
+				       call->struct_in_size);
+		a->args[1] = call->struct_in_size;
+	}
+}
+
+/*
+ * UCB_IOC_CALL, or with @async UCB_IOC_CALL_ASYNC: a struct ucb_async_call
+ * (its own header size, flags and place) carrying the call, with the op's
+ * reference words.
+ */
+static void fz_op_call(struct fz_input *in, bool async)
 {
 	struct fz_call c;
 	const struct ucb_call *call = &c.call;
+	struct fz_buf bufs[FZ_R_CALL_COUNT + 1];
+	struct ucb_async_call req = {};
+	struct fz_header ah = {};
 	u64 scalar_room, struct_room;
 	u64 scalar_window = 0, struct_window = 0;
-	u32 result = 0;
+	bool einval, e2big, a_einval = false, a_e2big = false, good;
+	u32 result = 0, w;
 	long ret;
 
+	if (async) {
+		fz_header_decode(in, sizeof(req), UCB_ASYNC_CALL_SIZE_VER0,
+				 &ah);
+		req.size = ah.size;
+		req.flags = fz_u32(in);
+		for (w = 0; w < UCB_ASYNC_REFERENCE_WORDS; w++)
+			req.reference[w] = FZ_REFERENCE(fz_ctx.op, w);
+		req.id = 0;
+		fz_place(in, FZ_R_ASYNC, ah.len, &ah.buf);
+	}
 	fz_call_decode(in, &c);
 	fz_call_put(in, &c);
-	ret = fz_ioctl(UCB_IOC_CALL, c.bufs, FZ_R_COUNT);
+	memcpy(bufs + async, c.bufs, sizeof(c.bufs));
+	if (async) {
+		req.call = c.hdr.buf.uptr;
+		fz_header_put(&ah, &req, sizeof(req));
+		bufs[0] = ah.buf;
+		fz_header_faults(&ah, UCB_ASYNC_CALL_SIZE_VER0, req.flags,
+				 &a_einval, &a_e2big);
+	}
+	ret = fz_ioctl(async ? UCB_IOC_CALL_ASYNC : UCB_IOC_CALL, bufs,
+		       FZ_R_CALL_COUNT + async);
 
 	scalar_room = call->scalar_out_count * 8ULL;
 	struct_room = call->struct_out_size;
 	FZ_CHECK(ret == 0 || ret == -EINVAL || ret == -E2BIG ||
 		 ret == -EFAULT || ret == -ENOMEM);
-	fz_header_errno(&c.hdr, UCB_CALL_SIZE_VER0,
-			call->flags ||
-			call->scalar_in_count > UCB_MAX_SCALARS ||
-			call->scalar_out_count > UCB_MAX_SCALARS, ret);
-	if (fz_call_pointers_good(&c))
+	fz_header_faults(&c.hdr, UCB_CALL_SIZE_VER0,
+			 call->flags ||
+			 call->scalar_in_count > UCB_MAX_SCALARS ||
+			 call->scalar_out_count > UCB_MAX_SCALARS,
+			 &einval, &e2big);
+	if (ret == -EINVAL)
+		FZ_CHECK(einval || a_einval);
+	if (ret == -E2BIG)
+		FZ_CHECK(e2big || a_e2big);
+	if (ret == 0)
+		FZ_CHECK(!einval && !e2big && !a_einval && !a_e2big);
+	good = fz_call_pointers_good(&c) &&
+	       (!async || fz_writable(&ah.buf, ah.len));
+	if (good)
 		FZ_CHECK(ret != -EFAULT);
 	if (ret == -ENOMEM)
 		FZ_CHECK(call->struct_in_size > FZ_STACK_STRUCT ||
@@ -732,20 +870,42 @@ static void fz_op_call(struct fz_input *in)
 		fz_open_state = fz_open_state == FZ_NEW ? FZ_MAYBE_OPEN :
 							  fz_open_state;
 	if (ret == 0) {
-		result = fz_call_check_dispatched(&c, &scalar_window,
+		result = fz_call_check_dispatched(&c, async, &scalar_window,
 						  &struct_window);
 	} else if (ret == -EFAULT) {
 		/* A fault while copying out may leave any output partial. */
 		scalar_window = scalar_room;
 		struct_window = struct_room;
 	}
+	if (async && ret == 0 && result == UCB_IORETURN_SUCCESS)
+		fz_async_accepted(fz_ctx.op, &c, &ah);
+	else if (async && ret == -EFAULT)
+		fz_asyncs[fz_ctx.op] = (struct fz_async){
+			.state = FZ_ASYNC_MAYBE, .selector = call->selector };
+	/* A notify call that faulted writing back may have run. */
+	if (call->selector == UCB_SEL_NOTIFY &&
+	    ((ret == 0 && result == UCB_IORETURN_SUCCESS) || ret == -EFAULT))
+		fz_notified = true;
+	/* The id is written back only for an accepted call. */
+	if (async)
+		fz_header_check(&ah, (ret == 0 &&
+				      result == UCB_IORETURN_SUCCESS) ||
+				     ret == -EFAULT,
+				offsetof(struct ucb_async_call, id),
+				offsetof(struct ucb_async_call, id) +
+				sizeof(u64));
 	fz_header_check(&c.hdr, ret == 0 || ret == -EFAULT,
 			offsetof(struct ucb_call, result),
 			offsetof(struct ucb_call, scalar_in));
 	fz_check_output(&c.bufs[FZ_R_SCALAR_OUT], scalar_room, scalar_window);
 	fz_check_output(&c.bufs[FZ_R_STRUCT_OUT], struct_room, struct_window);
 	fz_call_restore_inputs(&c);
-	fz_check_stats(call->selector, ret, result);
+	/*
+	 * An accepted async call whose id could not be written back is
+	 * counted as a success, one whose call header could not as an error.
+	 */
+	fz_check_stats(call->selector,
+		       async && ret == -EFAULT ? FZ_ERRNO_EITHER : ret, result);
 }
 
 union fz_info {
@@ -763,7 +923,7 @@ static void fz_want_driver_info(struct ucb_driver_info *w, u32 size)
 	w->max_scalars = UCB_MAX_SCALARS;
 	w->max_struct_size = ucb_device_max_struct_size(fz_device);
 	w->struct_size_limit = UCB_STRUCT_SIZE_LIMIT;
-	w->live_buffers = 0;	/* no call is in flight */
+	w->live_buffers = 0;	/* no call in flight, no event queued */
 	memcpy(w->name, UCB_REFERENCE_NAME, sizeof(UCB_REFERENCE_NAME));
 }
 
@@ -880,6 +1040,13 @@ static void fz_op_info(struct fz_input *in, unsigned int cmd)
 			fz_want_method_info(&want.m, h.size, req.m.selector);
 		} else {
 			fz_want_driver_info(&want.d, h.size);
+			/* Events come and go on their own. */
+			if (fz_events_expected() &&
+			    out_len >= offsetof(struct ucb_driver_info, name))
+				memcpy(&want.d.live_buffers,
+				       h.buf.p + offsetof(struct ucb_driver_info,
+							  live_buffers),
+				       sizeof(u64));
 		}
 		FZ_CHECK(!memcmp(h.buf.p, &want, out_len));
 	}
@@ -1052,7 +1219,8 @@ static bool fz_known_cmd(unsigned int cmd)
 {
 	return cmd == UCB_IOC_CALL || cmd == UCB_IOC_DRIVER_INFO ||
 	       cmd == UCB_IOC_METHOD_INFO || cmd == UCB_IOC_OPEN ||
-	       cmd == UCB_IOC_CALL_BATCH || cmd == UCB_IOC_MEMORY_INFO;
+	       cmd == UCB_IOC_CALL_BATCH || cmd == UCB_IOC_MEMORY_INFO ||
+	       cmd == UCB_IOC_CALL_ASYNC || cmd == UCB_IOC_CANCEL;
 }
 
 /*
@@ -1080,6 +1248,174 @@ static void fz_op_unknown(struct fz_input *in)
 	fz_check_stats(FZ_NO_METHOD, -ENOTTY, 0);
 }
 
+/*
+ * One event read: a notification after a successful notify call, or the
+ * completion of an async call of this input, once, with its reference
+ * words, id, selector and what its method computes (or kIOReturnAborted
+ * after a cancel, or for a call of unknown fate).
+ */
+static void fz_event_check(const struct ucb_event *ev)
+{
+	static const u64 zeros[UCB_MAX_SCALARS];
+	struct fz_async *a;
+	u64 op;
+	u32 w;
+
+	FZ_CHECK(ev->arg_count <= UCB_MAX_SCALARS &&
+		 !memcmp(ev->args + ev->arg_count, zeros,
+			 (UCB_MAX_SCALARS - ev->arg_count) * sizeof(u64)));
+	if (ev->type == UCB_EVENT_NOTIFICATION) {
+		FZ_CHECK(fz_notified && ev->result == UCB_NOTIFY_MESSAGE &&
+			 !(ev->flags & ~UCB_EVENT_CAN_DROP) &&
+			 ev->selector == 0 && ev->arg_count == 2 &&
+			 ev->args[0] < ev->args[1] &&
+			 ev->id > fz_notification_id &&
+			 !memcmp(ev->reference, zeros, sizeof(ev->reference)));
+		fz_notification_id = ev->id;
+		return;
+	}
+	FZ_CHECK(ev->type == UCB_EVENT_COMPLETION && !ev->flags &&
+		 !ev->dropped);
+	op = (ev->reference[0] - FZ_REFERENCE(0, 0)) >> 8;
+	FZ_CHECK(op < FZ_MAX_OPS);
+	for (w = 0; w < UCB_ASYNC_REFERENCE_WORDS; w++)
+		FZ_CHECK(ev->reference[w] == FZ_REFERENCE(op, w));
+	a = &fz_asyncs[op];
+	FZ_CHECK(a->state == FZ_ASYNC_ACCEPTED || a->state == FZ_ASYNC_MAYBE);
+	FZ_CHECK(ev->selector == a->selector);
+	if (a->state == FZ_ASYNC_ACCEPTED)
+		FZ_CHECK(ev->id == a->id);
+	if (ev->result == UCB_IORETURN_SUCCESS && a->state == FZ_ASYNC_ACCEPTED)
+		FZ_CHECK(ev->arg_count == a->arg_count &&
+			 !memcmp(ev->args, a->args,
+				 a->arg_count * sizeof(u64)));
+	else if (ev->result != UCB_IORETURN_SUCCESS)
+		FZ_CHECK(ev->result == UCB_IORETURN_ABORTED &&
+			 (a->cancelled || a->state == FZ_ASYNC_MAYBE));
+	a->state = FZ_ASYNC_READ;
+}
+
+/*
+ * UCB_IOC_CANCEL of the id of one of this input's async calls, or of an
+ * arbitrary one: 0 only for a call accepted and not yet read back, whose
+ * completion may then say kIOReturnAborted; the header is never written.
+ */
+static void fz_op_cancel(struct fz_input *in)
+{
+	struct ucb_cancel req = {};
+	struct fz_header h;
+	bool einval, e2big, known = false;
+	u8 which;
+	long ret;
+	int op;
+
+	fz_header_decode(in, sizeof(req), UCB_CANCEL_SIZE_VER0, &h);
+	req.size = h.size;
+	req.flags = fz_u32(in);
+	which = fz_u8(in);
+	req.id = which & 1 ? fz_le(in, 8) :
+		 fz_asyncs[which / 2 % FZ_MAX_OPS].id;
+	fz_place(in, FZ_R_HEADER, h.len, &h.buf);
+	fz_header_put(&h, &req, sizeof(req));
+	ret = fz_ioctl(UCB_IOC_CANCEL, &h.buf, 1);
+
+	FZ_CHECK(ret == 0 || ret == -EINVAL || ret == -E2BIG ||
+		 ret == -EFAULT || ret == -ENOENT);
+	fz_header_faults(&h, UCB_CANCEL_SIZE_VER0, req.flags, &einval, &e2big);
+	if (ret == -EINVAL)
+		FZ_CHECK(einval);
+	if (ret == -E2BIG)
+		FZ_CHECK(e2big);
+	if (ret == 0 || ret == -ENOENT)
+		FZ_CHECK(!einval && !e2big);
+	if (fz_readable(&h.buf, h.len))
+		FZ_CHECK(ret != -EFAULT);
+	for (op = 0; op < FZ_MAX_OPS; op++) {
+		struct fz_async *a = &fz_asyncs[op];
+
+		if (a->state != FZ_ASYNC_ACCEPTED || a->id != req.id)
+			continue;
+		known = true;
+		if (ret == 0)
+			a->cancelled = true;
+	}
+	/* A call of unknown fate may be the one cancelled. */
+	if (ret == 0)
+		FZ_CHECK(known || fz_events_expected());
+	fz_header_check(&h, false, 0, 0);
+	fz_check_stats(FZ_NO_METHOD, ret, 0);
+}
+
+/*
+ * read(2) of @count bytes into a fuzzed place: whole records or EINVAL
+ * under one, EAGAIN for none, EFAULT only for a buffer that faults, the
+ * room past the records untouched; each record checked with the model.
+ */
+static void fz_op_read(struct fz_input *in)
+{
+	u32 count = fz_u16(in);
+	struct ucb_event ev;
+	struct fz_buf b;
+	u64 window;
+	long ret;
+	long i;
+
+	fz_place(in, FZ_R_EVENTS, count, &b);
+	fz_protect(&b, 1, PROT_READ);
+	ret = ucb_client_read_events(&fz_client, (void *)(uintptr_t)b.uptr,
+				     count);
+	fz_protect(&b, 1, PROT_READ | PROT_WRITE);
+	fz_ctx.ret = ret;
+
+	FZ_CHECK(ret >= 0 || ret == -EINVAL || ret == -EAGAIN ||
+		 ret == -EFAULT);
+	FZ_CHECK((ret == -EINVAL) == (count < sizeof(ev)));
+	if (ret == -EFAULT || ret > 0)
+		FZ_CHECK(!fz_writable(&b, sizeof(ev)) == (ret == -EFAULT) &&
+			 fz_events_expected());
+	if (ret >= 0) {
+		FZ_CHECK(ret % sizeof(ev) == 0 && (u64)ret <= count);
+		for (i = 0; i < ret; i += sizeof(ev)) {
+			memcpy(&ev, b.p + i, sizeof(ev));
+			fz_event_check(&ev);
+		}
+	}
+	if (ret == -EINVAL || ret == -EAGAIN)
+		window = 0;
+	else if (fz_writable(&b, count))
+		window = (u64)ret;
+	else	/* a record that faulted part-way may be partly written */
+		window = count;
+	fz_check_output(&b, count, window);
+	fz_check_stats(FZ_NO_METHOD, 0, 0);
+}
+
+/*
+ * The end of an input: every call accepted completes, and is read.
+ * Notifications still on their way are the close's to discard.
+ */
+static void fz_drain_events(void)
+{
+	struct pollfd p = { .fd = ucb_mock_events_fd(&fz_client),
+			    .events = POLLIN };
+	struct ucb_event ev;
+	long ret;
+	int op;
+
+	for (op = 0; op < FZ_MAX_OPS; op++) {
+		while (fz_asyncs[op].state == FZ_ASYNC_ACCEPTED) {
+			ret = ucb_client_read_events(&fz_client, &ev,
+						     sizeof(ev));
+			if (ret == -EAGAIN) {
+				FZ_CHECK(poll(&p, 1, FZ_EVENT_WAIT_MS) == 1);
+				continue;
+			}
+			FZ_CHECK(ret == sizeof(ev));
+			fz_event_check(&ev);
+		}
+	}
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	size_t total = 0, i;
@@ -1104,6 +1440,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	       fz_regions[FZ_R_SCALAR_OUT].size);
 	memset(fz_regions[FZ_R_STRUCT_OUT].base, FZ_CANARY,
 	       fz_regions[FZ_R_STRUCT_OUT].size);
+	memset(fz_regions[FZ_R_EVENTS].base, FZ_CANARY,
+	       fz_regions[FZ_R_EVENTS].size);
 	for (i = 0; i < sizeof(fz_generated); i++)
 		fz_generated[i] = UCB_GENERATE_BYTE(i);
 
@@ -1127,12 +1465,24 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	fz_set_max(&in);
 	ucb_device_reset_stats(fz_device);
 	memset(fz_stats, 0, sizeof(fz_stats));
+	memset(fz_asyncs, 0, sizeof(fz_asyncs));
+	fz_notified = false;
+	fz_notification_id = 0;
 
 	for (fz_ctx.op = 0; fz_ctx.op < FZ_MAX_OPS && in.left; fz_ctx.op++) {
 		fz_ctx.selector = FZ_NO_METHOD;
 		switch (fz_u8(&in) % FZ_OP_COUNT) {
 		case FZ_OP_CALL:
-			fz_op_call(&in);
+			fz_op_call(&in, false);
+			break;
+		case FZ_OP_CALL_ASYNC:
+			fz_op_call(&in, true);
+			break;
+		case FZ_OP_CANCEL:
+			fz_op_cancel(&in);
+			break;
+		case FZ_OP_READ:
+			fz_op_read(&in);
 			break;
 		case FZ_OP_DRIVER_INFO:
 			fz_op_info(&in, UCB_IOC_DRIVER_INFO);
@@ -1156,9 +1506,15 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			fz_op_memory_info(&in);
 			break;
 		}
-		FZ_CHECK(ucb_counter_read(&fz_device->live_buffers) == 0);
+		/* Events and async calls are the only buffers between ioctls. */
+		if (!fz_events_expected())
+			FZ_CHECK(ucb_counter_read(&fz_device->live_buffers) ==
+				 0);
 	}
+	fz_drain_events();
 	/* Not even the connection's input cache or counters carry over. */
 	ucb_client_release(&fz_client);
+	/* Nor its pending calls, events and notifications. */
+	FZ_CHECK(ucb_counter_read(&fz_device->live_buffers) == 0);
 	return 0;
 }

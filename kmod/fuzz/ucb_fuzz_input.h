@@ -35,6 +35,13 @@
  *                call_size
  *   MEMORY_INFO  hsize flags:u32 type:u8 ptr(header): type % (the
  *                reference driver's memory type count + 2)
+ *   CALL_ASYNC   hsize flags:u32 ptr(header) then a CALL's fields: a
+ *                UCB_IOC_CALL_ASYNC (struct ucb_async_call at its own
+ *                place) of that call, with reference words naming the op
+ *   CANCEL       hsize flags:u32 which:u8 [u64 id] ptr(header): the id
+ *                is the u64 when which is odd, else that of the async
+ *                call of op which / 2 % FZ_MAX_OPS (0 if none)
+ *   READ         count:u16 ptr(buffer): read(2) of the client's events
  * selector:u8 is the selector itself, except FZ_SELECTOR_RAW then u32.
  * hsize   := class:u8 (enum fz_hsize) then
  *   EXACT  nothing: the kernel's struct size
@@ -65,6 +72,9 @@ enum fz_op {
 	FZ_OP_OPEN,
 	FZ_OP_BATCH,
 	FZ_OP_MEMORY_INFO,
+	FZ_OP_CALL_ASYNC,
+	FZ_OP_CANCEL,
+	FZ_OP_READ,
 	FZ_OP_COUNT
 };
 

@@ -163,11 +163,11 @@ static void put_scalar(uint64_t v)
 	}
 }
 
-static void put_call(const struct call *c)
+/* A call's fields, after its op byte or an async call's own fields. */
+static void put_call_fields(const struct call *c)
 {
 	uint32_t i;
 
-	put(FZ_OP_CALL, 1);
 	put_hsize(&c->h, sizeof(struct ucb_call));
 	put_selector(c->selector);
 	put(c->flags, 4);
@@ -184,6 +184,50 @@ static void put_call(const struct call *c)
 	put(c->in_len, 1);
 	for (i = 0; i < c->in_len; i++)
 		put((uint8_t)c->in[i], 1);
+}
+
+static void put_call(const struct call *c)
+{
+	put(FZ_OP_CALL, 1);
+	put_call_fields(c);
+}
+
+/* An async call op: its own hsize, flags and place, then the call. */
+static void put_async_call(const struct hsize *h, uint32_t flags,
+			   struct ptr p, const struct call *c)
+{
+	put(FZ_OP_CALL_ASYNC, 1);
+	put_hsize(h, sizeof(struct ucb_async_call));
+	put(flags, 4);
+	put(p.kind, 1);
+	put(p.param, 1);
+	put_call_fields(c);
+}
+
+/* A cancel op: the id of op @op's async call, or @id when @op < 0. */
+static void put_cancel(const struct hsize *h, uint32_t flags, int op,
+		       uint64_t id, struct ptr p)
+{
+	put(FZ_OP_CANCEL, 1);
+	put_hsize(h, sizeof(struct ucb_cancel));
+	put(flags, 4);
+	if (op >= 0) {
+		put((uint64_t)op * 2, 1);
+	} else {
+		put(1, 1);
+		put(id, 8);
+	}
+	put(p.kind, 1);
+	put(p.param, 1);
+}
+
+/* A read(2) op of @count bytes. */
+static void put_read(uint16_t count, struct ptr p)
+{
+	put(FZ_OP_READ, 1);
+	put(count, 2);
+	put(p.kind, 1);
+	put(p.param, 1);
 }
 
 static void put_info(unsigned int cmd, const struct hsize *h, uint32_t flags,
@@ -567,6 +611,76 @@ static void write_batch_seeds(const char *dir)
 	finish(dir, "batch-refusals");
 }
 
+/* Async calls, their cancels, events read every way, notifications. */
+static void write_async_seeds(const char *dir)
+{
+	static const struct call delayed = {
+		.selector = UCB_SEL_DELAYED, .scalar_in_count = 2,
+		.scalars = { 1000, 42 },
+	};
+	static const struct call checksum = {
+		.selector = UCB_SEL_ASYNC_CHECKSUM, .struct_in_size = 9,
+		.in = "123456789", .in_len = 9,
+	};
+	static const struct call too_long = {
+		.selector = UCB_SEL_DELAYED, .scalar_in_count = 2,
+		.scalars = { UCB_DELAYED_MAX_DELAY_US + 1, 1 },
+	};
+	static const struct call notify = {
+		.selector = UCB_SEL_NOTIFY, .scalar_in_count = 3,
+		.scalars = { 3, 0, UCB_EVENT_CAN_DROP },
+	};
+	static const struct hsize short_size = SHORT(87);
+	static const struct hsize long_tail = LONG(100, 96, 1);
+	const uint16_t record = sizeof(struct ucb_event);
+	struct ptr start = { 0 }, ro = { FZ_PTR_READONLY, 0 };
+	struct ptr guard = { FZ_PTR_GUARD, 0 }, null = { FZ_PTR_LOW, 0 };
+	struct ptr straddle = { FZ_PTR_STRADDLE, 100 };
+
+	begin(false, MIB);
+	put_async_call(&exact, 0, start, &delayed);
+	put_async_call(&exact, 0, start, &checksum);
+	put_read(record, start);
+	put_read(2 * record + record / 2, start);
+	put_read(record, start);
+	finish(dir, "async-complete");
+
+	begin(false, MIB);
+	put_async_call(&exact, 0, start, &delayed);
+	put_cancel(&exact, 0, 0, 0, start);
+	put_cancel(&exact, 0, -1, 12345, start);
+	put_cancel(&short_size, 0, 0, 0, start);
+	put_cancel(&exact, 1, 0, 0, start);
+	put_cancel(&exact, 0, 0, 0, null);
+	put_read(record, start);
+	put_cancel(&exact, 0, 0, 0, start);
+	finish(dir, "async-cancel");
+
+	begin(false, MIB);
+	put_async_call(&short_size, 0, start, &delayed);
+	put_async_call(&long_tail, 0, start, &delayed);
+	put_async_call(&exact, 1, start, &delayed);
+	put_async_call(&exact, 0, null, &delayed);
+	put_async_call(&exact, 0, ro, &delayed);
+	put_async_call(&exact, 0, start, &too_long);
+	put_async_call(&exact, 0, start, method_call(UCB_SEL_ADD));
+	put_call(&delayed);
+	put_read(record, start);
+	finish(dir, "async-refusals");
+
+	begin(false, MIB);
+	put_call(&notify);
+	put_async_call(&exact, 0, start, &delayed);
+	put_read(record - 1, start);
+	put_read(0, start);
+	put_read(record, guard);
+	put_read(record, null);
+	put_read(2 * record, straddle);
+	put_read(record, ro);
+	put_read(4 * record, start);
+	finish(dir, "events-read");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -581,5 +695,6 @@ int main(int argc, char **argv)
 	write_unknown_seeds(argv[1]);
 	write_batch_seeds(argv[1]);
 	write_memory_seeds(argv[1]);
+	write_async_seeds(argv[1]);
 	return 0;
 }

@@ -16,6 +16,10 @@
  * Load: two threads on one connection and on two; every call right, and the
  * method counters add up exactly.
  *
+ * Completions racing close: two threads open a connection, start async
+ * calls about to complete (delayed, asyncChecksum) and close it at once,
+ * round after round; nothing may be left behind.
+ *
  * Usage: ucbridge_hostile [CALLS [races]]
  *   CALLS   calls per race, at most: a race ends at the first call that saw
  *           two versions (default 100000)
@@ -23,6 +27,7 @@
  *           given many calls so that a busy host cannot hide a race
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +134,57 @@ static void race_scalars(int h, unsigned long calls)
 	      n, torn, failed);
 }
 
+struct closer {
+	pthread_t thread;
+	unsigned long rounds, refused;
+};
+
+static void *submit_and_close(void *arg)
+{
+	static const uint8_t data[256];
+	struct closer *cl = arg;
+	unsigned long round;
+	int i;
+
+	for (round = 0; round < cl->rounds; round++) {
+		int h = ucbt_open();
+
+		if (h < 0) {
+			cl->refused++;
+			continue;
+		}
+		for (i = 0; i < 16; i++) {
+			struct call c = { .selector = UCB_SEL_ASYNC_CHECKSUM,
+					  .struct_in = data,
+					  .struct_in_size = sizeof(data) };
+			__u64 id;
+
+			if (submit_delayed(h, (__u64)(i % 4) * 100, (__u64)i,
+					   NULL, &id) != UCB_IORETURN_SUCCESS ||
+			    do_async(h, &c, NULL, &id) ||
+			    c.result != UCB_IORETURN_SUCCESS)
+				cl->refused++;
+		}
+		ucbt_close(h);
+	}
+	return NULL;
+}
+
+static void race_completions_with_close(int h, unsigned long rounds)
+{
+	struct closer cl[2] = { { .rounds = rounds }, { .rounds = rounds } };
+	int t;
+
+	for (t = 0; t < 2; t++)
+		pthread_create(&cl[t].thread, NULL, submit_and_close, &cl[t]);
+	for (t = 0; t < 2; t++)
+		pthread_join(cl[t].thread, NULL);
+	check(!cl[0].refused && !cl[1].refused && live_buffers(h) == 0,
+	      "close racing completions: 2 threads x %lu rounds of 32 async calls: %lu refused, %llu live buffers",
+	      rounds, cl[0].refused + cl[1].refused,
+	      (unsigned long long)live_buffers(h));
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long calls = argc > 1 ? strtoul(argv[1], NULL, 0) : 100000;
@@ -152,6 +208,7 @@ int main(int argc, char **argv)
 	if (argc < 3 || strcmp(argv[2], "races")) {
 		load_two_threads(h, calls / 2, true);
 		load_two_threads(h, calls / 2, false);
+		race_completions_with_close(h, calls / 500 ?: 1);
 	}
 	check(live_buffers(h) == 0, "no live buffers after the races: %llu",
 	      (unsigned long long)live_buffers(h));

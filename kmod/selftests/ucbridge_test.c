@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -117,6 +118,10 @@ static const struct expected_method expected_methods[] = {
 	[UCB_SEL_GENERATE] = { "generate", 1, 0, 0, VAR, 0 },
 	[UCB_SEL_SINK] = { "sink", 0, VAR, 0, 0, 0 },
 	[UCB_SEL_SHARED_CHECKSUM] = { "sharedChecksum", 3, 0, 3, 0, 0 },
+	[UCB_SEL_DELAYED] = { "delayed", 2, 0, 0, 0, UCB_METHOD_FLAG_ASYNC },
+	[UCB_SEL_ASYNC_CHECKSUM] = { "asyncChecksum", 0, VAR, 0, 0,
+				     UCB_METHOD_FLAG_ASYNC },
+	[UCB_SEL_NOTIFY] = { "notify", 3, 0, 0, 0, 0 },
 };
 
 static void test_method_info(int h)
@@ -124,6 +129,7 @@ static void test_method_info(int h)
 	__u32 max = max_struct_size(h);
 	struct ucb_method_info mi;
 	__u32 sel;
+	int err;
 
 	/* A method added to the ABI header but not here fails this. */
 	check(ARRAY_SIZE(expected_methods) == UCB_REFERENCE_METHOD_COUNT,
@@ -136,8 +142,9 @@ static void test_method_info(int h)
 		in_max = e->struct_in_size != VAR ? e->struct_in_size :
 			 sel == UCB_SEL_PATH_INFO ? UCB_PATH_INFO_MAX : max;
 		out_max = e->struct_out_size != VAR ? e->struct_out_size : max;
-		check(get_method_info(h, sel, &mi) == 0 &&
-		      mi.selector == sel && strcmp(mi.name, e->name) == 0 &&
+		/* Before check(): its arguments are read in no set order. */
+		err = get_method_info(h, sel, &mi);
+		check(err == 0 && mi.selector == sel && strcmp(mi.name, e->name) == 0 &&
 		      mi.scalar_in_count == e->scalar_in_count &&
 		      mi.struct_in_size == e->struct_in_size &&
 		      mi.scalar_out_count == e->scalar_out_count &&
@@ -301,6 +308,7 @@ static void test_fixed_checks(int h)
 		{ UCB_SEL_GENERATE, { 1, 0, 0, 8 } },
 		{ UCB_SEL_SINK, { 0, 8, 0, 0 } },
 		{ UCB_SEL_ECHO, { 0, 8, 0, 8 } },
+		{ UCB_SEL_NOTIFY, { 3, 0, 0, 0 } },	/* 0 notifications */
 	};
 	size_t i, field;
 
@@ -1488,6 +1496,812 @@ static void test_max_struct_size(int h)
 	test_no_live_buffers(h, "after 64 MiB calls");
 }
 
+/* ---- async calls and notifications -------------------------------- */
+
+/* Reference words that differ per call and per word. */
+static void reference_words(__u64 *ref, __u64 seed)
+{
+	int i;
+
+	for (i = 0; i < UCB_ASYNC_REFERENCE_WORDS; i++)
+		ref[i] = seed * 0x9e3779b97f4a7c15ull +
+			 (__u64)i * 0x0101010101010101ull;
+}
+
+/*
+ * How long wait_events() waits for the next event: a bound against a
+ * hang, never a measure (the VM runs under emulation).
+ */
+#define EVENT_WAIT_MS	20000
+
+/*
+ * Up to @max events into @ev, read as they come: how many, fewer when
+ * none came for EVENT_WAIT_MS or the read failed (ENODEV) after some, or
+ * -errno when the first read failed otherwise than with EAGAIN.
+ */
+static int wait_events(int h, struct ucb_event *ev, int max)
+{
+	int got = 0;
+	long n;
+
+	while (got < max) {
+		n = ucbt_read(h, ev + got, (size_t)(max - got) * sizeof(*ev));
+		if (n > 0) {
+			got += (int)(n / (long)sizeof(*ev));
+			continue;
+		}
+		if (n != -EAGAIN)
+			return got ? got : (int)n;
+		if (ucbt_poll(h, EVENT_WAIT_MS) <= 0)
+			break;
+	}
+	return got;
+}
+
+/* Nothing waits: a read finds nothing and poll(2) says nothing. */
+static bool no_event(int h)
+{
+	struct ucb_event ev;
+
+	return ucbt_read(h, &ev, sizeof(ev)) == -EAGAIN && ucbt_poll(h, 0) == 0;
+}
+
+/*
+ * Cancel @id until it is no longer pending: with a driver whose cancel
+ * completes at once (the reference driver's), its completion is then
+ * queued.  A call that completed anyway gives ENOENT at the first try.
+ */
+static bool completed(int h, __u64 id)
+{
+	int tries;
+
+	for (tries = 0; tries < 10000; tries++) {
+		if (cancel_call(h, id) == -ENOENT)
+			return true;
+		usleep(100);
+	}
+	return false;
+}
+
+/* @n long delayed calls, ids into @ids (may be NULL): how many accepted. */
+static int submit_long(int h, int n, __u64 *ids)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		__u64 id = 0;
+
+		if (submit_delayed(h, UCB_DELAYED_MAX_DELAY_US, (__u64)i, NULL,
+				   &id) != UCB_IORETURN_SUCCESS)
+			break;
+		if (ids)
+			ids[i] = id;
+	}
+	return i;
+}
+
+static bool completion_is(const struct ucb_event *ev, __u64 id, __u32 result,
+			  __u32 selector, const __u64 *ref)
+{
+	__u64 zero[UCB_ASYNC_REFERENCE_WORDS] = {};
+
+	return ev->type == UCB_EVENT_COMPLETION && ev->id == id &&
+	       ev->result == result && ev->selector == selector &&
+	       ev->flags == 0 && ev->dropped == 0 &&
+	       ev->arg_count <= UCB_MAX_SCALARS &&
+	       all_bytes(ev->args + ev->arg_count,
+			 (UCB_MAX_SCALARS - ev->arg_count) * sizeof(__u64), 0) &&
+	       memcmp(ev->reference, ref ? ref : zero, sizeof(ev->reference)) == 0;
+}
+
+static void test_async_completion(int h)
+{
+	__u64 ref[UCB_ASYNC_REFERENCE_WORDS], ids[16], id = 0x5a5a;
+	struct ucb_event ev[16];
+	int i, n, wrong = 0;
+	__u32 result;
+
+	check(no_event(h), "async: no event before any async call");
+	reference_words(ref, 1);
+	result = submit_delayed(h, 2000, 0x0123456789abcdefull, ref, &id);
+	check(result == UCB_IORETURN_SUCCESS && id != 0 && id != 0x5a5a,
+	      "async: delayed accepted (%#x), id %llu", result,
+	      (unsigned long long)id);
+	n = wait_events(h, ev, 1);
+	check(n == 1 && completion_is(&ev[0], id, UCB_IORETURN_SUCCESS,
+				      UCB_SEL_DELAYED, ref) &&
+	      ev[0].arg_count == 1 && ev[0].args[0] == 0x0123456789abcdefull,
+	      "async: one completion: result, value, reference words, id, selector (%d, %#x)",
+	      n, n == 1 ? ev[0].result : 0);
+	check(no_event(h), "async: and no second event");
+
+	/* Several at once: each id once, each with its own words. */
+	for (i = 0; i < 16; i++) {
+		reference_words(ref, 100 + i);
+		ids[i] = 0;
+		if (submit_delayed(h, (__u64)(i % 4) * 500, 1000 + i, ref,
+				   &ids[i]) != UCB_IORETURN_SUCCESS)
+			wrong++;
+	}
+	n = wait_events(h, ev, 16);
+	for (i = 0; i < n; i++) {
+		int j;
+
+		for (j = 0; j < 16 && ids[j] != ev[i].id; j++)
+			;
+		reference_words(ref, 100 + j);
+		if (j == 16 || !completion_is(&ev[i], ids[j],
+					      UCB_IORETURN_SUCCESS,
+					      UCB_SEL_DELAYED, ref) ||
+		    ev[i].arg_count != 1 || ev[i].args[0] != 1000u + j)
+			wrong++;
+		if (j < 16)
+			ids[j] = 0;	/* a second completion of it is wrong */
+	}
+	check(n == 16 && !wrong && no_event(h),
+	      "async: 16 calls in flight: 16 completions, each once with its words (%d, %d wrong)",
+	      n, wrong);
+
+	id = 0x5a5a;
+	result = submit_delayed(h, UCB_DELAYED_MAX_DELAY_US + 1, 1, NULL, &id);
+	check(result == UCB_IORETURN_BAD_ARGUMENT && id == 0x5a5a && no_event(h),
+	      "async: delay over the maximum -> kIOReturnBadArgument, no id, no event (%#x)",
+	      result);
+}
+
+static void test_async_mismatch(int h)
+{
+	__u64 in[2] = { 0, 7 }, out[1] = { 0 }, id = 0x5a5a;
+	struct call c = { .selector = UCB_SEL_DELAYED, .scalar_in = in,
+			  .scalar_in_count = 2 };
+	int err;
+
+	check(call_result(h, &c) == UCB_IORETURN_BAD_ARGUMENT && no_event(h),
+	      "async: delayed by UCB_IOC_CALL -> kIOReturnBadArgument, no event");
+	c = (struct call){ .selector = UCB_SEL_ASYNC_CHECKSUM,
+			   .struct_in = in, .struct_in_size = 8 };
+	check(call_result(h, &c) == UCB_IORETURN_BAD_ARGUMENT && no_event(h),
+	      "async: asyncChecksum by UCB_IOC_CALL -> kIOReturnBadArgument, no event");
+	c = (struct call){ .selector = UCB_SEL_ADD, .scalar_in = in,
+			   .scalar_in_count = 2, .scalar_out = out,
+			   .scalar_out_count = 1 };
+	err = do_async(h, &c, NULL, &id);
+	check(err == 0 && c.result == UCB_IORETURN_BAD_ARGUMENT &&
+	      c.scalar_out_count == 0 && out[0] == 0 && id == 0x5a5a &&
+	      no_event(h),
+	      "async: add by UCB_IOC_CALL_ASYNC -> kIOReturnBadArgument, nothing out, no id, no event (%d, %#x)",
+	      err, c.result);
+	c = (struct call){ .selector = UCB_REFERENCE_METHOD_COUNT };
+	err = do_async(h, &c, NULL, &id);
+	check(err == 0 && c.result == UCB_IORETURN_UNSUPPORTED &&
+	      id == 0x5a5a && no_event(h),
+	      "async: unknown selector -> kIOReturnUnsupported, no event");
+	c = (struct call){ .selector = UCB_SEL_DELAYED, .scalar_in = in,
+			   .scalar_in_count = 1 };
+	err = do_async(h, &c, NULL, &id);
+	check(err == 0 && c.result == UCB_IORETURN_BAD_ARGUMENT &&
+	      id == 0x5a5a && no_event(h),
+	      "async: delayed with 1 scalar -> kIOReturnBadArgument, no event");
+}
+
+/* A refused UCB_IOC_CALL_ASYNC: the errno, and no id or event after it. */
+static void async_refused(int h, struct ucb_async_call *ac, int want,
+			  const char *what)
+{
+	int err;
+
+	ac->id = 0x5a5a;
+	err = ucbt_ioctl(h, UCB_IOC_CALL_ASYNC, ac);
+	check(err == want && ac->id == 0x5a5a && no_event(h),
+	      "async: %s -> %s, no id, no event (%d)", what,
+	      strerror(-want), err);
+}
+
+static void test_async_refusals(int h)
+{
+	__u64 in[2] = { 0, 1 };
+	struct ucb_call uc = { .size = sizeof(uc), .selector = UCB_SEL_DELAYED,
+			       .scalar_in_count = 2,
+			       .scalar_in = (uintptr_t)in };
+	uint8_t raw[sizeof(struct ucb_async_call) + 64] = {};
+	struct ucb_async_call *ac = (struct ucb_async_call *)raw;
+	uint8_t *pages = guarded_pages();
+	__u64 ref[UCB_ASYNC_REFERENCE_WORDS];
+	struct ucb_async_call *ro;
+	struct ucb_event ev;
+	int err = 0;
+
+	ac->call = (uintptr_t)&uc;
+	ac->size = UCB_ASYNC_CALL_SIZE_VER0 - 1;
+	async_refused(h, ac, -EINVAL, "size below VER0");
+	ac->size = 4097;
+	async_refused(h, ac, -E2BIG, "size 4097");
+	ac->size = sizeof(raw);
+	raw[sizeof(raw) - 1] = 1;
+	async_refused(h, ac, -E2BIG, "longer struct with non-zero tail");
+	raw[sizeof(raw) - 1] = 0;
+	ac->size = sizeof(*ac);
+	ac->flags = 1;
+	async_refused(h, ac, -EINVAL, "flags 1");
+	ac->flags = 0;
+	ac->call = 0;
+	async_refused(h, ac, -EFAULT, "NULL call pointer");
+	ac->call = (uintptr_t)(pages + 2 * PAGE);
+	async_refused(h, ac, -EFAULT, "inaccessible call");
+	if (sizeof(void *) == 8) {
+		ac->call = KERNEL_ADDRESS_64;
+		async_refused(h, ac, -EFAULT, "kernel-address call");
+	}
+	ac->call = (uintptr_t)&uc;
+	uc.size = UCB_CALL_SIZE_VER0 - 1;
+	async_refused(h, ac, -EINVAL, "call size below VER0");
+	uc.size = sizeof(uc);
+	uc.flags = 1;
+	async_refused(h, ac, -EINVAL, "call flags 1");
+	uc.flags = 0;
+	uc.scalar_in_count = UCB_MAX_SCALARS + 1;
+	async_refused(h, ac, -EINVAL, "call scalar_in_count 17");
+	uc.scalar_in_count = 2;
+	uc.scalar_in = (uintptr_t)(pages + 2 * PAGE - 8);
+	async_refused(h, ac, -EFAULT, "scalars straddling an inaccessible page");
+	uc.scalar_in = (uintptr_t)in;
+	check(ucbt_ioctl(h, UCB_IOC_CALL_ASYNC, NULL) == -EFAULT && no_event(h),
+	      "async: NULL argument -> EFAULT, no event");
+
+	/*
+	 * The id is written back last, once the call was accepted: when that
+	 * faults the call runs all the same, and its completion, known by
+	 * its reference words, still comes.
+	 */
+	ro = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro != MAP_FAILED) {
+		reference_words(ref, 33);
+		*ro = (struct ucb_async_call){ .size = sizeof(*ro),
+					       .call = (uintptr_t)&uc };
+		memcpy(ro->reference, ref, sizeof(ref));
+		mprotect(ro, PAGE, PROT_READ);
+		err = ucbt_ioctl(h, UCB_IOC_CALL_ASYNC, ro);
+		munmap(ro, PAGE);
+	}
+	check(ro != MAP_FAILED && err == -EFAULT &&
+	      uc.result == UCB_IORETURN_SUCCESS &&
+	      wait_events(h, &ev, 1) == 1 &&
+	      ev.type == UCB_EVENT_COMPLETION &&
+	      memcmp(ev.reference, ref, sizeof(ref)) == 0 && no_event(h),
+	      "async: read-only async struct -> EFAULT, yet accepted: its completion comes (%d)",
+	      err);
+
+	ac->size = sizeof(raw);
+	ac->id = 0;
+	check(ucbt_ioctl(h, UCB_IOC_CALL_ASYNC, ac) == 0 &&
+	      uc.result == UCB_IORETURN_SUCCESS && ac->id != 0 &&
+	      all_bytes(raw + sizeof(*ac), 64, 0) &&
+	      wait_events(h, &ev, 1) == 1 && ev.id == ac->id,
+	      "async: longer struct with zero tail accepted, tail untouched, one completion");
+	munmap(pages, 3 * PAGE);
+}
+
+static void test_cancel(int h)
+{
+	uint8_t raw[sizeof(struct ucb_cancel) + 8] = {};
+	struct ucb_cancel *cancel = (struct ucb_cancel *)raw;
+	__u64 ref[UCB_ASYNC_REFERENCE_WORDS], id = 0;
+	struct ucb_event ev;
+	int err;
+
+	reference_words(ref, 7);
+	check(submit_delayed(h, UCB_DELAYED_MAX_DELAY_US, 1, ref, &id) ==
+	      UCB_IORETURN_SUCCESS, "cancel: a 10 s delayed call accepted");
+	cancel->id = id;
+	cancel->size = UCB_CANCEL_SIZE_VER0 - 1;
+	check(ucbt_ioctl(h, UCB_IOC_CANCEL, cancel) == -EINVAL,
+	      "cancel: size below VER0 -> EINVAL");
+	cancel->size = 4097;
+	check(ucbt_ioctl(h, UCB_IOC_CANCEL, cancel) == -E2BIG,
+	      "cancel: size 4097 -> E2BIG");
+	cancel->size = sizeof(raw);
+	raw[sizeof(raw) - 1] = 1;
+	check(ucbt_ioctl(h, UCB_IOC_CANCEL, cancel) == -E2BIG,
+	      "cancel: longer struct with non-zero tail -> E2BIG");
+	raw[sizeof(raw) - 1] = 0;
+	cancel->size = sizeof(*cancel);
+	cancel->flags = 1;
+	check(ucbt_ioctl(h, UCB_IOC_CANCEL, cancel) == -EINVAL,
+	      "cancel: flags 1 -> EINVAL");
+	check(ucbt_ioctl(h, UCB_IOC_CANCEL, NULL) == -EFAULT,
+	      "cancel: NULL argument -> EFAULT");
+	check(cancel_call(h, id + 1000) == -ENOENT && cancel_call(h, 0) == -ENOENT &&
+	      cancel_call(h, ~0ull) == -ENOENT,
+	      "cancel: unknown ids -> ENOENT");
+	check(no_event(h), "cancel: refused cancels end nothing");
+	err = cancel_call(h, id);
+	check(err == 0, "cancel: the pending call -> 0 (%d)", err);
+	check(wait_events(h, &ev, 1) == 1 &&
+	      completion_is(&ev, id, UCB_IORETURN_ABORTED, UCB_SEL_DELAYED, ref) &&
+	      ev.arg_count == 0,
+	      "cancel: its completion is kIOReturnAborted with its words");
+	check(cancel_call(h, id) == -ENOENT && no_event(h),
+	      "cancel: once read -> ENOENT, nothing more");
+	id = 0;
+	submit_delayed(h, 0, 2, NULL, &id);
+	check(wait_events(h, &ev, 1) == 1 && ev.id == id &&
+	      ev.result == UCB_IORETURN_SUCCESS && cancel_call(h, id) == -ENOENT,
+	      "cancel: after completion -> ENOENT");
+}
+
+static void test_event_reads(int h)
+{
+	struct ucb_event ev[4];
+	uint8_t *pages = guarded_pages();
+	__u64 ids[3];
+	long n;
+	int i;
+
+	check(ucbt_read(h, ev, sizeof(ev)) == -EAGAIN,
+	      "read: none waiting -> EAGAIN");
+	check(ucbt_poll(h, 0) == 0, "poll: none waiting -> no POLLIN");
+
+	/* Three completions queued at once: cancelled long calls. */
+	for (i = 0; i < 3; i++)
+		submit_delayed(h, UCB_DELAYED_MAX_DELAY_US, (__u64)i, NULL,
+			       &ids[i]);
+	for (i = 0; i < 3; i++)
+		completed(h, ids[i]);
+	check(ucbt_poll(h, 0) == POLLIN, "poll: events waiting -> POLLIN");
+	check(ucbt_read(h, ev, 0) == -EINVAL &&
+	      ucbt_read(h, ev, sizeof(ev[0]) - 1) == -EINVAL,
+	      "read: room under one record (0, %zu) -> EINVAL",
+	      sizeof(ev[0]) - 1);
+	check(ucbt_read(h, NULL, sizeof(ev[0])) == -EFAULT,
+	      "read: NULL buffer -> EFAULT");
+	check(ucbt_read(h, pages + 2 * PAGE - 8, sizeof(ev[0])) == -EFAULT,
+	      "read: buffer straddling an inaccessible page -> EFAULT");
+	n = ucbt_read(h, pages + 2 * PAGE - sizeof(ev[0]) - 8,
+		      2 * sizeof(ev[0]));
+	check(n == (long)sizeof(ev[0]) &&
+	      ((struct ucb_event *)(pages + 2 * PAGE - sizeof(ev[0]) - 8))->id ==
+	      ids[0],
+	      "read: room for two, the second faulting -> the first only (%ld)",
+	      n);
+	n = ucbt_read(h, ev, sizeof(ev[0]) + sizeof(ev[0]) / 2);
+	check(n == (long)sizeof(ev[0]) && ev[0].id == ids[1],
+	      "read: room for one and a half -> one whole record, the next in order (%ld)",
+	      n);
+	n = ucbt_read(h, ev, sizeof(ev));
+	check(n == (long)sizeof(ev[0]) && ev[0].id == ids[2] &&
+	      ev[0].result == UCB_IORETURN_ABORTED,
+	      "read: the event behind the faults is still there (%ld)", n);
+	check(no_event(h), "read, poll: drained -> EAGAIN, no POLLIN");
+
+	for (i = 0; i < 3; i++)
+		submit_delayed(h, UCB_DELAYED_MAX_DELAY_US, (__u64)i, NULL,
+			       &ids[i]);
+	for (i = 0; i < 3; i++)
+		completed(h, ids[i]);
+	n = ucbt_read(h, ev, sizeof(ev));
+	check(n == 3 * (long)sizeof(ev[0]) && ev[0].id == ids[0] &&
+	      ev[1].id == ids[1] && ev[2].id == ids[2],
+	      "read: three records in one read, in completion order (%ld)", n);
+	munmap(pages, 3 * PAGE);
+}
+
+static void test_event_queue_bound(int h)
+{
+	int h2 = ucbt_open(), accepted;
+	__u64 id = 0x5a5a, *ids = xmalloc(UCB_EVENT_QUEUE_MAX * sizeof(*ids));
+	struct ucb_event ev;
+	__u32 result;
+
+	if (!check(h2 >= 0, "queue: open a second client"))
+		return;
+	accepted = submit_long(h2, UCB_EVENT_QUEUE_MAX, ids);
+	check(accepted == UCB_EVENT_QUEUE_MAX,
+	      "queue: %d of %d long calls in flight accepted", accepted,
+	      UCB_EVENT_QUEUE_MAX);
+	result = submit_delayed(h2, 0, 1, NULL, &id);
+	check(result == UCB_IORETURN_NO_RESOURCES && id == 0x5a5a,
+	      "queue: one more -> kIOReturnNoResources, no id (%#x)", result);
+	check(completed(h2, ids[0]) &&
+	      submit_delayed(h2, 0, 1, NULL, &id) == UCB_IORETURN_NO_RESOURCES,
+	      "queue: a completion not yet read still holds its room");
+	check(wait_events(h2, &ev, 1) == 1 && ev.id == ids[0],
+	      "queue: read the completion");
+	check(submit_delayed(h2, UCB_DELAYED_MAX_DELAY_US, 1, NULL, &id) ==
+	      UCB_IORETURN_SUCCESS,
+	      "queue: then one more is accepted");
+	check(submit_delayed(h2, 0, 1, NULL, &id) == UCB_IORETURN_NO_RESOURCES,
+	      "queue: and the next is not");
+	ucbt_close(h2);
+	check(live_buffers(h) == 0,
+	      "close with %d calls pending: no live buffers after it (%llu)",
+	      UCB_EVENT_QUEUE_MAX, (unsigned long long)live_buffers(h));
+	free(ids);
+}
+
+static void test_async_checksum(int h)
+{
+	static const __u32 sizes[] = { 0, 1, 9, 4095, 4096, 65539, MIB };
+	__u32 max = max_struct_size(h);
+	uint8_t *in = xmalloc(MIB + 1);
+	__u64 sync_out[2], id;
+	struct ucb_event ev;
+	int round, changed = 0, wrong = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct call c = { .selector = UCB_SEL_ASYNC_CHECKSUM,
+				  .struct_in = in, .struct_in_size = sizes[i] };
+		struct call s = { .selector = UCB_SEL_CHECKSUM, .struct_in = in,
+				  .struct_in_size = sizes[i],
+				  .scalar_out = sync_out,
+				  .scalar_out_count = 2 };
+		bool ok;
+		int err;
+
+		if (sizes[i] > max)
+			continue;
+		fill_pattern(in, sizes[i], sizes[i] + 3);
+		if (sizes[i] == 9)
+			memcpy(in, "123456789", 9);
+		err = do_async(h, &c, NULL, &id);
+		ok = err == 0 && c.result == UCB_IORETURN_SUCCESS &&
+		     wait_events(h, &ev, 1) == 1 &&
+		     completion_is(&ev, id, UCB_IORETURN_SUCCESS,
+				   UCB_SEL_ASYNC_CHECKSUM, NULL) &&
+		     ev.arg_count == 2 &&
+		     call_result(h, &s) == UCB_IORETURN_SUCCESS &&
+		     ev.args[0] == sync_out[0] && ev.args[1] == sizes[i] &&
+		     ev.args[0] == reference_crc32c(in, sizes[i]);
+		check(ok, "asyncChecksum %u bytes = checksum of the same bytes (%#llx)",
+		      sizes[i], (unsigned long long)ev.args[0]);
+	}
+	/* in has room for max + 1 bytes at the default max of 1 MiB. */
+	if (max <= MIB) {
+		struct call c = { .selector = UCB_SEL_ASYNC_CHECKSUM,
+				  .struct_in = in, .struct_in_size = max + 1 };
+
+		id = 0x5a5a;
+		check(do_async(h, &c, NULL, &id) == 0 &&
+		      c.result == UCB_IORETURN_BAD_ARGUMENT && id == 0x5a5a &&
+		      no_event(h),
+		      "asyncChecksum of max_struct_size + 1 -> kIOReturnBadArgument, no event");
+	}
+
+	/* The input is copied in the submission: rewriting it after changes nothing. */
+	for (round = 0; round < 20; round++) {
+		struct call c = { .selector = UCB_SEL_ASYNC_CHECKSUM,
+				  .struct_in = in, .struct_in_size = 65536 };
+		__u32 crc;
+
+		fill_pattern(in, 65536, (uint32_t)round);
+		crc = reference_crc32c(in, 65536);
+		if (do_async(h, &c, NULL, &id) || c.result) {
+			wrong++;
+			continue;
+		}
+		memset(in, round, 65536);
+		if (wait_events(h, &ev, 1) != 1 || ev.id != id)
+			wrong++;
+		else
+			changed += ev.args[0] != crc;
+	}
+	check(!wrong && !changed,
+	      "copy-once: asyncChecksum input rewritten right after submission: %d of 20 checksums changed, %d lost",
+	      changed, wrong);
+	free(in);
+}
+
+/* A notify call: its IOReturn, or the -errno. */
+static __u32 notify(int h, __u64 count, __u64 interval_us, __u64 flags)
+{
+	__u64 in[3] = { count, interval_us, flags };
+	struct call c = { .selector = UCB_SEL_NOTIFY, .scalar_in = in,
+			  .scalar_in_count = 3 };
+
+	return call_result(h, &c);
+}
+
+static bool notification_is(const struct ucb_event *ev, __u64 index,
+			    __u64 count, __u32 flags)
+{
+	__u64 zero[UCB_ASYNC_REFERENCE_WORDS] = {};
+
+	return ev->type == UCB_EVENT_NOTIFICATION &&
+	       ev->result == UCB_NOTIFY_MESSAGE && ev->flags == flags &&
+	       ev->selector == 0 && ev->arg_count == 2 &&
+	       ev->args[0] == index && ev->args[1] == count &&
+	       all_bytes(ev->args + 2, (UCB_MAX_SCALARS - 2) * sizeof(__u64), 0) &&
+	       memcmp(ev->reference, zero, sizeof(zero)) == 0;
+}
+
+static void test_notifications(int h)
+{
+	struct ucb_event ev[50];
+	int h2 = ucbt_open(), n, i, wrong = 0;
+
+	if (!check(h2 >= 0, "notify: open a second client"))
+		return;
+	check(notify(h2, UCB_NOTIFY_MAX_COUNT + 1, 0, 0) ==
+	      UCB_IORETURN_BAD_ARGUMENT &&
+	      notify(h2, 1, UCB_DELAYED_MAX_DELAY_US + 1, 0) ==
+	      UCB_IORETURN_BAD_ARGUMENT &&
+	      notify(h2, 1, 0, UCB_EVENT_CAN_DROP << 1) ==
+	      UCB_IORETURN_BAD_ARGUMENT && no_event(h2),
+	      "notify: count, interval or flags out of range -> kIOReturnBadArgument, no event");
+	check(notify(h2, 0, 0, 0) == UCB_IORETURN_SUCCESS && no_event(h2),
+	      "notify: 0 notifications -> none");
+	check(notify(h2, 50, 100, 0) == UCB_IORETURN_SUCCESS,
+	      "notify: 50 notifications, 100 us apart");
+	n = wait_events(h2, ev, 50);
+	for (i = 0; i < n; i++)
+		wrong += !notification_is(&ev[i], (__u64)i, 50, 0) ||
+			 ev[i].id != (__u64)i + 1 || ev[i].dropped;
+	check(n == 50 && !wrong,
+	      "notify: 50 in order, ids from 1, args [index, 50], message %#x (%d, %d wrong)",
+	      UCB_NOTIFY_MESSAGE, n, wrong);
+	check(notify(h2, 2, 0, UCB_EVENT_CAN_DROP) == UCB_IORETURN_SUCCESS &&
+	      wait_events(h2, ev, 2) == 2 &&
+	      notification_is(&ev[0], 0, 2, UCB_EVENT_CAN_DROP) &&
+	      notification_is(&ev[1], 1, 2, UCB_EVENT_CAN_DROP) &&
+	      ev[0].id == 51 && ev[1].id == 52,
+	      "notify: a second sequence numbers on (51, 52), droppable ones say so");
+	ucbt_close(h2);
+}
+
+/*
+ * Droppable notifications meet a full queue: those sent while it is full
+ * are dropped, and the first one delivered after says how many.
+ */
+static void test_notifications_dropped(int h)
+{
+	enum { COUNT = 200, ROOM = 300 };
+	int h2 = ucbt_open(), i, n, seen = 0, wrong = 0;
+	__u64 *ids = xmalloc(UCB_EVENT_QUEUE_MAX * sizeof(*ids));
+	__u64 dropped = 0, last = 0, first_index = 0, first_dropped = 0;
+	struct ucb_event ev[64];
+
+	if (!check(h2 >= 0, "drop: open a second client"))
+		return;
+	check(submit_long(h2, UCB_EVENT_QUEUE_MAX, ids) == UCB_EVENT_QUEUE_MAX,
+	      "drop: the queue filled with long calls");
+	check(notify(h2, COUNT, 1000, UCB_EVENT_CAN_DROP) ==
+	      UCB_IORETURN_SUCCESS,
+	      "drop: %d droppable notifications, 1 ms apart", COUNT);
+	usleep(50000);
+	check(no_event(h2), "drop: nothing arrives while the queue is full");
+	/* Room for the rest: cancelled calls, read back. */
+	for (i = 0; i < ROOM; i++)
+		cancel_call(h2, ids[i]);
+	while (seen < COUNT && (n = wait_events(h2, ev, 1)) == 1) {
+		if (ev[0].type == UCB_EVENT_COMPLETION)
+			continue;
+		if (!seen) {
+			first_index = ev[0].args[0];
+			first_dropped = ev[0].dropped;
+		} else if (ev[0].args[0] <= last) {
+			wrong++;
+		}
+		wrong += !notification_is(ev, ev[0].args[0], COUNT,
+					  UCB_EVENT_CAN_DROP);
+		last = ev[0].args[0];
+		dropped += ev[0].dropped;
+		seen++;
+		if (last == COUNT - 1)
+			break;
+	}
+	check(last == COUNT - 1 && !wrong && seen + dropped == COUNT,
+	      "drop: every notification delivered or counted dropped: %d + %llu of %d (%d wrong)",
+	      seen, (unsigned long long)dropped, COUNT, wrong);
+	check(dropped > 0 && first_dropped == first_index,
+	      "drop: the first delivered (index %llu) reports the %llu dropped before it",
+	      (unsigned long long)first_index,
+	      (unsigned long long)first_dropped);
+	ucbt_close(h2);
+	check(live_buffers(h) == 0, "drop: no live buffers after close");
+	free(ids);
+}
+
+/* Notifications that may not be dropped wait for room: none is lost. */
+static void test_notifications_delayed(int h)
+{
+	enum { COUNT = 10 };
+	int h2 = ucbt_open(), i, notes = 0, completions = 0, wrong = 0;
+	__u64 *ids = xmalloc(UCB_EVENT_QUEUE_MAX * sizeof(*ids));
+	struct ucb_event ev;
+
+	if (!check(h2 >= 0, "retry: open a second client"))
+		return;
+	check(submit_long(h2, UCB_EVENT_QUEUE_MAX, ids) == UCB_EVENT_QUEUE_MAX,
+	      "retry: the queue filled with long calls");
+	check(notify(h2, COUNT, 0, 0) == UCB_IORETURN_SUCCESS,
+	      "retry: %d notifications that may not be dropped", COUNT);
+	usleep(20000);
+	check(no_event(h2), "retry: none arrives while the queue is full");
+	for (i = 0; i < COUNT; i++)
+		cancel_call(h2, ids[i]);
+	while ((notes < COUNT || completions < COUNT) &&
+	       wait_events(h2, &ev, 1) == 1) {
+		if (ev.type == UCB_EVENT_COMPLETION) {
+			completions++;
+			continue;
+		}
+		wrong += !notification_is(&ev, (__u64)notes, COUNT, 0) ||
+			 ev.dropped;
+		notes++;
+	}
+	check(notes == COUNT && completions == COUNT && !wrong,
+	      "retry: all %d delivered in order once there was room, none dropped (%d, %d wrong)",
+	      COUNT, notes, wrong);
+	ucbt_close(h2);
+	check(live_buffers(h) == 0, "retry: no live buffers after close");
+	free(ids);
+}
+
+static void test_close_pending(int h)
+{
+	int h2 = ucbt_open(), i;
+	__u64 ids[8];
+
+	if (!check(h2 >= 0, "close: open a second client"))
+		return;
+	check(submit_long(h2, 100, NULL) == 100,
+	      "close: 100 long calls in flight");
+	for (i = 0; i < 8; i++)
+		submit_delayed(h2, 0, (__u64)i, NULL, &ids[i]);
+	for (i = 0; i < 8; i++)
+		completed(h2, ids[i]);
+	check(notify(h2, 5, 0, 0) == UCB_IORETURN_SUCCESS,
+	      "close: and notifications coming");
+	check(live_buffers(h) > 0, "close: live buffers while they wait (%llu)",
+	      (unsigned long long)live_buffers(h));
+	ucbt_close(h2);
+	check(live_buffers(h) == 0,
+	      "close with calls pending and events unread: no live buffers after it (%llu)",
+	      (unsigned long long)live_buffers(h));
+}
+
+struct closer {
+	pthread_t thread;
+	int rounds, failed;
+};
+
+/* Short calls, then close at once: completions race the close. */
+static void *submit_and_close(void *arg)
+{
+	struct closer *cl = arg;
+	int round, i;
+
+	for (round = 0; round < cl->rounds; round++) {
+		int h = ucbt_open();
+
+		if (h < 0) {
+			cl->failed++;
+			continue;
+		}
+		for (i = 0; i < 32; i++) {
+			__u64 id;
+
+			if (submit_delayed(h, (__u64)(i % 8) * 250, (__u64)i,
+					   NULL, &id) != UCB_IORETURN_SUCCESS)
+				cl->failed++;
+		}
+		if (round & 1)
+			notify(h, 4, 0, UCB_EVENT_CAN_DROP);
+		ucbt_close(h);
+	}
+	return NULL;
+}
+
+static void test_completion_racing_close(int h)
+{
+	struct closer cl[4] = {};
+	int t, failed = 0;
+
+	for (t = 0; t < 4; t++) {
+		cl[t].rounds = 50;
+		pthread_create(&cl[t].thread, NULL, submit_and_close, &cl[t]);
+	}
+	for (t = 0; t < 4; t++) {
+		pthread_join(cl[t].thread, NULL);
+		failed += cl[t].failed;
+	}
+	check(!failed && live_buffers(h) == 0,
+	      "close racing completions: 4 threads x 50 rounds of 32 short calls: %d failed, %llu live buffers",
+	      failed, (unsigned long long)live_buffers(h));
+}
+
+static void test_async(int h)
+{
+	test_async_completion(h);
+	test_async_mismatch(h);
+	test_async_refusals(h);
+	test_cancel(h);
+	test_event_reads(h);
+	test_event_queue_bound(h);
+	test_async_checksum(h);
+	test_notifications(h);
+	test_notifications_dropped(h);
+	test_notifications_delayed(h);
+	test_close_pending(h);
+	test_completion_racing_close(h);
+	test_no_live_buffers(h, "after async calls");
+}
+
+/*
+ * The driver goes with calls pending: they complete kIOReturnAborted and
+ * stay readable, then read(2) fails with ENODEV and poll(2) says
+ * POLLHUP.  Then the driver goes after a close with calls pending.
+ * Needs a reload (which fails with EEXIST while loaded).
+ */
+static void test_async_unload(void)
+{
+	__u64 ref[UCB_ASYNC_REFERENCE_WORDS], ids[10], id = 0;
+	struct ucb_event ev[10];
+	int h, i, j, n, wrong = 0, err = ucbt_reload();
+
+	if (err == -EOPNOTSUPP) {
+		skip("no reload", "unload with async calls pending");
+		return;
+	}
+	h = ucbt_open();
+	if (!check(h >= 0, "unload: open a client"))
+		return;
+	for (i = 0; i < 10; i++) {
+		reference_words(ref, 500 + i);
+		submit_delayed(h, UCB_DELAYED_MAX_DELAY_US, (__u64)i, ref,
+			       &ids[i]);
+	}
+	check(notify(h, 1000, 1000, 0) == UCB_IORETURN_SUCCESS,
+	      "unload: 10 long calls and 1000 notifications pending");
+	err = ucbt_unload();
+	check(err == 0, "unload: the driver unloads with them pending (%d)",
+	      err);
+	check(submit_delayed(h, 0, 1, NULL, &id) == (__u32)-ENODEV &&
+	      cancel_call(h, ids[0]) == -ENODEV && id == 0,
+	      "unload: then async calls and cancels fail with ENODEV");
+	n = 0;
+	for (i = 0; i < 10 && n >= 0; ) {
+		n = wait_events(h, ev, 1);
+		if (n != 1)
+			break;
+		if (ev[0].type != UCB_EVENT_COMPLETION)
+			continue;	/* a notification sent before */
+		/* Cancelled in no set order: each id once. */
+		for (j = 0; j < 10 && ids[j] != ev[0].id; j++)
+			;
+		reference_words(ref, 500 + j);
+		wrong += j == 10 || !completion_is(ev, ids[j],
+						   UCB_IORETURN_ABORTED,
+						   UCB_SEL_DELAYED, ref);
+		if (j < 10)
+			ids[j] = 0;
+		i++;
+	}
+	check(i == 10 && !wrong,
+	      "unload: 10 completions readable, kIOReturnAborted with their words (%d, %d wrong)",
+	      i, wrong);
+	while ((n = (int)ucbt_read(h, ev, sizeof(ev))) > 0)
+		;		/* notifications queued before the unload */
+	check(n == -ENODEV, "unload: then read -> ENODEV (%d)", n);
+	n = ucbt_poll(h, 0);
+	check(n & POLLHUP, "unload: poll -> POLLHUP (%#x)", n);
+	ucbt_close(h);
+	err = ucbt_reload();
+	h = ucbt_open();
+	if (!check(err == 0 && h >= 0, "unload: reloaded (%d)", err))
+		return;
+	check(submit_long(h, 10, NULL) == 10, "unload: 10 long calls again");
+	ucbt_close(h);
+	check(ucbt_unload() == 0 && ucbt_reload() == 0,
+	      "unload after close with calls pending, and reload");
+	h = ucbt_open();
+	if (h >= 0) {
+		test_no_live_buffers(h, "after the unloads");
+		ucbt_close(h);
+	}
+}
+
 /* ---- module lifetime (real kernel only) --------------------------- */
 
 /*
@@ -1588,7 +2402,15 @@ int main(void)
 	test_idle_memory();
 	test_threads(h);
 	test_max_struct_size(h);
+	test_async(h);
 	test_no_live_buffers(h, "at the end");
+	ucbt_close(h);
+	test_async_unload();
+	h = ucbt_open();
+	if (h < 0) {
+		printf("Bail out! cannot open again: %s\n", strerror(-h));
+		return tap_finish();
+	}
 	test_module_lifetime(h);
 
 	return tap_finish();

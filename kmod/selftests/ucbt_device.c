@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,7 @@ static const char *ucbt_core_module(void)
 
 int ucbt_open(void)
 {
-	int fd = open(UCBT_DEVICE, O_RDWR | O_CLOEXEC);
+	int fd = open(UCBT_DEVICE, O_RDWR | O_CLOEXEC | O_NONBLOCK);
 
 	return fd < 0 ? -errno : fd;
 }
@@ -59,6 +60,21 @@ void ucbt_close(int handle)
 int ucbt_ioctl(int handle, unsigned long cmd, void *arg)
 {
 	return ioctl(handle, cmd, arg) ? -errno : 0;
+}
+
+long ucbt_read(int handle, void *buf, size_t count)
+{
+	ssize_t n = read(handle, buf, count);
+
+	return n < 0 ? -errno : n;
+}
+
+int ucbt_poll(int handle, int timeout_ms)
+{
+	struct pollfd p = { .fd = handle, .events = POLLIN };
+	int n = poll(&p, 1, timeout_ms);
+
+	return n < 0 ? -errno : n ? p.revents : 0;
 }
 
 void *ucbt_mmap(int handle, size_t length, int prot, int flags,

@@ -3,6 +3,7 @@
  * What the ucbridge selftests share (see ucbt_lib.h).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -169,6 +170,40 @@ __u32 call_result(int h, struct call *c)
 	int err = do_call(h, c);
 
 	return err ? (__u32)err : c->result;
+}
+
+int do_async(int h, struct call *c, const __u64 *reference, __u64 *id)
+{
+	struct ucb_call uc = ucb_call_of(c);
+	struct ucb_async_call ac = { .size = sizeof(ac),
+				     .call = (uintptr_t)&uc, .id = *id };
+	int err;
+
+	if (reference)
+		memcpy(ac.reference, reference, sizeof(ac.reference));
+	err = ucbt_ioctl(h, UCB_IOC_CALL_ASYNC, &ac);
+	if (!err)
+		call_outcome(c, &uc);
+	*id = ac.id;
+	return err;
+}
+
+__u32 submit_delayed(int h, __u64 delay_us, __u64 value,
+		     const __u64 *reference, __u64 *id)
+{
+	__u64 in[2] = { delay_us, value };
+	struct call c = { .selector = UCB_SEL_DELAYED, .scalar_in = in,
+			  .scalar_in_count = 2 };
+	int err = do_async(h, &c, reference, id);
+
+	return err ? (__u32)err : c.result;
+}
+
+int cancel_call(int h, __u64 id)
+{
+	struct ucb_cancel cancel = { .size = sizeof(cancel), .id = id };
+
+	return ucbt_ioctl(h, UCB_IOC_CANCEL, &cancel);
 }
 
 int get_driver_info(int h, struct ucb_driver_info *info)

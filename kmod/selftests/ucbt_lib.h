@@ -77,6 +77,17 @@ int do_batch(int h, struct call *calls, __u32 count, __u32 flags,
 /* A call that must be dispatched: its IOReturn, or the -errno. */
 __u32 call_result(int h, struct call *c);
 
+/*
+ * The call as one UCB_IOC_CALL_ASYNC carrying @reference (NULL: zeros):
+ * 0 or -errno; the call gets its outcome and *id what the ioctl wrote
+ * there (only when the call was accepted; else *id is left as it was).
+ */
+int do_async(int h, struct call *c, const __u64 *reference, __u64 *id);
+/* The delayed method as an async call: its IOReturn, or the -errno. */
+__u32 submit_delayed(int h, __u64 delay_us, __u64 value,
+		     const __u64 *reference, __u64 *id);
+/* UCB_IOC_CANCEL of @id: 0 or -errno. */
+int cancel_call(int h, __u64 id);
 int get_driver_info(int h, struct ucb_driver_info *info);
 int get_method_info(int h, __u32 selector, struct ucb_method_info *mi);
 __u64 live_buffers(int h);

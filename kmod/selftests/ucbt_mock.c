@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <malloc.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -21,6 +22,7 @@ static struct ucb_driver ucbt_driver;
 static struct ucb_device *ucbt_device;
 static struct ucb_client *ucbt_clients[UCBT_MAX_HANDLES];
 static bool ucbt_unprivileged;
+static bool ucbt_unloaded;	/* ucbt_unload() without ucbt_reload() */
 
 int ucbt_open(void)
 {
@@ -28,6 +30,10 @@ int ucbt_open(void)
 	int handle, err = -EMFILE;
 
 	pthread_mutex_lock(&ucbt_lock);
+	if (ucbt_unloaded) {
+		err = -ENOENT;		/* no node without a driver */
+		goto unlock;
+	}
 	if (!ucbt_device) {
 		ucb_reference_driver_fill(&ucbt_driver,
 				UCB_REFERENCE_DEFAULT_MAX_STRUCT_SIZE);
@@ -73,6 +79,25 @@ int ucbt_ioctl(int handle, unsigned long cmd, void *arg)
 	return (int)ucb_ioctl(ucbt_clients[handle], (unsigned int)cmd, arg);
 }
 
+long ucbt_read(int handle, void *buf, size_t count)
+{
+	return ucb_client_read_events(ucbt_clients[handle], buf, count);
+}
+
+int ucbt_poll(int handle, int timeout_ms)
+{
+	struct ucb_client *client = ucbt_clients[handle];
+	struct pollfd p = { .fd = ucb_mock_events_fd(client), .events = POLLIN };
+	int n = poll(&p, 1, timeout_ms);
+	u32 state;
+
+	if (n <= 0)
+		return n < 0 ? -errno : 0;
+	state = ucb_client_events_state(client);
+	return (state & UCB_EVENTS_READABLE ? POLLIN : 0) |
+	       (state & UCB_EVENTS_HANGUP ? POLLHUP : 0);
+}
+
 void *ucbt_mmap(int handle, size_t length, int prot, int flags,
 		__u64 offset, int *err)
 {
@@ -102,9 +127,23 @@ long long ucbt_memory_in_use(void)
 	return (long long)(info.uordblks + info.hblkhd);
 }
 
+/* As the reference module's exit: unregister, with clients open or not. */
 int ucbt_unload(void)
 {
-	return -EOPNOTSUPP;
+	int err = 0;
+
+	pthread_mutex_lock(&ucbt_lock);
+	if (ucbt_unloaded) {
+		err = -ENOENT;
+	} else if (ucbt_device) {
+		ucb_device_shutdown(ucbt_device);
+		ucbt_driver.device = NULL;
+		ucb_device_put(ucbt_device);
+		ucbt_device = NULL;
+	}
+	ucbt_unloaded = !err;
+	pthread_mutex_unlock(&ucbt_lock);
+	return err;
 }
 
 int ucbt_unload_core(void)
@@ -112,7 +151,15 @@ int ucbt_unload_core(void)
 	return -EOPNOTSUPP;
 }
 
+/* The next ucbt_open() registers the driver again. */
 int ucbt_reload(void)
 {
-	return -EOPNOTSUPP;
+	int err = 0;
+
+	pthread_mutex_lock(&ucbt_lock);
+	if (!ucbt_unloaded)
+		err = -EEXIST;
+	ucbt_unloaded = false;
+	pthread_mutex_unlock(&ucbt_lock);
+	return err;
 }

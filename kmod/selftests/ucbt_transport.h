@@ -21,6 +21,19 @@ void ucbt_close(int handle);
 /* One ioctl: 0 or -errno, never -1 with errno. */
 int ucbt_ioctl(int handle, unsigned long cmd, void *arg);
 
+/*
+ * read(2) of the connection's events: bytes read or -errno; never blocks
+ * (the device is opened O_NONBLOCK, the core's read never waits).
+ */
+long ucbt_read(int handle, void *buf, size_t count);
+
+/*
+ * poll(2) of the connection for POLLIN, up to @timeout_ms: the revents
+ * (POLLIN, POLLHUP), 0 on timeout, or -errno.  The mock polls the core's
+ * eventfd and then reports ucb_client_events_state().
+ */
+int ucbt_poll(int handle, int timeout_ms);
+
 /* mmap() of the connection: the mapping, or NULL and -errno in *err. */
 void *ucbt_mmap(int handle, size_t length, int prot, int flags,
 		__u64 offset, int *err);
@@ -42,7 +55,10 @@ long long ucbt_memory_in_use(void);
 /*
  * Unload and reload the reference driver's module, as rmmod and insmod
  * would, and try to unload the framework's (ucbridge.ko): 0 or -errno;
- * -EOPNOTSUPP where there is no module.
+ * -EOPNOTSUPP where there is no module.  The mock unregisters its driver
+ * (ucb_device_shutdown()) and registers it again; it has no framework
+ * module.  Reloading while loaded fails with EEXIST, or EOPNOTSUPP where
+ * no reload is possible.
  */
 int ucbt_unload(void);
 int ucbt_reload(void);
