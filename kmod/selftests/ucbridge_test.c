@@ -5,13 +5,15 @@
  * ucbt_transport.h).  Output is TAP (kselftest style); the exit status is 0
  * only when every check passed.
  *
- * Four checks guard safety properties and have positive controls: built
+ * Six checks guard safety properties and have positive controls: built
  * against a deliberately broken core (kmod/core/ucb_test_breakage.h) they
  * must fail:
- *   "copy-once ..."        against UCB_TEST_BREAK_COPY_ONCE
- *   "no infoleak ..."      against UCB_TEST_BREAK_ZEROING
- *   "no live buffers ..."  against UCB_TEST_BREAK_FREE
- *   "bounded memory ..."   against UCB_TEST_BREAK_CACHE
+ *   "copy-once ..."                against UCB_TEST_BREAK_COPY_ONCE
+ *   "no infoleak ..."              against UCB_TEST_BREAK_ZEROING
+ *   "no live buffers ..."          against UCB_TEST_BREAK_FREE
+ *   "bounded memory ..."           against UCB_TEST_BREAK_CACHE
+ *   "shared memory: snapshot ..."  against UCB_TEST_BREAK_SHARED_LIVE
+ *   "async bound: ..."             against UCB_TEST_BREAK_ASYNC_BOUND
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -1901,7 +1903,8 @@ static void test_event_queue_bound(int h)
 	      UCB_EVENT_QUEUE_MAX);
 	result = submit_delayed(h2, 0, 1, NULL, &id);
 	check(result == UCB_IORETURN_NO_RESOURCES && id == 0x5a5a,
-	      "queue: one more -> kIOReturnNoResources, no id (%#x)", result);
+	      "async bound: one call past UCB_EVENT_QUEUE_MAX -> kIOReturnNoResources, no id (%#x)",
+	      result);
 	check(completed(h2, ids[0]) &&
 	      submit_delayed(h2, 0, 1, NULL, &id) == UCB_IORETURN_NO_RESOURCES,
 	      "queue: a completion not yet read still holds its room");
@@ -1911,7 +1914,7 @@ static void test_event_queue_bound(int h)
 	      UCB_IORETURN_SUCCESS,
 	      "queue: then one more is accepted");
 	check(submit_delayed(h2, 0, 1, NULL, &id) == UCB_IORETURN_NO_RESOURCES,
-	      "queue: and the next is not");
+	      "async bound: and the next is not");
 	ucbt_close(h2);
 	check(live_buffers(h) == 0,
 	      "close with %d calls pending: no live buffers after it (%llu)",
