@@ -43,7 +43,7 @@ extension CorpusSection {
     let planned = request
     var submitted = onOwnConnection(name, summary, caller: caller, expect: expected) { executor throws(ConformanceError) in
       let header = planned.async!
-      let sent = try executor.submit(planned, header)
+      let sent = try executor.submit(planned)
       var observation = Observation(outcome: sent.outcome, problems: sent.problems)
       guard sent.outcome == .success else { return observation }
       let event = try executor.waitForEvents(1)[0]
@@ -371,8 +371,7 @@ extension CorpusSection {
         let sync = try CallExecutor(connection: executor.connection).execute(
           CallRequest(selector: ReferenceTable.checksum, structInput: input, scalarOutputRoom: 2))
         guard sync.outcome == .success else { throw ConformanceError("checksum got \(sync.outcome.name)") }
-        let sent = try executor.submit(
-          CallRequest(selector: ReferenceTable.asyncChecksum, structInput: input, async: AsyncHeader()))
+        let sent = try executor.submit(CallRequest(selector: ReferenceTable.asyncChecksum, structInput: input))
         var observation = Observation(outcome: sent.outcome, problems: sent.problems)
         guard sent.outcome == .success else { return observation }
         let event = try executor.waitForEvents(1)[0]

@@ -84,13 +84,13 @@ struct AsyncExecutor {
 
   /// Submits a call with `UCB_IOC_CALL_ASYNC`.
   ///
-  /// - Parameters:
-  ///   - request: The call behind the pointer; its header, if any, says
-  ///     how that `struct ucb_call` is formed and placed.
-  ///   - header: The `struct ucb_async_call`.
+  /// - Parameter request: The call behind the pointer (its header, if
+  ///   any, says how that `struct ucb_call` is formed and placed) and its
+  ///   `struct ucb_async_call`, well-formed when the request has none.
   /// - Returns: The outcome, the id of an accepted call, and any broken
   ///   promise about what the driver wrote.
-  func submit(_ request: CallRequest, _ header: AsyncHeader = AsyncHeader()) throws(ConformanceError) -> Submitted {
+  func submit(_ request: CallRequest) throws(ConformanceError) -> Submitted {
+    let header = request.async ?? AsyncHeader()
     let buffers = try CallBuffers(request)
     let callShape = request.header ?? .wellFormed
     let call = try PlacedBuffer(count: callShape.bufferCount, placement: callShape.placement)

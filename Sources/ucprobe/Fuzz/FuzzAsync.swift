@@ -76,8 +76,8 @@ final class FuzzEvents {
   /// The last notification's id.
   private var lastNotification: UInt64 = 0
   /// Submissions that failed with `EFAULT` after their method may have
-  /// accepted them (the driver could not write back): each may still
-  /// complete, with an id the run never saw.
+  /// accepted them (the driver could not write the call or its id back):
+  /// each may still complete, with an id the run never saw.
   private var unseenAcceptances = 0
 
   /// Notes a submission that may have been accepted unseen.
@@ -217,9 +217,7 @@ extension FuzzExecutor {
 
   /// Checks what a `UCB_IOC_CALL_ASYNC` wrote into its own header: only
   /// `id`, and that only for an accepted call; notes an accepted call.
-  func asyncHeaderWritten(
-    _ outcome: IoctlOutcome, before: [UInt8], after: [UInt8], async: FuzzAsync
-  ) -> [String] {
+  func asyncHeaderWritten(_ outcome: IoctlOutcome, before: [UInt8], after: [UInt8]) -> [String] {
     let idOffset = MemoryLayout<ucb_async_call>.offset(of: \.id)!
     let idBytes = idOffset..<idOffset + 8
     var problems: [String] = []
@@ -227,7 +225,7 @@ extension FuzzExecutor {
       problems.append("changed byte \(byte) of the struct ucb_async_call")
     }
     let id = after.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: idOffset, as: UInt64.self) }
-    if outcome == .dispatched(.success) && async.placement.isWritable {
+    if outcome == .dispatched(.success) {
       problems += events.accepted(id)
     } else if id != Self.idSentinel {
       problems.append("wrote id \(id) for a call that was not accepted (\(outcome.name))")
@@ -325,16 +323,5 @@ extension FuzzExecutor {
       }
     }
     return FuzzResult(outcome: outcome, problems: problems + settle(after: fuzzCase))
-  }
-}
-
-extension Placement {
-  /// Whether a buffer placed so can be written, as far as the fuzzer's
-  /// headers go.
-  var isWritable: Bool {
-    switch self {
-    case .aligned, .misaligned, .againstGuard: return true
-    default: return false
-    }
   }
 }
