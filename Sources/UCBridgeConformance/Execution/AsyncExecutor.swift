@@ -97,16 +97,18 @@ struct AsyncExecutor {
     callShape.image(of: request, buffers: buffers).withUnsafeBytes {
       call.bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[..<call.bytes.count]))
     }
+    if callShape.placement == .readOnly { try call.makeReadOnly() }
     // Mapped until the ioctl returned, so that a guard page stays one.
-    let elsewhere = try GuardedRegion.forCase()
+    let elsewhere = header.callPointer == nil ? nil : try GuardedRegion.forCase()
     defer { withExtendedLifetime(elsewhere) {} }
-    let target = header.callPointer.map {
-      UInt64($0.address(in: elsewhere, count: callShape.bufferCount))
+    let target = elsewhere.map {
+      UInt64(header.callPointer!.address(in: $0, count: callShape.bufferCount))
     } ?? call.address
     let argument = try PlacedBuffer(count: header.bufferCount, placement: header.placement)
     header.image(call: target).withUnsafeBytes {
       argument.bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[..<argument.bytes.count]))
     }
+    if header.placement == .readOnly { try argument.makeReadOnly() }
     let before = argument.snapshot
     do {
       try connection.rawIoctl(ucbIocCallAsync, argument.pointer)
