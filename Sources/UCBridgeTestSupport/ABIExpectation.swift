@@ -163,7 +163,8 @@ package struct IoctlShape: Sendable {
 ///   the call is pending.
 /// - read(2) of events fails with `EINVAL` for room under one
 ///   `struct ucb_event`, `EAGAIN` when none waits, `EFAULT` when the
-///   first record cannot be written.
+///   first record cannot be written (and `ENODEV` once the driver is gone
+///   and none is left, which no shape describes).
 package struct ABIExpectation: Sendable {
   /// The errnos allowed; empty when the ioctl must succeed.
   package var errnos: Set<Errno>
