@@ -23,6 +23,16 @@ package struct IoctlShape: Sendable {
     case callBatch
     /// `UCB_IOC_MEMORY_INFO`, whose memory type is the shape's `selector`.
     case memoryInfo
+    /// `UCB_IOC_CALL_ASYNC`: its `struct ucb_async_call` is the shape's
+    /// ``IoctlShape/asyncHeader``; the rest of the shape is the call its
+    /// `call` pointer points to, with `.call`'s rules.
+    case callAsync
+    /// `UCB_IOC_CANCEL`.
+    case cancel
+    /// Not an ioctl: read(2) of the connection's events, whose room in
+    /// bytes is the shape's `size` and whose first record is writable
+    /// when `memory.outputsWritable` says so.
+    case readEvents
 
     /// The first published size of its argument structure
     /// (`*_SIZE_VER0`): a `size` below it is `EINVAL`.
@@ -34,6 +44,9 @@ package struct IoctlShape: Sendable {
       case .open: return Int(UCB_OPEN_SIZE_VER0)
       case .callBatch: return Int(UCB_BATCH_SIZE_VER0)
       case .memoryInfo: return Int(UCB_MEMORY_INFO_SIZE_VER0)
+      case .callAsync: return Int(UCB_ASYNC_CALL_SIZE_VER0)
+      case .cancel: return Int(UCB_CANCEL_SIZE_VER0)
+      case .readEvents: return MemoryLayout<ucb_event>.size
       }
     }
   }
@@ -77,6 +90,35 @@ package struct IoctlShape: Sendable {
   package var structOutputRoom = 0
   /// Which bytes can be read and written.
   package var memory = Memory()
+  /// A `UCB_IOC_CALL_ASYNC`'s own header; nil for other requests.
+  package var asyncHeader: AsyncHeader?
+  /// Whether the client's event queue has no room left
+  /// (`UCB_EVENT_QUEUE_MAX` accepted calls not yet read back and queued
+  /// notifications), so that an async call passing its checks gets
+  /// `kIOReturnNoResources`; nil when the caller cannot tell.
+  package var eventQueueFull: Bool? = false
+  /// For read(2): whether an event waits; nil when the caller cannot
+  /// tell (one may arrive at any time).
+  package var eventWaiting: Bool?
+
+  /// The `struct ucb_async_call` of a `UCB_IOC_CALL_ASYNC`.
+  package struct AsyncHeader: Sendable {
+    /// Its `size` field.
+    package var size = Int(UCB_ASYNC_CALL_SIZE_VER0)
+    /// Whether it has a non-zero byte past the structure the driver knows.
+    package var hasNonZeroTail = false
+    /// Its `flags` field.
+    package var flags: UInt32 = 0
+    /// Its `size` field can be read.
+    package var sizeReadable = true
+    /// Its first `size` bytes can be read (when `size` is at most 4096).
+    package var readable = true
+    /// Its `id` can be written back.
+    package var writable = true
+
+    /// A well-formed header in readable, writable memory.
+    package init() {}
+  }
 
   /// An ioctl with a header of `size` bytes, well-formed but for what the
   /// caller sets.
@@ -110,6 +152,19 @@ package struct IoctlShape: Sendable {
 ///   `EFAULT`.
 /// - a header the driver cannot write back fails with `EFAULT` once the
 ///   call has run.
+/// - `UCB_IOC_CALL_ASYNC` checks its own `struct ucb_async_call` as any
+///   header, then the call its `call` pointer names exactly as
+///   `UCB_IOC_CALL` does; a sync method called async, or an async one
+///   called sync, is refused with `kIOReturnBadArgument` (after the
+///   admin check); an async call passing its checks gets
+///   `kIOReturnNoResources` when the event queue is full, before its
+///   inputs are read.
+/// - `UCB_IOC_CANCEL` checks its header, then fails with `ENOENT` unless
+///   the call is pending.
+/// - read(2) of events fails with `EINVAL` for room under one
+///   `struct ucb_event`, `EAGAIN` when none waits, `EFAULT` when the
+///   first record cannot be written (and `ENODEV` once the driver is gone
+///   and none is left, which no shape describes).
 package struct ABIExpectation: Sendable {
   /// The errnos allowed; empty when the ioctl must succeed.
   package var errnos: Set<Errno>
@@ -136,8 +191,13 @@ package struct ABIExpectation: Sendable {
     var errnos: Set<Errno> = [
       .invalidArgument, .argListTooLong, .badAddress, .noMemory, .inappropriateIOCTLForDevice,
     ]
-    if request == .methodInfo || request == .memoryInfo { errnos.insert(.noSuchFileOrDirectory) }
-    if request == .open { errnos.insert(.resourceBusy) }
+    switch request {
+    case .methodInfo, .memoryInfo, .cancel: errnos.insert(.noSuchFileOrDirectory)
+    case .open: errnos.insert(.resourceBusy)
+    case .readEvents:
+      return [.invalidArgument, .badAddress, .resourceTemporarilyUnavailable, .operationNotSupportedByDevice]
+    default: break
+    }
     return errnos
   }
 
@@ -151,9 +211,37 @@ package struct ABIExpectation: Sendable {
   package static func of(
     _ ioctl: IoctlShape, methods: [MethodInfo], memoryTypeCount: Int
   ) -> ABIExpectation {
-    if case .unknown = ioctl.request {
+    switch ioctl.request {
+    case .unknown:
       return ABIExpectation(errnos: [.inappropriateIOCTLForDevice], mayReturnZero: false)
+    case .readEvents:
+      return eventRead(ioctl)
+    case .callAsync:
+      let header = ioctl.asyncHeader ?? IoctlShape.AsyncHeader()
+      var outer = IoctlShape(.callAsync, size: header.size)
+      outer.hasNonZeroTail = header.hasNonZeroTail
+      outer.flags = header.flags
+      outer.memory.headerSizeReadable = header.sizeReadable
+      outer.memory.headerReadable = header.readable
+      let malformed = headerErrnos(outer, methodCount: methods.count, memoryTypeCount: 0)
+      if !malformed.isEmpty {
+        return ABIExpectation(errnos: malformed, mayReturnZero: false)
+      }
+      var call = ioctl
+      call.request = .call
+      call.asyncHeader = nil
+      var expectation = ABIExpectation.of(call, methods: methods, memoryTypeCount: memoryTypeCount, async: true)
+      if !header.writable && expectation.mayReturnZero { expectation.errnos.insert(.badAddress) }
+      return expectation
+    default:
+      return of(ioctl, methods: methods, memoryTypeCount: memoryTypeCount, async: false)
     }
+  }
+
+  /// The expectation of an ioctl with its call (if any) made sync or async.
+  private static func of(
+    _ ioctl: IoctlShape, methods: [MethodInfo], memoryTypeCount: Int, async: Bool
+  ) -> ABIExpectation {
     let malformed = headerErrnos(
       ioctl, methodCount: methods.count, memoryTypeCount: memoryTypeCount)
     if !malformed.isEmpty {
@@ -162,7 +250,10 @@ package struct ABIExpectation: Sendable {
     var expectation: ABIExpectation
     switch ioctl.request {
     case .call:
-      expectation = dispatch(ioctl, methods: methods)
+      expectation = dispatch(ioctl, methods: methods, async: async)
+    case .cancel:
+      // Whether the call is still pending is the driver's to say.
+      expectation = ABIExpectation(errnos: [.noSuchFileOrDirectory], mayReturnZero: true)
     case .open:
       // The reference driver accepts any type, once.
       expectation = ABIExpectation(errnos: [.resourceBusy], mayReturnZero: true)
@@ -204,12 +295,30 @@ package struct ABIExpectation: Sendable {
     return errnos
   }
 
-  /// What a call with a well-formed header may come to.
-  private static func dispatch(_ ioctl: IoctlShape, methods: [MethodInfo]) -> ABIExpectation {
+  /// What read(2) of the events may come to.
+  private static func eventRead(_ read: IoctlShape) -> ABIExpectation {
+    if read.size < IoctlShape.Request.readEvents.firstPublishedSize {
+      return ABIExpectation(errnos: [.invalidArgument], mayReturnZero: false)
+    }
+    var errnos: Set<Errno> = []
+    if read.eventWaiting != true { errnos.insert(.resourceTemporarilyUnavailable) }
+    if read.eventWaiting != false && !read.memory.outputsWritable { errnos.insert(.badAddress) }
+    return ABIExpectation(
+      errnos: errnos, mayReturnZero: read.eventWaiting != false && read.memory.outputsWritable)
+  }
+
+  /// What a call with a well-formed header may come to, made sync or async.
+  private static func dispatch(
+    _ ioctl: IoctlShape, methods: [MethodInfo], async: Bool
+  ) -> ABIExpectation {
     guard let method = methods.first(where: { $0.selector == ioctl.selector }) else {
       return ABIExpectation(errnos: [], mayReturnZero: true, results: [.unsupported])
     }
     let refused: Set<IOReturn> = method.requiresAdmin ? [.badArgument, .notPrivileged] : [.badArgument]
+    // An async method answers through an event, a sync one at once.
+    if method.isAsync != async {
+      return ABIExpectation(errnos: [], mayReturnZero: true, results: refused)
+    }
     do {
       try method.checks.validate(
         scalarInputCount: ioctl.scalarInputCount, structInputSize: ioctl.structInputSize,
@@ -218,13 +327,35 @@ package struct ABIExpectation: Sendable {
     } catch {
       return ABIExpectation(errnos: [], mayReturnZero: true, results: refused)
     }
+    if async && ioctl.eventQueueFull != false {
+      // Room for the completion is taken before the inputs are read.
+      if ioctl.eventQueueFull == true {
+        return ABIExpectation(errnos: [], mayReturnZero: true, results: [.noResources])
+      }
+      var expectation = copied(ioctl, requiresAdmin: method.requiresAdmin)
+      expectation.mayReturnZero = true
+      expectation.results = expectation.results.map { $0.union([.noResources]) }
+      return expectation
+    }
+    return copied(ioctl, requiresAdmin: method.requiresAdmin)
+  }
+
+  /// What a call passing its method's checks may come to: its inputs are
+  /// copied, then the method decides.
+  private static func copied(_ ioctl: IoctlShape, requiresAdmin: Bool) -> ABIExpectation {
     guard ioctl.memory.inputsReadable else {
       return ABIExpectation(
-        errnos: [.badAddress, .noMemory], mayReturnZero: method.requiresAdmin,
+        errnos: [.badAddress, .noMemory], mayReturnZero: requiresAdmin,
         results: [.notPrivileged])
     }
     return ABIExpectation(
       errnos: ioctl.memory.outputsWritable ? [.noMemory] : [.noMemory, .badAddress],
       mayReturnZero: true)
   }
+}
+
+extension MethodInfo {
+  /// Whether the method answers later, through an event
+  /// (`UCB_METHOD_FLAG_ASYNC`).
+  var isAsync: Bool { flags.rawValue & UCB_METHOD_FLAG_ASYNC != 0 }
 }

@@ -20,6 +20,20 @@ import UCBridgeTestSupport
     return testCase.run(in: context).problems
   }
 
+  /// Runs one corpus case, whose connections are each a new one `open`
+  /// makes, and returns its problems.
+  private func problems(
+    of name: String, connecting open: @escaping @Sendable () throws -> Connection
+  ) throws -> [String] {
+    let testCase = try #require(ConformanceCorpus.reference.first { $0.name == name })
+    let context = CaseContext(
+      connection: try open(), fixture: try PathFixture(),
+      connect: { () throws(ConformanceError) -> Connection in
+        do { return try open() } catch { throw ConformanceError("\(error)") }
+      })
+    return testCase.run(in: context).problems
+  }
+
   /// Whether one of `problems` contains `text`.
   private func mentions(_ problems: [String], _ text: String) -> Bool {
     problems.contains { $0.contains(text) }
@@ -134,6 +148,55 @@ import UCBridgeTestSupport
       argument.assumingMemoryBound(to: ucb_method_info.self).pointee.struct_in_max -= 1
     }
     #expect(try problems(of: "method-info/echo", on: connection) == ["struct_in_max 0xfffff, expected 0x100000"])
+  }
+}
+
+/// Positive controls of the async cases: a driver that changes what a
+/// completion or notification carries, or writes a refused call's id,
+/// makes the case that looks fail.
+extension CheckingTests {
+  @Test func theReferenceMockPassesTheAsyncCasesTheControlsUse() throws {
+    for name in ["call-async/size=88", "call-async/sync_method/noop", "notify/count=3", "events/two_in_one_read"] {
+      #expect(try problems(of: name, connecting: { try TamperingTransport.connection() }) == [], "\(name)")
+    }
+  }
+
+  @Test func aChangedReferenceWordFails() throws {
+    let problems = try problems(of: "call-async/size=88", connecting: {
+      try TamperingTransport.connection(tamperEvents: { records in
+        records.withMemoryRebound(to: ucb_event.self) { $0[0].reference.7 ^= 1 }
+      })
+    })
+    #expect(problems.contains { $0.hasPrefix("completion ") && $0.contains("reference") })
+  }
+
+  @Test func aRefusedCallsWrittenIdFails() throws {
+    let problems = try problems(of: "call-async/sync_method/noop", connecting: {
+      try TamperingTransport.connection(tamper: { request, argument in
+        guard request == ucbIocCallAsync else { return }
+        argument.assumingMemoryBound(to: ucb_async_call.self).pointee.id = 1
+      })
+    })
+    #expect(problems.contains("a refused call's id was written"))
+  }
+
+  @Test func notificationsOutOfOrderFail() throws {
+    let problems = try problems(of: "notify/count=3", connecting: {
+      try TamperingTransport.connection(tamperEvents: { records in
+        records.withMemoryRebound(to: ucb_event.self) { $0[0].id += 1 }
+      })
+    })
+    #expect(problems.contains { $0.hasPrefix("notification 0:") })
+  }
+
+  @Test func eventsReadOutOfOrderFail() throws {
+    let problems = try problems(of: "events/two_in_one_read", connecting: {
+      try TamperingTransport.connection(tamperEvents: { records in
+        guard records.count == 2 * MemoryLayout<ucb_event>.size else { return }
+        records.withMemoryRebound(to: ucb_event.self) { $0.swapAt(0, 1) }
+      })
+    })
+    #expect(problems.contains { $0.hasPrefix("events came as ids") })
   }
 }
 

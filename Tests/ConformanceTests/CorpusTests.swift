@@ -28,7 +28,8 @@ import UCBridgeConformance
     #expect(groups == [
       "ioctl", "driver-info", "method-info", "call-header", "selector", "noop", "add", "echo",
       "checksum", "pathInfo", "fixedTransform", "consistency", "resetStats", "generate", "sink",
-      "sharedChecksum", "memory-info", "mmap", "pointers", "privilege", "counters", "open", "batch", "max=4K", "max=64M", "final",
+      "sharedChecksum", "memory-info", "mmap", "pointers", "privilege", "counters", "open", "batch", "call-async", "cancel", "events", "delayed",
+      "asyncChecksum", "notify", "max=4K", "max=64M", "final",
     ])
   }
 
@@ -71,10 +72,25 @@ import UCBridgeConformance
     let names = Set(corpus.map(\.name))
     for method in [
       "noop", "add", "echo", "checksum", "pathInfo", "fixedTransform", "consistency", "resetStats",
-      "generate", "sink", "sharedChecksum",
+      "generate", "sink", "sharedChecksum", "delayed", "asyncChecksum", "notify",
     ] {
       #expect(corpus.contains { $0.group == method }, "\(method) has cases")
       #expect(names.contains("method-info/\(method)"), "\(method)'s table entry is checked")
+    }
+  }
+
+  @Test func asyncCallsCancelsAndEventReadsHaveEveryRefusalAndOutcome() {
+    let names = Set(corpus.map(\.name))
+    for name in [
+      "call-async/size=88", "call-async/size=0", "call-async/size=4097", "call-async/flags=1",
+      "call-async/call=NULL", "call-async/call=guard_page", "call-async/call=kernel",
+      "call-async/call/flags=1", "call-async/selector=past_table", "call-async/sync_method/noop",
+      "call-async/async_method_sync/delayed", "call-async/queue_full",
+      "cancel/pending", "cancel/id=never_issued", "cancel/flags=1", "cancel/size=0",
+      "events/empty", "events/room=223", "events/buffer=guard_page", "events/two_in_one_read",
+      "asyncChecksum/struct_in=4097", "notify/count=3",
+    ] {
+      #expect(names.contains(name), "\(name)")
     }
   }
 

@@ -9,7 +9,9 @@ import CUCBridge
 /// groups are, in order: `ioctl`, `driver-info`, `method-info`,
 /// `call-header`, `selector`, one per reference method, `memory-info`,
 /// `mmap`, `pointers`,
-/// `privilege`, `counters`, `open`, `batch`, `max=4K`, `max=64M` and `final`.
+/// `privilege`, `counters`, `open`, `batch`, `call-async`, `cancel`,
+/// `events`, `delayed`, `asyncChecksum`, `notify`, `max=4K`, `max=64M` and
+/// `final`.
 ///
 /// Each case's name is stable: transcripts, golden files and reviews
 /// refer to cases by it.  Add cases; rename one only on purpose, since a
@@ -25,7 +27,7 @@ public enum ConformanceCorpus {
       + main.pathInfoCases + main.fixedTransformCases + main.consistencyCases
       + main.resetStatsCases + main.generateCases + main.sinkCases
       + main.sharedChecksumCases + main.memoryInfoCases + main.mmapCases + main.pointerCases
-      + main.privilegeCases + main.counterCases + main.openCases + main.batchCases
+      + main.privilegeCases + main.counterCases + main.openCases + main.batchCases + main.asyncCases
       + floor.maxStructSizeCases
       + limit.maxStructSizeCases + main.finalCases
   }()

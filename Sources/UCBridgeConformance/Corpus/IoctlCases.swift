@@ -6,7 +6,7 @@ extension CorpusSection {
   var ioctlCases: [ConformanceCase] {
     let magic = CUnsignedLong(UCB_IOC_MAGIC)
     let unknown: [(String, String, CUnsignedLong)] = [
-      ("nr=0x06", "the first number after the six ucbridge ioctls", ioc(0, magic, 0x06, 0)),
+      ("nr=0x08", "the first number after the eight ucbridge ioctls", ioc(0, magic, 0x08, 0)),
       ("nr=0x7f", "an unused number in type 0xBC", ioc(0, magic, 0x7f, 0)),
       ("nr=0xff", "the last number in type 0xBC", ioc(0, magic, 0xff, 0)),
       ("call_with_size_bits", "UCB_IOC_CALL's number as _IOWR(0xBC, 0, struct ucb_call): the numbers carry no size",
@@ -21,6 +21,10 @@ extension CorpusSection {
        ioc(3, magic, 0x04, MemoryLayout<ucb_batch>.size)),
       ("memory_info_with_size_bits", "UCB_IOC_MEMORY_INFO's number as _IOWR(0xBC, 5, struct ucb_memory_info)",
        ioc(3, magic, 0x05, MemoryLayout<ucb_memory_info>.size)),
+      ("call_async_with_size_bits", "UCB_IOC_CALL_ASYNC's number as _IOWR(0xBC, 6, struct ucb_async_call)",
+       ioc(3, magic, 0x06, MemoryLayout<ucb_async_call>.size)),
+      ("cancel_with_size_bits", "UCB_IOC_CANCEL's number as _IOW(0xBC, 7, struct ucb_cancel)",
+       ioc(1, magic, 0x07, MemoryLayout<ucb_cancel>.size)),
       ("foreign_type", "_IOWR('T', 1, int), another driver's type", ioc(3, 0x54, 0x01, 4)),
     ]
     var cases = unknown.map { name, summary, command in

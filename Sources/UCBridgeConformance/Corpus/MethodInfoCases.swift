@@ -30,7 +30,7 @@ extension CorpusSection {
     }
     cases.append(methodsThroughAPI())
     let pastTheTable: [(String, UInt32)] = [
-      ("11", ReferenceTable.methodCount), ("0x100", 0x100), ("0x7fffffff", 0x7fff_ffff),
+      ("\(ReferenceTable.methodCount)", ReferenceTable.methodCount), ("0x100", 0x100), ("0x7fffffff", 0x7fff_ffff),
       ("0xffffffff", .max),
     ]
     cases += pastTheTable.map { label, selector in
@@ -131,8 +131,8 @@ extension CorpusSection {
     func size(_ size: UInt32, max: UInt32) -> [UInt64] {
       size == variable ? [UInt64(variable), UInt64(min(max, UInt32(maxStructSize)))] : [UInt64(size)]
     }
-    return [UInt64(entry.selector), entry.adminOnly ? UInt64(UCB_METHOD_FLAG_ADMIN) : 0,
-            UInt64(entry.scalarInputCount)]
+    let flags = (entry.adminOnly ? UCB_METHOD_FLAG_ADMIN : 0) | (entry.async ? UCB_METHOD_FLAG_ASYNC : 0)
+    return [UInt64(entry.selector), UInt64(flags), UInt64(entry.scalarInputCount)]
       + size(entry.structInputSize, max: entry.structInputMax)
       + [UInt64(entry.scalarOutputCount)]
       + size(entry.structOutputSize, max: UInt32(UCB_STRUCT_SIZE_LIMIT))

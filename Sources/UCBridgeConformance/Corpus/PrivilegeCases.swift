@@ -61,7 +61,7 @@ extension CorpusSection {
            expect: .succeeded, .memoryInfo(ReferenceMemory.status),
            output: ReferenceMemory.memoryInfo(
              ReferenceMemory.types[Int(ReferenceMemory.status)], size: UInt32(UCB_MEMORY_INFO_SIZE_VER0))),
-      call("privilege/unprivileged/selector=11", "a selector past the table -> kIOReturnUnsupported",
+      call("privilege/unprivileged/selector=\(ReferenceTable.methodCount)", "a selector past the table -> kIOReturnUnsupported",
            caller: user, expect: .unsupported,
            CallPlan(request: CallRequest(selector: ReferenceTable.methodCount))),
       call("privilege/unprivileged/call-header/flags=1", "a malformed call -> EINVAL", caller: user,
@@ -75,6 +75,25 @@ extension CorpusSection {
            output: ReferenceTable.methodInfo(
              ReferenceTable.methods[Int(ReferenceTable.resetStats)],
              size: UInt32(UCB_METHOD_INFO_SIZE_VER0), maxStructSize: maxStructSize)),
+      submitted("privilege/unprivileged/delayed", "an async call needs no privilege: accepted, completed with [value]",
+                caller: user, expect: .success, Self.delayed(value: 42), completion: Self.completes(.success, args: [42])),
+      submitted("privilege/unprivileged/asyncChecksum", "CRC-32C of \"123456789\", answered later",
+                caller: user, expect: .success,
+                CallRequest(selector: ReferenceTable.asyncChecksum, structInput: .text("123456789")),
+                completion: Self.completes(.success, args: [0xe306_9283, 9])),
+      onOwnConnection("privilege/unprivileged/notify", "notifications need no privilege: one, id 1", caller: user,
+                      expect: .success) { executor throws(ConformanceError) in
+        var observation = try CallExecutor(connection: executor.connection).execute(
+          CallRequest(selector: ReferenceTable.notify, scalarInput: [1, 0, 0]))
+        if observation.outcome == .success {
+          let event = try executor.waitForEvents(1)[0]
+          observation.scalars = AsyncExecutor.record(event)
+          if event.type != UInt32(UCB_EVENT_NOTIFICATION) || event.id != 1 {
+            observation.problems.append("got \(AsyncExecutor.describe(event)), expected notification 1")
+          }
+        }
+        return observation
+      },
       privilegeCounters,
     ]
   }

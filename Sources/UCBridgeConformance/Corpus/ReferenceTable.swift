@@ -17,6 +17,8 @@ enum ReferenceTable {
     /// The method's own maximum for a variable struct input.
     var structInputMax = UInt32(UCB_STRUCT_SIZE_LIMIT)
     var adminOnly = false
+    /// Called only through `UCB_IOC_CALL_ASYNC` (`UCB_METHOD_FLAG_ASYNC`).
+    var async = false
   }
 
   static let noop = UCB_SEL_NOOP.rawValue
@@ -30,6 +32,9 @@ enum ReferenceTable {
   static let generate = UCB_SEL_GENERATE.rawValue
   static let sink = UCB_SEL_SINK.rawValue
   static let sharedChecksum = UCB_SEL_SHARED_CHECKSUM.rawValue
+  static let delayed = UCB_SEL_DELAYED.rawValue
+  static let asyncChecksum = UCB_SEL_ASYNC_CHECKSUM.rawValue
+  static let notify = UCB_SEL_NOTIFY.rawValue
 
   /// The number of methods: valid selectors are below it.
   static let methodCount = UCB_REFERENCE_METHOD_COUNT.rawValue
@@ -39,9 +44,24 @@ enum ReferenceTable {
   /// The table, in selector order: the Swift declarations of the
   /// reference methods (``MethodDeclaration/reference``), with the one
   /// admin-only method.
-  static let methods: [Entry] = MethodDeclaration.reference.map { method in
-    Entry(method, adminOnly: method.selector == resetStats)
-  }
+  static let methods: [Entry] = {
+    let declared = MethodDeclaration.reference.map { method in
+      Entry(method, adminOnly: method.selector == resetStats)
+    }
+    return declared + asyncEraMethods.filter { $0.selector >= declared.count }
+  }()
+
+  /// The methods of ucbridge_reference.h's async section, as that header
+  /// describes them, for as long as `MethodDeclaration.reference` (in
+  /// UCBridge) does not declare them.
+  private static let asyncEraMethods: [Entry] = [
+    Entry(selector: delayed, name: "delayed", scalarInputCount: 2, structInputSize: 0,
+          scalarOutputCount: 0, structOutputSize: 0, async: true),
+    Entry(selector: asyncChecksum, name: "asyncChecksum", scalarInputCount: 0,
+          structInputSize: variable, scalarOutputCount: 0, structOutputSize: 0, async: true),
+    Entry(selector: notify, name: "notify", scalarInputCount: 3, structInputSize: 0,
+          scalarOutputCount: 0, structOutputSize: 0),
+  ]
 
   /// The reference driver's version, (major << 16 | minor << 8 | patch).
   static let driverVersion = UInt32(UCB_REFERENCE_VERSION)
@@ -80,7 +100,8 @@ enum ReferenceTable {
     var info = ucb_method_info()
     info.size = size
     info.selector = entry.selector
-    info.method_flags = entry.adminOnly ? UCB_METHOD_FLAG_ADMIN : 0
+    info.method_flags = (entry.adminOnly ? UCB_METHOD_FLAG_ADMIN : 0)
+      | (entry.async ? UCB_METHOD_FLAG_ASYNC : 0)
     info.scalar_in_count = entry.scalarInputCount
     info.struct_in_size = entry.structInputSize
     info.scalar_out_count = entry.scalarOutputCount

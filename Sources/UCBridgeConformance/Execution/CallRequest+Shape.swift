@@ -28,6 +28,24 @@ extension CallRequest {
     shape.memory.outputsWritable =
       scalarOutputPlacement.writable(scalarOutputBytes) == scalarOutputBytes
       && structOutputPlacement.writable(structOutputRoom) == structOutputRoom
+    if let async {
+      shape.request = .callAsync
+      var outer = IoctlShape.AsyncHeader()
+      outer.size = Int(async.size)
+      outer.flags = async.flags
+      if case .nonZero(let offset) = async.tail {
+        outer.hasNonZeroTail = (MemoryLayout<ucb_async_call>.size..<async.bufferCount).contains(offset)
+      }
+      outer.sizeReadable = async.placement.readable(async.bufferCount) >= 4
+      outer.readable = async.placement.readable(async.bufferCount) == async.bufferCount
+      outer.writable = async.placement.writable(async.bufferCount) == async.bufferCount
+      shape.asyncHeader = outer
+      if let elsewhere = async.callPointer {
+        shape.memory.headerSizeReadable = elsewhere.readable(headerBytes) >= 4
+        shape.memory.headerReadable = elsewhere.readable(headerBytes) == headerBytes
+        shape.memory.headerWritable = elsewhere.writable(headerBytes) == headerBytes
+      }
+    }
     return shape
   }
 }

@@ -32,6 +32,9 @@ struct CallRequest: Hashable, Sendable {
   /// non-zero count, or misaligned scalars, go through the SPI with a
   /// well-formed header).
   var header: CallHeader?
+  /// For a call sent with `UCB_IOC_CALL_ASYNC`, its `struct
+  /// ucb_async_call`; nil for `UCB_IOC_CALL`.
+  var async: AsyncHeader?
 }
 
 /// The header of a call sent through the raw ioctl SPI, well-formed or

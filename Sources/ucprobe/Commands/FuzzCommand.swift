@@ -24,15 +24,24 @@ extension UCProbe {
         misaligned or straddling into a guard page, introspection ioctls \
         (driver, method and memory info, open) with fields changed, batches (UCB_IOC_CALL_BATCH) of up to 64 such \
         calls with their flags, count, call_size, reserved, header and \
-        entries' place or an entry's size changed, and ioctl numbers of \
-        ucbridge's type that name no ioctl.
+        entries' place or an entry's size changed, async calls \
+        (UCB_IOC_CALL_ASYNC, an async method's well-formed call and any \
+        of the above sent async, its own header's size, flags, place and \
+        call pointer changed), UCB_IOC_CANCEL of the last accepted call or \
+        any id, read(2) of events with room for none, part of one or \
+        several records, anywhere, and ioctl numbers of ucbridge's type \
+        that name no ioctl.
 
         Each answer is checked: an errno must be one the ABI documents \
         (EINVAL, E2BIG, EFAULT, ENOMEM, ENOTTY, and ENOENT for method \
-        and memory info) and the one the case calls for; a malformed call must never \
+        and memory info and cancel; EAGAIN and ENODEV for read) and the \
+        one the case calls for; a malformed call must never \
         be dispatched; a selector past the table must give \
-        kIOReturnUnsupported and a call breaking its method's checks \
-        kIOReturnBadArgument; on failure nothing may be written back, and \
+        kIOReturnUnsupported and a call breaking its method's checks, or \
+        a sync method called async and the reverse, \
+        kIOReturnBadArgument; every accepted async call must complete \
+        exactly once (events are read every few calls, and at the end \
+        pending calls are cancelled and waited for); on failure nothing may be written back, and \
         on success nothing past the reported counts (output room is \
         filled with canary bytes first); a successful introspection ioctl \
         must repeat what the driver described at the start (its info, \

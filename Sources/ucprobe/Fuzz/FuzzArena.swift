@@ -28,6 +28,10 @@ final class FuzzArena {
   /// Where a batch's entries lie: room for ``FuzzBatch/maxEntries`` of
   /// 4096 bytes.
   let batchCalls: GuardedRegion
+  /// Where a `UCB_IOC_CALL_ASYNC`'s own header lies, as ``header``.
+  let asyncHeader: GuardedRegion
+  /// Where read(2) puts events: room for ``FuzzExecutor/maxEventRoom``.
+  let events: GuardedRegion
 
   /// Maps the regions.
   ///
@@ -45,6 +49,8 @@ final class FuzzArena {
       structInput = try GuardedRegion(capacity: maxStructSize + 2 * page)
       structOutput = try GuardedRegion(capacity: maxStructSize + 2 * page)
       batchCalls = try GuardedRegion(capacity: FuzzBatch.maxEntries * 4096 + page)
+      asyncHeader = try GuardedRegion(capacity: 3 * page)
+      events = try GuardedRegion(capacity: FuzzExecutor.maxEventRoom + page)
     } catch {
       throw .failed("fuzz: cannot map its buffers: \(error)")
     }

@@ -75,6 +75,9 @@ extension FuzzGenerator {
       }
       entry.size = callSize
       entry.header = .aligned
+      // A batch's entries are sync calls, async methods' included.
+      entry.request = .call
+      entry.async = nil
       return entry
     }
     var batch = FuzzBatch(entries: entries, count: UInt32(count), callSize: callSize)

@@ -21,6 +21,14 @@ struct FuzzCase: Sendable, CustomStringConvertible {
     case callBatch
     /// `UCB_IOC_MEMORY_INFO`, whose memory type is the case's `selector`.
     case memoryInfo
+    /// `UCB_IOC_CALL_ASYNC` with the case's ``FuzzCase/async`` header,
+    /// whose call is the case's header and buffers.
+    case callAsync
+    /// `UCB_IOC_CANCEL` of the case's ``FuzzCase/cancelTarget``.
+    case cancel
+    /// Not an ioctl: read(2) of events into `size` bytes of room at the
+    /// case's header placement.
+    case readEvents
 
     /// The ioctl number.
     var number: CUnsignedLong {
@@ -32,12 +40,16 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .unknown(let number): return CUnsignedLong(number)
       case .callBatch: return ucb_ioc_call_batch
       case .memoryInfo: return ucb_ioc_memory_info
+      case .callAsync: return ucbIocCallAsync
+      case .cancel: return ucbIocCancel
+      case .readEvents: preconditionFailure("read(2) is no ioctl")
       }
     }
 
-    /// The size of the argument structure this ucprobe knows, which is
-    /// also each structure's first published size (`*_SIZE_VER0`).
-    var structSize: Int { shape.firstPublishedSize }
+    /// The size of the argument structure this ucprobe knows at the case's
+    /// header, which is also each structure's first published size
+    /// (`*_SIZE_VER0`): for `UCB_IOC_CALL_ASYNC`, its call's.
+    var structSize: Int { self == .callAsync ? IoctlShape.Request.call.firstPublishedSize : shape.firstPublishedSize }
 
     /// The key its outcomes are counted under in JSON.
     var key: String {
@@ -49,6 +61,9 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .unknown: return "unknown_ioctl"
       case .callBatch: return "call_batch"
       case .memoryInfo: return "memory_info"
+      case .callAsync: return "call_async"
+      case .cancel: return "cancel"
+      case .readEvents: return "read_events"
       }
     }
 
@@ -62,6 +77,9 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .unknown(let number): return "ioctl 0x\(String(number, radix: 16))"
       case .callBatch: return "UCB_IOC_CALL_BATCH"
       case .memoryInfo: return "UCB_IOC_MEMORY_INFO"
+      case .callAsync: return "UCB_IOC_CALL_ASYNC"
+      case .cancel: return "UCB_IOC_CANCEL"
+      case .readEvents: return "read(2) of events"
       }
     }
   }
@@ -96,6 +114,8 @@ struct FuzzCase: Sendable, CustomStringConvertible {
     /// A batch of calls, well-formed and mutated, with some of its own
     /// fields changed.
     case batch
+    /// A `UCB_IOC_CANCEL` or a read(2) of events, valid or not.
+    case events
   }
 
   /// The case's index in its run.
@@ -129,6 +149,10 @@ struct FuzzCase: Sendable, CustomStringConvertible {
   var scalarValues: [UInt64] = []
   /// For `UCB_IOC_CALL_BATCH`, the batch's own fields and its entries.
   var batch: FuzzBatch?
+  /// For `UCB_IOC_CALL_ASYNC`, its own header.
+  var async: FuzzAsync?
+  /// For `UCB_IOC_CANCEL`, the call it names.
+  var cancelTarget = FuzzCancelTarget.lastAccepted
 
   /// Whether the bytes between the known structure and `size` are
   /// compared by the driver and hold a non-zero byte.
@@ -141,7 +165,8 @@ struct FuzzCase: Sendable, CustomStringConvertible {
     var text = "call \(index) (\(kind.rawValue)): \(request.name), header \(header), "
       + "size \(size)\(hasNonZeroTail ? " with a non-zero tail" : ""), flags 0x\(String(flags, radix: 16))"
     switch request {
-    case .call:
+    case .call, .callAsync:
+      if let async { text += "; \(async); the call" }
       text += ", selector \(selector)\(methodName.map { " (\($0))" } ?? "")"
       text += "; scalar in \(scalarInput.count) \(scalarInput.placement)"
       if !scalarValues.isEmpty {
@@ -154,8 +179,10 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       text += ", selector \(selector)\(methodName.map { " (\($0))" } ?? "")"
     case .open, .memoryInfo:
       text += ", type \(selector)"
-    case .driverInfo, .unknown:
+    case .driverInfo, .unknown, .readEvents:
       break
+    case .cancel:
+      text += ", \(cancelTarget)"
     case .callBatch:
       if let batch { text += "; " + batch.description }
     }

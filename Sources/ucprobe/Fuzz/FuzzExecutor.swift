@@ -28,6 +28,8 @@ struct FuzzExecutor {
   let driver: DriverInfo
   /// The driver's memory types, which memory info must repeat.
   let memoryTypes: [MemoryInfo]
+  /// The run's events: accepted calls awaiting their completion.
+  let events = FuzzEvents()
 
   /// Bytes past every header and output room that must stay untouched.
   static let slack = 32
@@ -44,13 +46,29 @@ struct FuzzExecutor {
     if let batch = fuzzCase.batch {
       return executeBatch(fuzzCase, batch, watchdog: watchdog)
     }
+    switch fuzzCase.request {
+    case .cancel: return executeCancel(fuzzCase, target: fuzzCase.cancelTarget, watchdog: watchdog)
+    case .readEvents: return executeRead(fuzzCase, watchdog: watchdog)
+    default: break
+    }
     let layout = Layout(fuzzCase, arena: arena)
     let header = headerImage(fuzzCase, layout: layout) + Array(repeating: FuzzArena.canary, count: Self.slack)
     arena.write(header, at: layout.header, in: arena.header)
     let scalarBytes = fuzzCase.scalarValues.flatMap { value in
       withUnsafeBytes(of: value.littleEndian, Array.init)
     }
-    if fuzzCase.request == .call {
+    var asyncHeader: (address: UInt, image: [UInt8])?
+    if let async = fuzzCase.async {
+      // A call pointer elsewhere names a copy of the call, in a region of
+      // its own (the batches', unused by this case).
+      let call = async.callPointer?.address(in: arena.batchCalls, count: layout.headerBytes) ?? layout.header
+      if async.callPointer != nil { arena.write(header, at: call, in: arena.batchCalls) }
+      let image = asyncHeaderImage(async, call: call) + Array(repeating: FuzzArena.canary, count: Self.slack)
+      let address = async.placement.address(in: arena.asyncHeader, count: async.bytes)
+      arena.write(image, at: address, in: arena.asyncHeader)
+      asyncHeader = (address, image)
+    }
+    if fuzzCase.request == .call || fuzzCase.request == .callAsync {
       arena.write(scalarBytes, at: layout.scalarInput, in: arena.scalarInput)
       arena.fillCanary(
         at: layout.scalarOutput, count: layout.scalarOutputBytes + Self.slack, in: arena.scalarOutput)
@@ -61,17 +79,36 @@ struct FuzzExecutor {
     watchdog.begin(fuzzCase)
     let returned = Result { () throws(UCBridgeError) in
       try connection.rawIoctl(
-        fuzzCase.request.number, UnsafeMutableRawPointer(bitPattern: layout.header))
+        fuzzCase.request.number,
+        UnsafeMutableRawPointer(bitPattern: asyncHeader?.address ?? layout.header))
     }
     watchdog.end()
 
     let after = arena.read(like: header, at: layout.header, in: arena.header)
     var check = Check(fuzzCase: fuzzCase, layout: layout, header: header, after: after)
-    let outcome = check.outcome(of: returned, expected: ABIExpectation.of(
-      fuzzCase.shape(memory: layout.memory(arena: arena)), methods: methods,
-      memoryTypeCount: memoryTypes.count))
+    var memory = layout.memory(arena: arena)
+    if let async = fuzzCase.async, let elsewhere = async.callPointer {
+      // The call read is the one the pointer names.
+      let call = elsewhere.address(in: arena.batchCalls, count: layout.headerBytes)
+      memory.headerSizeReadable = arena.batchCalls.contains(call, count: 4)
+      memory.headerReadable = arena.batchCalls.contains(call, count: max(4, min(layout.headerSizeField, 4096)))
+      memory.headerWritable = memory.headerReadable
+    }
+    let expected = ABIExpectation.of(
+      fuzzCase.shape(memory: memory, asyncHeader: asyncHeader.map { header in
+        layout.asyncShape(fuzzCase.async!, at: header.address, arena: arena)
+      }), methods: methods,
+      memoryTypeCount: memoryTypes.count)
+    let outcome = check.outcome(of: returned, expected: expected)
+    if let asyncHeader {
+      let after = arena.read(like: asyncHeader.image, at: asyncHeader.address, in: arena.asyncHeader)
+      check.problems += asyncHeaderWritten(outcome, before: asyncHeader.image, after: after)
+      // An EFAULT the rules allow once the call was dispatched: its
+      // method may have accepted it.
+      if outcome == .failed(.badAddress) && expected.mayReturnZero { events.mayHaveBeenAccepted() }
+    }
     switch (fuzzCase.request, outcome) {
-    case (.call, _):
+    case (.call, _), (.callAsync, _):
       check.callOutputs(outcome, arena: arena)
       if arena.read(like: scalarBytes, at: layout.scalarInput, in: arena.scalarInput) != scalarBytes {
         check.problems.append("the driver wrote to the input scalars")
@@ -83,7 +120,7 @@ struct FuzzExecutor {
     default:
       check.headerUnchanged()
     }
-    return FuzzResult(outcome: outcome, problems: check.problems)
+    return FuzzResult(outcome: outcome, problems: check.problems + settle(after: fuzzCase))
   }
 
   /// The header's bytes before the call: the known structure, then the
@@ -92,7 +129,7 @@ struct FuzzExecutor {
     var image = [UInt8](repeating: 0, count: layout.headerBytes)
     image.withUnsafeMutableBytes { bytes in
       switch fuzzCase.request {
-      case .call:
+      case .call, .callAsync:
         var call = ucb_call()
         call.size = fuzzCase.size
         call.selector = fuzzCase.selector
@@ -107,7 +144,7 @@ struct FuzzExecutor {
         call.scalar_out = UInt64(layout.scalarOutput)
         call.struct_out = UInt64(layout.structOutput)
         withUnsafeBytes(of: call) { bytes.copyMemory(from: $0) }
-      case .driverInfo, .methodInfo, .open, .unknown, .callBatch, .memoryInfo:
+      case .driverInfo, .methodInfo, .open, .unknown, .callBatch, .memoryInfo, .cancel, .readEvents:
         let known = fuzzCase.request.structSize
         UnsafeMutableRawBufferPointer(rebasing: bytes[8..<known])
           .initializeMemory(as: UInt8.self, repeating: FuzzArena.canary)
@@ -157,6 +194,19 @@ extension FuzzExecutor {
       scalarOutput = fuzzCase.scalarOutput.placement.address(in: arena.scalarOutput, count: scalarOutputBytes)
       structOutputBytes = Int(fuzzCase.structOutput.count)
       structOutput = fuzzCase.structOutput.placement.address(in: arena.structOutput, count: structOutputBytes)
+    }
+
+    /// A `UCB_IOC_CALL_ASYNC`'s own header at `address`, as the rules
+    /// see it.
+    func asyncShape(_ async: FuzzAsync, at address: UInt, arena: FuzzArena) -> IoctlShape.AsyncHeader {
+      var shape = IoctlShape.AsyncHeader()
+      shape.size = Int(async.size)
+      shape.flags = async.flags
+      shape.hasNonZeroTail = async.hasNonZeroTail
+      shape.sizeReadable = arena.asyncHeader.contains(address, count: 4)
+      shape.readable = arena.asyncHeader.contains(address, count: max(4, min(Int(async.size), 4096)))
+      shape.writable = shape.readable
+      return shape
     }
 
     /// Which of these bytes can be read and written.

@@ -16,6 +16,9 @@ extension FuzzCase.Request {
     case .unknown: return .unknown
     case .callBatch: return .callBatch
     case .memoryInfo: return .memoryInfo
+    case .callAsync: return .callAsync
+    case .cancel: return .cancel
+    case .readEvents: return .readEvents
     }
   }
 }
@@ -23,9 +26,12 @@ extension FuzzCase.Request {
 extension FuzzCase {
   /// The case as the ABI's rules see it.
   ///
-  /// - Parameter memory: Which of its bytes can be read and written.
+  /// - Parameters:
+  ///   - memory: Which of its bytes can be read and written.
+  ///   - asyncHeader: For `UCB_IOC_CALL_ASYNC`, its own header as the
+  ///     rules see it.
   /// - Returns: Its ioctl.
-  func shape(memory: IoctlShape.Memory) -> IoctlShape {
+  func shape(memory: IoctlShape.Memory, asyncHeader: IoctlShape.AsyncHeader? = nil) -> IoctlShape {
     var shape = IoctlShape(request.shape, size: Int(size))
     shape.hasNonZeroTail = hasNonZeroTail
     shape.flags = flags
@@ -35,6 +41,7 @@ extension FuzzCase {
     shape.scalarOutputRoom = Int(scalarOutput.count)
     shape.structOutputRoom = Int(structOutput.count)
     shape.memory = memory
+    shape.asyncHeader = asyncHeader
     return shape
   }
 }

@@ -41,10 +41,14 @@ struct FuzzGenerator {
         mutateCall(&fuzzCase, &random)
       }
       return fuzzCase
-    case 80..<88:
+    case 80..<86:
       return introspection(index: index, &random)
-    case 88..<95:
+    case 86..<92:
       return batch(index: index, &random)
+    case 92..<95:
+      return cancel(index: index, &random)
+    case 95..<98:
+      return eventRead(index: index, &random)
     default:
       return unknownIoctl(index: index, &random)
     }
@@ -53,7 +57,8 @@ struct FuzzGenerator {
   // MARK: Well-formed calls
 
   /// A call that passes `method`'s checks, with readable buffers and a
-  /// header the driver must accept.
+  /// header the driver must accept: through `UCB_IOC_CALL_ASYNC` for an
+  /// async method, else `UCB_IOC_CALL`.
   func wellFormedCall(
     _ method: MethodInfo, index: Int, _ random: inout SplitMix64
   ) -> FuzzCase {
@@ -84,7 +89,43 @@ struct FuzzGenerator {
     fuzzCase.structOutput = FuzzCase.Buffer(
       count: UInt32(structOut), placement: validPlacement(&random))
     fuzzCase.scalarValues = scalarValues(count: fuzzCase.scalarInput.count, &random)
+    if method.flags.rawValue & UCB_METHOD_FLAG_ASYNC != 0 {
+      makeAsync(&fuzzCase, &random)
+    }
     return fuzzCase
+  }
+
+  /// Sends a call with `UCB_IOC_CALL_ASYNC`, its own header well-formed.
+  private func makeAsync(_ fuzzCase: inout FuzzCase, _ random: inout SplitMix64) {
+    fuzzCase.request = .callAsync
+    var async = FuzzAsync()
+    async.placement = validPlacement(&random)
+    async.reference = random.next()
+    if Int.random(in: 0..<8, using: &random) == 0 {
+      async.size += UInt32(Int.random(in: 1...256, using: &random))
+    }
+    fuzzCase.async = async
+  }
+
+  /// Changes one thing about a `UCB_IOC_CALL_ASYNC`'s own header: its
+  /// size or tail, flags, where it lies or where its call pointer points.
+  private func mutateAsync(_ async: inout FuzzAsync, _ random: inout SplitMix64) {
+    switch Int.random(in: 0..<4, using: &random) {
+    case 0:
+      let known = UInt32(FuzzAsync.knownSize)
+      async.size = [0, 1, 8, known - 1, known, known + 8, 4096, 4097, .max]
+        .randomElement(using: &random)!
+      async.tail = async.size > known && async.size <= 4096 && Bool.random(using: &random)
+        ? .nonZero(at: Int.random(in: 0..<Int(async.size - known), using: &random)) : .zero
+    case 1:
+      async.flags = 1 << UInt32.random(in: 0..<32, using: &random)
+    case 2:
+      async.placement = [.null, .inGuardPage, .kernel, .straddlingGuard(inside: 16), .againstGuard]
+        .randomElement(using: &random)!
+    default:
+      async.callPointer = [.null, .inGuardPage, .kernel, .straddlingGuard(inside: 32)]
+        .randomElement(using: &random)!
+    }
   }
 
   private func scalarCount(_ check: MethodChecks.ScalarCount, _ random: inout SplitMix64) -> Int {
@@ -143,7 +184,17 @@ struct FuzzGenerator {
   /// flags, its header's size or tail, where a buffer lies or where the
   /// header lies.
   func mutateCall(_ fuzzCase: inout FuzzCase, _ random: inout SplitMix64) {
-    switch Int.random(in: 0..<9, using: &random) {
+    switch Int.random(in: 0..<11, using: &random) {
+    case 9:
+      // The sync/async mismatch, either way.
+      if fuzzCase.async == nil {
+        makeAsync(&fuzzCase, &random)
+      } else {
+        fuzzCase.request = .call
+        fuzzCase.async = nil
+      }
+    case 10 where fuzzCase.async != nil:
+      mutateAsync(&fuzzCase.async!, &random)
     case 0:
       fuzzCase.selector = anySelector(&random)
       fuzzCase.methodName = methods.first { $0.selector == fuzzCase.selector }?.name
@@ -294,12 +345,12 @@ struct FuzzGenerator {
   }
 
   /// The highest number (the low byte) of a ucbridge ioctl, which defines
-  /// them all from 0x00 on: `UCB_IOC_MEMORY_INFO`'s.
-  static let lastIoctlNumber = UInt32(truncatingIfNeeded: ucb_ioc_memory_info & 0xff)
+  /// them all from 0x00 on: `UCB_IOC_CANCEL`'s.
+  static let lastIoctlNumber = UInt32(truncatingIfNeeded: ucbIocCancel & 0xff)
 
   /// An ioctl number in ucbridge's space (type 0xBC) that names no
-  /// ucbridge ioctl: a number past the six (0x00 to 0x05), or one of the
-  /// six with direction or size bits.  Numbers of other types are left alone: the
+  /// ucbridge ioctl: a number past the eight (0x00 to 0x07), or one of the
+  /// eight with direction or size bits.  Numbers of other types are left alone: the
   /// kernel handles some generic ones (FIONBIO, FIOCLEX, FIFREEZE, ...)
   /// itself, before any driver sees them.
   private func unknownIoctl(index: Int, _ random: inout SplitMix64) -> FuzzCase {
@@ -317,6 +368,42 @@ struct FuzzGenerator {
       index: index, kind: .unknownIoctl, request: .unknown(number),
       size: UInt32(UCB_CALL_SIZE_VER0))
     fuzzCase.header = validPlacement(&random)
+    return fuzzCase
+  }
+}
+
+extension FuzzGenerator {
+  /// `UCB_IOC_CANCEL` of the last accepted call or of any id, valid or
+  /// with its flags, size, tail or placement changed.
+  private func cancel(index: Int, _ random: inout SplitMix64) -> FuzzCase {
+    var fuzzCase = FuzzCase(
+      index: index, kind: .events, request: .cancel, size: UInt32(FuzzCase.Request.cancel.structSize))
+    fuzzCase.header = validPlacement(&random)
+    fuzzCase.cancelTarget = Bool.random(using: &random)
+      ? .lastAccepted : .id([0, 1, .max, random.next()].randomElement(using: &random)!)
+    if Bool.random(using: &random) {
+      switch Int.random(in: 0..<3, using: &random) {
+      case 0: fuzzCase.flags = 1 << UInt32.random(in: 0..<32, using: &random)
+      case 1: (fuzzCase.size, fuzzCase.tail) = anyHeaderSize(for: .cancel, &random)
+      default: fuzzCase.header = headerPlacement(for: fuzzCase, &random)
+      }
+    }
+    return fuzzCase
+  }
+
+  /// read(2) of events: room for none, part of one, one or several
+  /// records, placed anywhere but NULL (which a buffer pointer cannot
+  /// hold with a count).
+  private func eventRead(index: Int, _ random: inout SplitMix64) -> FuzzCase {
+    let record = UInt32(MemoryLayout<ucb_event>.size)
+    let room = [0, 1, record - 1, record, record + 1, 2 * record - 1, 2 * record, 3 * record,
+                UInt32(FuzzExecutor.maxEventRoom), UInt32.random(in: 0...UInt32(FuzzExecutor.maxEventRoom), using: &random)]
+      .randomElement(using: &random)!
+    var fuzzCase = FuzzCase(index: index, kind: .events, request: .readEvents, size: room)
+    fuzzCase.header = Int.random(in: 0..<4, using: &random) == 0
+      ? [.inGuardPage, .kernel, .overrunningGuard(by: 8), .straddlingGuard(inside: Int(record))]
+        .randomElement(using: &random)!
+      : validPlacement(&random)
     return fuzzCase
   }
 }

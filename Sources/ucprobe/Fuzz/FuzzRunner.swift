@@ -32,6 +32,7 @@ struct FuzzRunner {
           now: MonotonicClock.now())
       }
     }
+    tally.recordEnd(executor.finishEvents(), after: indices.upperBound)
     progress.finish()
     return tally
   }
@@ -59,6 +60,24 @@ struct FuzzTally {
       findings.append(FuzzFinding(
         index: fuzzCase.index, call: fuzzCase.description, outcome: result.outcome.name,
         problems: result.problems))
+    }
+  }
+}
+
+extension FuzzTally {
+  /// Counts what the end of a run found: accepted calls that never
+  /// completed, or events that came after the last case.
+  ///
+  /// - Parameters:
+  ///   - problems: What was wrong.
+  ///   - index: The index past the last case.
+  mutating func recordEnd(_ problems: [String], after index: Int) {
+    guard !problems.isEmpty else { return }
+    findingCount += 1
+    if findings.count < FuzzRunner.keptFindings {
+      findings.append(FuzzFinding(
+        index: index, call: "end of run: waiting for every accepted call's completion",
+        outcome: "ok", problems: problems))
     }
   }
 }

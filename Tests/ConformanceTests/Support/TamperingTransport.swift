@@ -9,22 +9,40 @@ import UCBridgeMock
 final class TamperingTransport: ConnectionTransport {
   private let inner: Connection
   private let tamper: @Sendable (CUnsignedLong, UnsafeMutableRawPointer) -> Void
+  private let tamperEvents: @Sendable (UnsafeMutableRawBufferPointer) -> Void
 
   /// Wraps a privileged connection to a fresh reference mock.
   ///
-  /// - Parameter tamper: Runs after every ioctl, with its number and
-  ///   argument.
-  init(tamper: @escaping @Sendable (CUnsignedLong, UnsafeMutableRawPointer) -> Void) throws {
+  /// - Parameters:
+  ///   - tamper: Runs after every ioctl, with its number and argument.
+  ///   - tamperEvents: Runs after every read of events, with the records
+  ///     read.
+  init(
+    tamper: @escaping @Sendable (CUnsignedLong, UnsafeMutableRawPointer) -> Void,
+    tamperEvents: @escaping @Sendable (UnsafeMutableRawBufferPointer) -> Void
+  ) throws {
     inner = try MockDevice().connect(privileged: true)
     self.tamper = tamper
+    self.tamperEvents = tamperEvents
   }
 
   /// A connection through a tampering transport.
   static func connection(
-    tamper: @escaping @Sendable (CUnsignedLong, UnsafeMutableRawPointer) -> Void
+    tamper: @escaping @Sendable (CUnsignedLong, UnsafeMutableRawPointer) -> Void = { _, _ in },
+    tamperEvents: @escaping @Sendable (UnsafeMutableRawBufferPointer) -> Void = { _ in }
   ) throws -> Connection {
-    Connection(transport: try TamperingTransport(tamper: tamper))
+    Connection(transport: try TamperingTransport(tamper: tamper, tamperEvents: tamperEvents))
   }
+
+  func readEvents(into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
+    let result = inner.readEvents(into: buffer)
+    if case .success(let count) = result {
+      tamperEvents(UnsafeMutableRawBufferPointer(rebasing: buffer[..<count]))
+    }
+    return result
+  }
+
+  var eventDescriptor: FileDescriptor? { inner.eventDescriptor }
 
   func ioctl(
     _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?

@@ -30,7 +30,7 @@ import Testing
     let run = try ucprobe("call", "99", "--mock")
     #expect(run.status == 1)
     #expect(run.stderr.hasPrefix("ucprobe: kIOReturnUnsupported (0xe00002c7): unsupported function\n"))
-    #expect(run.stderr.contains("selectors 0 to 10"))
+    #expect(run.stderr.contains("selectors 0 to 13"))
   }
 
   @Test func tooManyScalarsIsEINVAL() throws {

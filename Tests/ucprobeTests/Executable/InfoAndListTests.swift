@@ -8,7 +8,7 @@ import Testing
     #expect(run.stderr.isEmpty)
     for line in [
       "driver             reference", "version            0.1.0 (driver_version 0x000100)",
-      "methods            11 (selectors 0 to 10)", "max_struct_size    1048576 bytes (1 MiB)",
+      "methods            14 (selectors 0 to 13)", "max_struct_size    1048576 bytes (1 MiB)",
       "live buffers       0",
     ] {
       #expect(run.stdout.contains(line + "\n"), "missing \(line)")
@@ -25,7 +25,7 @@ import Testing
     #expect(info.version == "0.1.0")
     #expect(info.driverVersion == 0x000100)
     #expect(info.abiVersion == 1)
-    #expect(info.methodCount == 11)
+    #expect(info.methodCount == 14)
     #expect(info.maxScalars == 16)
     #expect(info.maxStructSize == 65536)
     #expect(info.structSizeLimit == 64 << 20)
@@ -36,7 +36,7 @@ import Testing
     let run = try ucprobe("list", "--mock")
     #expect(run.status == 0)
     let lines = run.stdout.split(separator: "\n").map(String.init)
-    #expect(lines.first == "reference 0.1.0 (ABI 1) on mock: 11 methods, max_struct_size 1M")
+    #expect(lines.first == "reference 0.1.0 (ABI 1) on mock: 14 methods, max_struct_size 1M")
     #expect(lines.contains {
       $0.hasPrefix("SEL  NAME") && $0.contains("SCALARS IN  STRUCT IN  SCALARS OUT  STRUCT OUT")
     })
@@ -68,10 +68,10 @@ import Testing
 
     let list = try run.decode(ListDocument.self)
     #expect(list.driver.name == "reference")
-    #expect(list.methods.map(\.selector) == Array(0..<11))
+    #expect(list.methods.map(\.selector) == Array(0..<14))
     #expect(list.methods.map(\.name) == [
       "noop", "add", "echo", "checksum", "pathInfo", "fixedTransform", "consistency",
-      "resetStats", "generate", "sink", "sharedChecksum",
+      "resetStats", "generate", "sink", "sharedChecksum", "delayed", "asyncChecksum", "notify",
     ])
     let echo = list.methods[2]
     #expect(echo.structInput == CheckDocument(variable: true, max: 1 << 20))

@@ -9,7 +9,7 @@ import Testing
     #expect(run.stderr.isEmpty)
     #expect(run.stdout == """
       NAME       NODE  VERSION  ABI  METHODS  MAX STRUCT
-      reference  mock  0.1.0      1       11          1M
+      reference  mock  0.1.0      1       14          1M
 
       """)
   }
@@ -25,7 +25,7 @@ import Testing
     #expect(services == [
       ServiceDocument(
         name: "reference", device: "mock", version: "0.1.0", driverVersion: 0x000100,
-        abiVersion: 1, methodCount: 11, maxStructSize: 1 << 20)
+        abiVersion: 1, methodCount: 14, maxStructSize: 1 << 20)
     ])
   }
 

@@ -63,7 +63,7 @@ import Glibc
 
   @Test func everyMethodGetsAWellFormedCallFirst() throws {
     let rig = try Rig()
-    for selector in 0..<11 {
+    for selector in 0..<rig.generator.methods.count {
       let fuzzCase = rig.wellFormedCall(to: selector)
       #expect(fuzzCase.kind == .wellFormed)
       #expect(fuzzCase.selector == UInt32(selector))
@@ -120,7 +120,7 @@ import Glibc
   @Test func aWrongResultForAnUnknownSelectorIsAFinding() throws {
     let rig = try Rig()
     var fuzzCase = rig.wellFormedCall(to: 0)
-    fuzzCase.selector = 11
+    fuzzCase.selector = UInt32(rig.generator.methods.count)
     #expect(rig.run(fuzzCase).outcome == .dispatched(.unsupported))
     rig.device.injectFault(.ioReturn(.badArgument))
     #expect(rig.run(fuzzCase).problems == ["got kIOReturnBadArgument, expected kIOReturnUnsupported"])

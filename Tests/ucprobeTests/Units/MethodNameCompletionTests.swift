@@ -7,7 +7,7 @@ import Testing
   @Test func namesComeFromTheMock() {
     #expect(MethodNameCompletion.candidates(["ucprobe", "call", "--mock", "c"], 3, "c")
       == ["checksum", "consistency"])
-    #expect(MethodNameCompletion.candidates(["ucprobe", "bench", "--mock", ""], 3, "").count == 11)
+    #expect(MethodNameCompletion.candidates(["ucprobe", "bench", "--mock", ""], 3, "").count == 14)
   }
 
   @Test func noDeviceGivesNoNames() {
