@@ -103,7 +103,7 @@ extension UCProbe {
     @Option(
       name: .customLong("reference"),
       help: ArgumentHelp(
-        "With --async: a reference word the completion carries back, decimal or 0x hex; repeat for more (up to 8).",
+        "With --async: a reference word the completion carries back, decimal or 0x hex; repeat for more (up to \(UCB_ASYNC_REFERENCE_WORDS)).",
         valueName: "word"),
       transform: ScalarArgument.parse)
     var reference: [ScalarArgument] = []

@@ -25,8 +25,9 @@ extension UCProbe {
         A driver notifies the connection it chooses; the reference \
         driver's notify method notifies the connection that called it. So \
         --notify COUNT[,INTERVAL_US] first calls notify on the same \
-        connection: COUNT notifications of message 0xe0000100 \
-        (UCB_NOTIFY_MESSAGE), INTERVAL_US microseconds apart (default 0), \
+        connection: COUNT notifications of message \
+        0x\(HexDump.hex(UCB_NOTIFY_MESSAGE, digits: 8)) (UCB_NOTIFY_MESSAGE), \
+        INTERVAL_US microseconds apart (default 0), \
         each with arguments [index, COUNT]; --droppable lets the driver \
         drop them when the connection's queue is full \
         (UCB_EVENT_CAN_DROP). With --notify, --count defaults to COUNT.
