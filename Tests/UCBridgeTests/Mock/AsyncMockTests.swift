@@ -58,3 +58,15 @@ import UCBridgeMock
     #expect(try device.connect().driverInfo().liveBuffers == 0)
   }
 }
+
+@Suite(.mockOnly) struct AsyncInSwiftMockDrivers {
+  @Test func anAsyncSwiftMethodIsRefused() {
+    let method = MockMethod(
+      selector: 0, name: "later", checks: MethodChecks(isAsync: true)
+    ) { _ in .success }
+    #expect(throws: UCBridgeError.badArgument(
+      "later: async methods are not supported in Swift mock drivers")) {
+      try MockDevice(name: "later", methods: [method])
+    }
+  }
+}
