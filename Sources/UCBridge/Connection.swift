@@ -14,6 +14,9 @@ import SystemPackage
 /// (or the last reference going away) closes its descriptor exactly once,
 /// and only after every call in flight on it has returned; calls made
 /// after ``close()`` throw `UCBridgeError.errno(.badFileDescriptor)`.
+/// A connection that made an async call or subscribed to notifications
+/// stays open until ``close()`` (or its driver going away): its event
+/// reader, the thread that runs their handlers, holds it.
 ///
 /// ```swift
 /// let connection = try Connection.open()

@@ -34,13 +34,11 @@ internal final class EventReader: Sendable {
     var reference: ReferenceWords
     var handler: @Sendable (AsyncCompletion) -> Void
 
-    /// The completion of a call that ends without its event.
-    var aborted: (UInt64) -> AsyncCompletion {
-      { id in
-        AsyncCompletion(
-          id: id, selector: selector, result: .aborted, arguments: [],
-          reference: reference.words)
-      }
+    /// The completion of the call `id` when it ends without its event.
+    func aborted(id: UInt64) -> AsyncCompletion {
+      AsyncCompletion(
+        id: id, selector: selector, result: .aborted, arguments: [],
+        reference: reference.words)
     }
   }
 
@@ -150,7 +148,7 @@ internal final class EventReader: Sendable {
       }
       return call
     }
-    if let orphan, let id { orphan.handler(orphan.aborted(id)) }
+    if let orphan, let id { orphan.handler(orphan.aborted(id: id)) }
   }
 
   // MARK: Notifications
@@ -229,7 +227,7 @@ internal final class EventReader: Sendable {
     // calls still pending and the driver holds nothing of them.
     connection.leaveDescriptorUse()
     for (call, completion) in ready { call.handler(completion) }
-    for (id, call) in pending { call.handler(call.aborted(id)) }
+    for (id, call) in pending { call.handler(call.aborted(id: id)) }
     for subscriber in subscribers.values { subscriber.finish?() }
   }
 
