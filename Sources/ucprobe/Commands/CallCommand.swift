@@ -155,15 +155,7 @@ extension UCProbe {
         scalarOutputRoom: call.scalarOutputRoom, structOutputRoom: call.structOutputRoom)
       switch outcome {
       case .success(let written):
-        report.result = CallReport.IOReturnReport(.success)
-        report.scalarOutput = written.scalars
-        report.structOutputSize = written.structBytes.count
-        if let outFile {
-          try FileBytes.write(written.structBytes, to: FilePath(outFile))
-          report.structOutputFile = outFile
-        } else {
-          report.structOutputHex = HexDump.digits(of: written.structBytes)
-        }
+        try record(written, in: &report)
       case .failure(.ioReturn(let result)):
         report.result = CallReport.IOReturnReport(result)
       case .failure(.errno(let error)):
@@ -210,16 +202,8 @@ extension UCProbe {
       switch submitted {
       case .success(let accepted):
         (id, written) = accepted
-        report.result = CallReport.IOReturnReport(.success)
         report.id = id
-        report.scalarOutput = written.scalars
-        report.structOutputSize = written.structBytes.count
-        if let outFile {
-          try FileBytes.write(written.structBytes, to: FilePath(outFile))
-          report.structOutputFile = outFile
-        } else {
-          report.structOutputHex = HexDump.digits(of: written.structBytes)
-        }
+        try record(written, in: &report)
       case .failure(let error):
         switch error {
         case .ioReturn(let result): report.result = CallReport.IOReturnReport(result)
@@ -280,6 +264,20 @@ extension UCProbe {
         throw ProbeFailure(
           messages: ["call \(id) completed with \(completed.result)"] + (why.map { [$0] } ?? []),
           exitCode: .failure)
+      }
+    }
+
+    /// Puts a successful call's outputs in the report, writing the output
+    /// struct to `--out-file` when given.
+    private func record(_ written: MethodOutput, in report: inout CallReport) throws {
+      report.result = CallReport.IOReturnReport(.success)
+      report.scalarOutput = written.scalars
+      report.structOutputSize = written.structBytes.count
+      if let outFile {
+        try FileBytes.write(written.structBytes, to: FilePath(outFile))
+        report.structOutputFile = outFile
+      } else {
+        report.structOutputHex = HexDump.digits(of: written.structBytes)
       }
     }
 
