@@ -69,7 +69,8 @@ extension DeviceTests {
           }
         }
       }
-      #expect(throws: UCBridgeError.self, "nine reference words") {
+      #expect(throws: UCBridgeError.badArgument(
+        "9 reference words: an async call carries at most \(UCB_ASYNC_REFERENCE_WORDS)")) {
         try self.connection.submitAwaitingNothing(Sel.delayed, reference: Array(0..<9), scalars: [0, 0])
       }
       // Completions come in the order methods complete: one submitted
