@@ -56,6 +56,33 @@ extension Connection {
     scalarOutput: UnsafeMutableBufferPointer<UInt64>,
     structOutput: UnsafeMutableRawBufferPointer
   ) -> Result<OutputCounts, UCBridgeError> {
+    var call: ucb_call
+    switch Self.callHeader(
+      selector, scalarInput: scalarInput, structInput: structInput,
+      scalarOutput: scalarOutput, structOutput: structOutput)
+    {
+    case .success(let header): call = header
+    case .failure(let error): return .failure(error)
+    }
+    let scalarOutRoom = call.scalar_out_count
+    let structOutRoom = call.struct_out_size
+    if case .failure(let error) = ioctl(ucb_ioc_call, &call) {
+      return .failure(.errno(error))
+    }
+    return Self.outputCounts(
+      of: call, scalarOutRoom: scalarOutRoom, structOutRoom: structOutRoom)
+  }
+
+  /// The `struct ucb_call` of a raw call, sync or async, with the buffers'
+  /// addresses and sizes.
+  @inline(__always)
+  internal static func callHeader(
+    _ selector: UInt32,
+    scalarInput: UnsafeBufferPointer<UInt64>,
+    structInput: UnsafeRawBufferPointer,
+    scalarOutput: UnsafeMutableBufferPointer<UInt64>,
+    structOutput: UnsafeMutableRawBufferPointer
+  ) -> Result<ucb_call, UCBridgeError> {
     guard let scalarInCount = UInt32(exactly: scalarInput.count),
       let scalarOutRoom = UInt32(exactly: scalarOutput.count)
     else {
@@ -80,10 +107,15 @@ extension Connection {
     call.struct_in = UInt64(UInt(bitPattern: structInput.baseAddress))
     call.scalar_out = UInt64(UInt(bitPattern: scalarOutput.baseAddress))
     call.struct_out = UInt64(UInt(bitPattern: structOutput.baseAddress))
+    return .success(call)
+  }
 
-    if case .failure(let error) = ioctl(ucb_ioc_call, &call) {
-      return .failure(.errno(error))
-    }
+  /// What a `struct ucb_call` the driver wrote back says: the output
+  /// counts, or the driver's refusal.
+  @inline(__always)
+  internal static func outputCounts(
+    of call: ucb_call, scalarOutRoom: UInt32, structOutRoom: UInt32
+  ) -> Result<OutputCounts, UCBridgeError> {
     guard call.result == UCB_IORETURN_SUCCESS else {
       return .failure(.ioReturn(IOReturn(rawValue: call.result)))
     }

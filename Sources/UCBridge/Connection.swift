@@ -1,4 +1,5 @@
 import CUCBridge
+import Synchronization
 import SystemPackage
 
 /// An open connection to a ucbridge driver: IOKit's `io_connect_t`, as a
@@ -13,6 +14,9 @@ import SystemPackage
 /// (or the last reference going away) closes its descriptor exactly once,
 /// and only after every call in flight on it has returned; calls made
 /// after ``close()`` throw `UCBridgeError.errno(.badFileDescriptor)`.
+/// A connection that made an async call or subscribed to notifications
+/// stays open until ``close()`` (or its driver going away): its event
+/// reader, the thread that runs their handlers, holds it.
 ///
 /// ```swift
 /// let connection = try Connection.open()
@@ -30,6 +34,9 @@ public final class Connection: Sendable {
 
   private let backend: ConnectionBackend
   private let useCount = UseCount()
+  /// The connection's event reader, made at the first async call or
+  /// notification subscription (see `Connection+Async.swift`).
+  internal let eventReaderSlot = Mutex<EventReader?>(nil)
 
   private init(backend: ConnectionBackend) {
     self.backend = backend
@@ -123,7 +130,11 @@ public final class Connection: Sendable {
   internal func _close() -> Result<Void, UCBridgeError> {
     switch useCount.close() {
     case .releaseNow: return backend.close().mapError(UCBridgeError.errno)
-    case .releaseWhenIdle: return .success(())
+    case .releaseWhenIdle:
+      // A running event reader holds a use: stopping it lets go of the
+      // descriptor, and its async calls end as aborted.
+      eventReaderSlot.withLock { $0 }?.stop()
+      return .success(())
     case .alreadyClosed: return .failure(.errno(.badFileDescriptor))
     }
   }
@@ -151,6 +162,17 @@ public final class Connection: Sendable {
       if useCount.leave() { _ = backend.close() }
     }
     return backend.ioctl(request, argument)
+  }
+
+  /// Registers a user of the descriptor that outlives one call, the event
+  /// reader, as ``ioctl(_:_:)`` registers a call.  Returns false once the
+  /// connection is closed.
+  internal func enterDescriptorUse() -> Bool { useCount.enter() }
+
+  /// Unregisters a user of ``enterDescriptorUse()``, releasing the
+  /// descriptor when it was the last of a closed connection.
+  internal func leaveDescriptorUse() {
+    if useCount.leave() { _ = backend.close() }
   }
 
   /// read(2) of the connection's events, unless it is closed: every read

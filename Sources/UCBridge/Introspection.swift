@@ -53,6 +53,11 @@ public struct MethodInfo: Hashable, Sendable {
     /// Only a caller with `CAP_SYS_ADMIN` may call the method
     /// (`UCB_METHOD_FLAG_ADMIN`).
     public static var admin: Flags { Flags(rawValue: UCB_METHOD_FLAG_ADMIN) }
+
+    /// The method answers later, through a completion: it is called only
+    /// with ``Connection/submitAsyncMethod(_:reference:scalarInput:structInput:scalarOutput:structOutput:completion:)``
+    /// (`UCB_METHOD_FLAG_ASYNC`).
+    public static var async: Flags { Flags(rawValue: UCB_METHOD_FLAG_ASYNC) }
   }
 
   /// The method's selector.
@@ -89,7 +94,8 @@ public struct MethodInfo: Hashable, Sendable {
       scalarInputCount: scalarCheck(info.scalar_in_count),
       structInputSize: structCheck(info.struct_in_size, max: info.struct_in_max),
       scalarOutputCount: scalarCheck(info.scalar_out_count),
-      structOutputSize: structCheck(info.struct_out_size, max: info.struct_out_max))
+      structOutputSize: structCheck(info.struct_out_size, max: info.struct_out_max),
+      isAsync: info.method_flags & UCB_METHOD_FLAG_ASYNC != 0)
     flags = Flags(rawValue: info.method_flags)
     calls = info.calls
     errors = info.errors

@@ -15,6 +15,10 @@ import CUCBridge
 /// applies the same rule as the driver, so a typed ``Method`` refuses a
 /// call the driver would refuse before making the system call.
 /// ``MethodInfo/checks`` gives the checks of a live driver's table.
+///
+/// An async method (``isAsync``, `UCB_METHOD_FLAG_ASYNC`, IOKit's
+/// `checkCompletionExists`) is checked the same way, and the driver refuses
+/// it through the wrong call, sync or async, with ``IOReturn/badArgument``.
 public struct MethodChecks: Hashable, Sendable {
   /// The check on a scalar count.
   public enum ScalarCount: Hashable, Sendable {
@@ -40,6 +44,9 @@ public struct MethodChecks: Hashable, Sendable {
   public var scalarOutputCount: ScalarCount
   /// The check on the room for the output struct.
   public var structOutputSize: StructSize
+  /// Whether the method answers later and is called only as an async call
+  /// (``AsyncMethod``, ``Connection/submitAsyncMethod(_:reference:scalarInput:structInput:scalarOutput:structOutput:completion:)``).
+  public var isAsync: Bool
 
   /// Creates the checks of a method; by default, one that takes and
   /// returns nothing.
@@ -49,16 +56,19 @@ public struct MethodChecks: Hashable, Sendable {
   ///   - structInputSize: The check on the input struct's size.
   ///   - scalarOutputCount: The check on the room for output scalars.
   ///   - structOutputSize: The check on the room for the output struct.
+  ///   - isAsync: Whether the method is async.
   public init(
     scalarInputCount: ScalarCount = .exactly(0),
     structInputSize: StructSize = .exactly(0),
     scalarOutputCount: ScalarCount = .exactly(0),
-    structOutputSize: StructSize = .exactly(0)
+    structOutputSize: StructSize = .exactly(0),
+    isAsync: Bool = false
   ) {
     self.scalarInputCount = scalarInputCount
     self.structInputSize = structInputSize
     self.scalarOutputCount = scalarOutputCount
     self.structOutputSize = structOutputSize
+    self.isAsync = isAsync
   }
 
   /// Checks a call's counts and sizes as the driver will, in the driver's

@@ -1,4 +1,4 @@
-/// A typed ``Method`` without its types: the selector, name and checks of
+/// A typed ``Method`` or ``AsyncMethod`` without its types: the selector, name and checks of
 /// a driver's table entry, as Swift declares them.
 package struct MethodDeclaration: Hashable, Sendable {
   /// The method's index in the driver's table.
@@ -16,6 +16,13 @@ extension Method {
   }
 }
 
+extension AsyncMethod {
+  /// The method's selector, name and checks.
+  package var declaration: MethodDeclaration {
+    MethodDeclaration(selector: selector, name: name, checks: checks)
+  }
+}
+
 extension MethodDeclaration {
   /// The reference driver's methods as `ReferenceMethods.swift` declares
   /// them, in selector order: the one Swift statement of its table, which
@@ -27,7 +34,8 @@ extension MethodDeclaration {
       Method.checksum.declaration, Method.pathInfo.declaration,
       Method.fixedTransform.declaration, Method.consistency.declaration,
       Method.resetStats.declaration, Method.generate.declaration, Method.sink.declaration,
-      Method.sharedChecksum.declaration,
+      Method.sharedChecksum.declaration, AsyncMethod.delayed.declaration,
+      AsyncMethod.asyncChecksum.declaration, Method.notify.declaration,
     ]
   }
 }

@@ -219,3 +219,61 @@ extension Method where Input == (UInt64, UInt64), Output == SharedChecksum {
     }
   }
 }
+
+extension AsyncMethod where Input == (UInt64, UInt64), Output == UInt64 {
+  /// `delayed` (async): a delay in microseconds, at most
+  /// `UCB_DELAYED_MAX_DELAY_US`, and a value in; the value back once the
+  /// delay has passed.  Cancelled (the task, or ``Connection/cancelAsyncCall(_:)``),
+  /// it ends with ``IOReturn/aborted``; a longer delay gives
+  /// ``IOReturn/badArgument``.
+  public static var delayed: Self {
+    AsyncMethod(
+      selector: ReferenceSelector.delayed, name: "delayed",
+      checks: MethodChecks(scalarInputCount: .exactly(2), isAsync: true)
+    ) { input, invoke throws(UCBridgeError) in
+      try await invoke.completion(scalarInput: [input.0, input.1]).argument(at: 0)
+    }
+  }
+}
+
+extension AsyncMethod where Input == any ContiguousBytes, Output == Checksum {
+  /// `asyncChecksum` (async): a variable struct in; its CRC-32C and length
+  /// back from a worker, as ``Method/checksum`` computes them.
+  public static var asyncChecksum: Self {
+    AsyncMethod(
+      selector: ReferenceSelector.asyncChecksum, name: "asyncChecksum",
+      checks: MethodChecks(structInputSize: anySize, isAsync: true)
+    ) { input, invoke throws(UCBridgeError) in
+      let completion = try await invoke.completion(structInput: input)
+      return Checksum(
+        crc32c: UInt32(truncatingIfNeeded: completion.argument(at: 0)),
+        length: Int(truncatingIfNeeded: completion.argument(at: 1)))
+    }
+  }
+}
+
+extension Method
+where Input == (count: Int, intervalMicroseconds: UInt64, canDrop: Bool), Output == Void {
+  /// `notify`: starts a sequence of `count` notifications (at most
+  /// `UCB_NOTIFY_MAX_COUNT`) of message `UCB_NOTIFY_MESSAGE` to this
+  /// connection, `intervalMicroseconds` apart (at most
+  /// `UCB_DELAYED_MAX_DELAY_US`), the first at once, each carrying its
+  /// index from 0 and `count`; droppable (`UCB_EVENT_CAN_DROP`) when
+  /// `canDrop`.  It replaces a sequence still running; a count of 0 stops
+  /// it.  Receive them with ``Connection/notifications`` or
+  /// ``Connection/addNotificationHandler(_:)``.
+  public static var notify: Self {
+    Method(
+      selector: ReferenceSelector.notify, name: "notify",
+      checks: MethodChecks(scalarInputCount: .exactly(3))
+    ) { input, invoke throws(UCBridgeError) in
+      guard input.count >= 0 else {
+        throw .badArgument("notify: a count of \(input.count)")
+      }
+      _ = try invoke(scalarInput: [
+        UInt64(input.count), input.intervalMicroseconds,
+        input.canDrop ? UInt64(UCB_EVENT_CAN_DROP) : 0,
+      ])
+    }
+  }
+}

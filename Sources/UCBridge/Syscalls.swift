@@ -1,6 +1,7 @@
 // The only place UCBridge makes system calls, as swift-system's
 // Internals/Syscalls.swift: every open(2), ioctl(2), read(2), mmap(2),
-// munmap(2) and close(2) of a device, and every read of sysfs (the directory of services and their
+// munmap(2) and close(2) of a device, the event reader's poll(2) and its
+// wake-up eventfd(2), and every read of sysfs (the directory of services and their
 // attribute files), goes through these; an interrupted call is retried
 // here.
 
@@ -42,6 +43,22 @@ internal func system_read(
   _ fd: CInt, _ buffer: UnsafeMutableRawPointer?, _ count: Int
 ) -> Int {
   read(fd, buffer, count)
+}
+
+internal func system_write(
+  _ fd: CInt, _ buffer: UnsafeRawPointer?, _ count: Int
+) -> Int {
+  write(fd, buffer, count)
+}
+
+internal func system_poll(
+  _ descriptors: UnsafeMutablePointer<pollfd>, _ count: Int, _ timeout: CInt
+) -> CInt {
+  poll(descriptors, nfds_t(count), timeout)
+}
+
+internal func system_eventfd(_ count: CUnsignedInt, _ flags: CInt) -> CInt {
+  ucb_sys_eventfd(count, flags)
 }
 
 internal func system_access(_ path: UnsafePointer<CChar>, _ mode: CInt) -> CInt {
@@ -201,4 +218,54 @@ internal func directoryNames(_ path: FilePath) -> Result<[String], Errno> {
 /// The corresponding C call is `access(path, F_OK)`.
 internal func pathExists(_ path: FilePath) -> Bool {
   path.withPlatformString { system_access($0, F_OK) == 0 }
+}
+
+/// A new eventfd, non-blocking and close-on-exec, with a counter of 0: a
+/// descriptor poll(2) reports readable once ``signalEventCounter(_:)`` has
+/// written it and until ``resetEventCounter(_:)`` reads it.
+internal func makeEventCounter() -> Result<FileDescriptor, Errno> {
+  valueOrErrno(retryOnInterrupt: false) {
+    system_eventfd(0, CInt(EFD_CLOEXEC | EFD_NONBLOCK))
+  }.map(FileDescriptor.init(rawValue:))
+}
+
+/// Adds 1 to an eventfd's counter, making it readable.  Cannot fail on a
+/// counter that only ever holds a few: `EAGAIN` would need 2⁶⁴ - 2.
+internal func signalEventCounter(_ fd: FileDescriptor) {
+  var one: UInt64 = 1
+  _ = valueOrErrno(retryOnInterrupt: true) {
+    system_write(fd.rawValue, &one, MemoryLayout<UInt64>.size)
+  }
+}
+
+/// Reads an eventfd's counter back to 0; `EAGAIN` when it already is.
+internal func resetEventCounter(_ fd: FileDescriptor) {
+  var value: UInt64 = 0
+  _ = valueOrErrno(retryOnInterrupt: true) {
+    system_read(fd.rawValue, &value, MemoryLayout<UInt64>.size)
+  }
+}
+
+/// poll(2) of two descriptors for input, without a timeout; an
+/// interrupted wait is retried.
+///
+/// - Returns: Whether each is readable or hung up (or in error).
+internal func pollForInput(
+  _ first: FileDescriptor, _ second: FileDescriptor
+) -> Result<(first: Bool, second: Bool), Errno> {
+  var descriptors = (
+    pollfd(fd: first.rawValue, events: Int16(POLLIN), revents: 0),
+    pollfd(fd: second.rawValue, events: Int16(POLLIN), revents: 0))
+  return withUnsafeMutableBytes(of: &descriptors) { bytes in
+    let entries = bytes.bindMemory(to: pollfd.self)
+    return valueOrErrno(retryOnInterrupt: true) {
+      system_poll(entries.baseAddress!, entries.count, -1)
+    }.map { _ in (entries[0].revents != 0, entries[1].revents != 0) }
+  }
+}
+
+/// Closes an eventfd of ``makeEventCounter()``, never retried, as
+/// ``closeDevice(_:)``.
+internal func closeEventCounter(_ fd: FileDescriptor) {
+  _ = system_close(fd.rawValue)
 }

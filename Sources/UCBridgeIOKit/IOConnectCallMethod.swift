@@ -43,14 +43,14 @@ public func IOConnectCallMethod(
   _ outputStruct: UnsafeMutableRawPointer?,
   _ outputStructCnt: UnsafeMutablePointer<Int>?
 ) -> kern_return_t {
-  let scalarRoom = Int(outputCnt?.pointee ?? 0)
-  let structRoom = outputStructCnt?.pointee ?? 0
-  let result = callMethod(
-    connection, selector, input, Int(inputCnt), inputStruct, inputStructCnt,
-    output, scalarRoom, outputStruct, structRoom)
-  outputCnt?.pointee = UInt32(result.counts.scalarCount)
-  outputStructCnt?.pointee = result.counts.structSize
-  return result.kernReturn
+  callMethod(
+    connection, input, inputCnt, inputStruct, inputStructCnt, output, outputCnt,
+    outputStruct, outputStructCnt
+  ) { connection, scalarInput, structInput, scalarOutput, structOutput throws(UCBridgeError) in
+    try connection.callMethod(
+      selector, scalarInput: scalarInput, structInput: structInput,
+      scalarOutput: scalarOutput, structOutput: structOutput)
+  }
 }
 
 /// Calls a method that takes and returns scalars only, with IOKit's
@@ -101,37 +101,48 @@ public func IOConnectCallStructMethod(
     outputStruct, outputStructCnt)
 }
 
-/// The raw call behind the IOKit shapes: what it returns and what the
-/// method wrote (nothing unless it succeeded).
-private func callMethod(
-  _ handle: io_connect_t, _ selector: UInt32,
-  _ input: UnsafePointer<UInt64>?, _ inputCount: Int,
-  _ inputStruct: UnsafeRawPointer?, _ inputStructSize: Int,
-  _ output: UnsafeMutablePointer<UInt64>?, _ outputRoom: Int,
-  _ outputStruct: UnsafeMutableRawPointer?, _ outputStructRoom: Int
-) -> (kernReturn: kern_return_t, counts: OutputCounts) {
-  let none = OutputCounts(scalarCount: 0, structSize: 0)
-  guard let connection = openConnection(handle) else {
-    return (kIOReturnNotOpen, none)
-  }
+/// The raw call behind the IOKit shapes, synchronous or async: the checks
+/// every shape makes, then `make` with the connection and the buffers.
+///
+/// Counts follow IOKit: `outputCnt` and `outputStructCnt` hold the room
+/// on entry and what the method wrote on return (0 on failure).
+func callMethod(
+  _ handle: io_connect_t,
+  _ input: UnsafePointer<UInt64>?, _ inputCnt: UInt32,
+  _ inputStruct: UnsafeRawPointer?, _ inputStructCnt: Int,
+  _ output: UnsafeMutablePointer<UInt64>?,
+  _ outputCnt: UnsafeMutablePointer<UInt32>?,
+  _ outputStruct: UnsafeMutableRawPointer?,
+  _ outputStructCnt: UnsafeMutablePointer<Int>?,
+  make: (
+    Connection, UnsafeBufferPointer<UInt64>, UnsafeRawBufferPointer,
+    UnsafeMutableBufferPointer<UInt64>, UnsafeMutableRawBufferPointer
+  ) throws(UCBridgeError) -> OutputCounts
+) -> kern_return_t {
+  let outputRoom = Int(outputCnt?.pointee ?? 0)
+  let outputStructRoom = outputStructCnt?.pointee ?? 0
+  outputCnt?.pointee = 0
+  outputStructCnt?.pointee = 0
+  guard let connection = openConnection(handle) else { return kIOReturnNotOpen }
   // Buffers must exist wherever there is a count (a null pointer with a
   // count would fault in the driver).
-  guard (input != nil || inputCount == 0),
-    (inputStruct != nil || inputStructSize == 0),
+  guard (input != nil || inputCnt == 0),
+    (inputStruct != nil || inputStructCnt == 0),
     (output != nil || outputRoom == 0),
     (outputStruct != nil || outputStructRoom == 0),
-    inputStructSize >= 0, outputStructRoom >= 0
-  else { return (kIOReturnBadArgument, none) }
+    inputStructCnt >= 0, outputStructRoom >= 0
+  else { return kIOReturnBadArgument }
   do {
-    let counts = try connection.callMethod(
-      selector,
-      scalarInput: UnsafeBufferPointer(start: input, count: inputCount),
-      structInput: UnsafeRawBufferPointer(start: inputStruct, count: inputStructSize),
-      scalarOutput: UnsafeMutableBufferPointer(start: output, count: outputRoom),
-      structOutput: UnsafeMutableRawBufferPointer(
-        start: outputStruct, count: outputStructRoom))
-    return (kIOReturnSuccess, counts)
+    let counts = try make(
+      connection,
+      UnsafeBufferPointer(start: input, count: Int(inputCnt)),
+      UnsafeRawBufferPointer(start: inputStruct, count: inputStructCnt),
+      UnsafeMutableBufferPointer(start: output, count: outputRoom),
+      UnsafeMutableRawBufferPointer(start: outputStruct, count: outputStructRoom))
+    outputCnt?.pointee = UInt32(counts.scalarCount)
+    outputStructCnt?.pointee = counts.structSize
+    return kIOReturnSuccess
   } catch {
-    return (kernReturn(error), none)
+    return kernReturn(error)
   }
 }

@@ -17,6 +17,11 @@ enum IOObject {
   /// An `io_iterator_t`, from `IOServiceGetMatchingServices`; changed
   /// only under the table's write lock.
   case iterator(Boxed<ServiceIterator>)
+  /// A notification port, from `IONotificationPortCreate`: its handle is
+  /// the port's `mach_port_t`, and `IONotificationPortDestroy` removes it.
+  case notificationPort(NotificationPort)
+  /// An interest notification, from `IOServiceAddInterestNotification`.
+  case interestNotification(InterestNotification)
 }
 
 /// A value in a box of its own.
@@ -33,7 +38,8 @@ struct ServiceIterator {
 }
 
 /// Every object the IOKit-shaped calls have handed out, by handle:
-/// connections, services and iterators share one handle space, so a handle
+/// connections, services, iterators, notification ports and interest
+/// notifications share one handle space, so a handle
 /// names one object of one kind, whichever call it is passed to.
 ///
 /// A handle is a slot's index plus one, with the slot's generation in the

@@ -252,29 +252,40 @@ public func IORegistryEntryGetName(
 /// The size of IOKit's `io_name_t`, NUL included.
 private var ioNameSize: Int { 128 }
 
-/// Releases a handle: a service, an iterator, or a connection.
+/// Releases a handle: a service, an iterator, a connection, or an
+/// interest notification.
 ///
 /// Every service and iterator handle the matching calls return is the
 /// caller's to release, as in IOKit.  Releasing a connection closes it,
 /// as releasing an `io_connect_t`'s last reference makes IOKit close its
 /// user client; ``IOServiceClose(_:)`` closes and releases at once.
 /// Releasing an iterator releases none of the service handles it returned.
+/// Releasing an interest notification stops it: no callback of it starts
+/// once this returns, not even one already on the port's queue.
 ///
 /// - Parameter object: The handle.
 /// - Returns: `kIOReturnSuccess`, also for `IO_OBJECT_NULL`, as
 ///   `mach_port_deallocate` does for `MACH_PORT_NULL`;
 ///   `kIOReturnBadArgument` for a handle that was released already or
 ///   never handed out (IOKit returns the Mach error `KERN_INVALID_NAME`
-///   there, and may raise a guard exception).  A connection whose close
-///   fails gives that error mapped, its handle released all the same.
+///   there, and may raise a guard exception), and for a notification
+///   port's, which ``IONotificationPortDestroy(_:)`` releases (IOKit's
+///   `KERN_INVALID_RIGHT`).  A connection whose close fails gives that
+///   error mapped, its handle released all the same.
 ///
 /// The corresponding IOKit call is `IOObjectRelease`.
 @discardableResult
 public func IOObjectRelease(_ object: io_object_t) -> kern_return_t {
   guard object != IO_OBJECT_NULL else { return kIOReturnSuccess }
-  switch ioObjects.write({ $0.remove(object) }) {
-  case nil: return kIOReturnBadArgument
+  let released = ioObjects.write {
+    $0.remove(object) { if case .notificationPort = $0 { false } else { true } }
+  }
+  switch released {
+  case nil, .notificationPort?: return kIOReturnBadArgument
   case .service?, .iterator?: return kIOReturnSuccess
+  case .interestNotification(let interest)?:
+    interest.cancel()
+    return kIOReturnSuccess
   case .connection(let connection)?:
     do {
       try connection.close()

@@ -163,6 +163,12 @@ private struct TableEntry {
   init(_ method: MockMethod) throws(UCBridgeError) {
     name = method.name
     let checks = method.checks
+    // A Swift handler returns its IOReturn at once: there is nothing to
+    // complete later, and a table entry saying otherwise would be a lie.
+    guard !checks.isAsync else {
+      throw .badArgument(
+        "\(method.name): async methods are not supported in Swift mock drivers")
+    }
     scalarIn = try Self.field(checks.scalarInputCount, method)
     (structIn, structInMax) = try Self.fields(checks.structInputSize, method)
     scalarOut = try Self.field(checks.scalarOutputCount, method)

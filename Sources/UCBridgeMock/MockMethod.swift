@@ -7,6 +7,12 @@ import UCBridge
 /// inputs before the handler runs, exactly as for a kernel driver, so the
 /// handler sees only calls that passed.
 ///
+/// A Swift method answers synchronously: async methods
+/// (`MethodChecks.isAsync`, `UCB_METHOD_FLAG_ASYNC`) are not supported,
+/// and a device declaring one is refused with `UCBridgeError.badArgument`.
+/// The reference device's async methods (`delayed`, `asyncChecksum`) and
+/// notifications run in the C core as in the kernel.
+///
 /// ```swift
 /// let multiply = MockMethod(
 ///   selector: 0, name: "multiply",

@@ -13,7 +13,7 @@ struct UCProbe: ParsableCommand {
 
   static let configuration = CommandConfiguration(
     commandName: "ucprobe",
-    abstract: "Probe a ucbridge device: describe it, list and call its methods, benchmark and fuzz it.",
+    abstract: "Probe a ucbridge device: describe it, list and call its methods, watch its notifications, benchmark and fuzz it.",
     discussion: """
       ucprobe talks to a ucbridge driver through its device node, \
       /dev/ucbridge/<name>, or, with --mock, to the reference driver's own \
@@ -45,13 +45,17 @@ struct UCProbe: ParsableCommand {
         ucprobe --mock list
         ucprobe call add -s 40 -s 0x2
         ucprobe call pathInfo --string /etc/hostname --nul
+        ucprobe --mock call --async delayed -s 1000 -s 42
+        ucprobe --mock watch --notify 3
         ucprobe bench echo --sizes 0,4096,64K,1M
         ucprobe fuzz --iterations 100000 --seed 42
         ucprobe map status --mock
         ucprobe --generate-completion-script bash > /etc/bash_completion.d/ucprobe
       """,
     version: version,
-    subcommands: [Services.self, Info.self, List.self, Call.self, Bench.self, Fuzz.self, Map.self])
+    subcommands: [
+      Services.self, Info.self, List.self, Call.self, Watch.self, Bench.self, Fuzz.self, Map.self,
+    ])
 
   /// The device options, on either side of the subcommand's name, as in
   /// `ucprobe --mock list`.  A subcommand that declares an `@OptionGroup`

@@ -5,6 +5,7 @@
 #ifndef CUCBRIDGE_H
 #define CUCBRIDGE_H
 
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 
 #include "uapi/linux/ucbridge.h"
@@ -20,6 +21,8 @@ static const unsigned long ucb_ioc_method_info = UCB_IOC_METHOD_INFO;
 static const unsigned long ucb_ioc_open = UCB_IOC_OPEN;
 static const unsigned long ucb_ioc_call_batch = UCB_IOC_CALL_BATCH;
 static const unsigned long ucb_ioc_memory_info = UCB_IOC_MEMORY_INFO;
+static const unsigned long ucb_ioc_call_async = UCB_IOC_CALL_ASYNC;
+static const unsigned long ucb_ioc_cancel = UCB_IOC_CANCEL;
 
 /* UCB_MEMORY_OFFSET(type): the mmap() offset of a memory type. */
 static inline __u64 ucb_memory_offset(__u32 type)
@@ -34,6 +37,15 @@ static inline __u64 ucb_memory_offset(__u32 type)
 static inline int ucb_sys_ioctl(int fd, unsigned long request, void *argument)
 {
 	return ioctl(fd, request, argument);
+}
+
+/*
+ * eventfd(2), which the Glibc module leaves out: the wake-up descriptor of
+ * a connection's event reader.
+ */
+static inline int ucb_sys_eventfd(unsigned int count, int flags)
+{
+	return eventfd(count, flags);
 }
 
 #endif

@@ -179,7 +179,8 @@ extension UCProbe {
             messages: [
               "\(method.label) with \(Units.bytes(call.structInput.count)) in and "
                 + "\(Units.bytes(call.structOutputRoom)) of output room: \(error.explanation)"
-            ] + CallHints.hints(for: error, of: call, to: method, methodCount: driver.methodCount)
+            ] + CallHints.hints(
+                for: error, of: call, to: method, async: false, methodCount: driver.methodCount)
               + batchHints(for: error),
             exitCode: .failure)
         }

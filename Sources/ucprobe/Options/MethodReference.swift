@@ -70,6 +70,12 @@ struct TargetMethod {
   /// The table entry; nil for a selector past the table.
   var info: MethodInfo?
 
+  /// Whether the table says the method is async
+  /// (`UCB_METHOD_FLAG_ASYNC`): called only with `call --async`.
+  var isAsync: Bool {
+    info.map { $0.flags.rawValue & UCB_METHOD_FLAG_ASYNC != 0 } ?? false
+  }
+
   /// `"echo (selector 2)"`, or `"selector 12"` past the table.
   var label: String {
     info.map { "\($0.name) (selector \(selector))" } ?? "selector \(selector)"

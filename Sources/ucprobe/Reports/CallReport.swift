@@ -11,7 +11,10 @@ import UCBridge
 /// `scalar_output` and `struct_output_size` (what the method wrote, empty
 /// and 0 unless it succeeded); and `struct_output_hex` (the output bytes as
 /// lowercase hexadecimal digits) or, with `--out-file`,
-/// `struct_output_file` (where they were written).
+/// `struct_output_file` (where they were written).  An accepted `--async`
+/// call adds `id` (its number on the connection), `completion` (a
+/// ``CompletionReport``) and, when ucprobe cancelled it, `cancelled`
+/// (`"timeout"` or `"interrupt"`).
 struct CallReport: Encodable {
   /// A dispatched call's IOReturn.
   ///
@@ -27,6 +30,31 @@ struct CallReport: Encodable {
       name = result.name
       description = result.description
     }
+  }
+
+  /// An async call's completion.
+  ///
+  /// JSON keys: `result` (an ``IOReturnReport``), `arguments` (the
+  /// completion's 64-bit arguments) and `reference` (the reference words,
+  /// as the call carried them).
+  struct CompletionReport: Encodable {
+    var result: IOReturnReport
+    var arguments: [UInt64]
+    var reference: [UInt64]
+
+    init(_ completion: AsyncCompletion) {
+      result = IOReturnReport(completion.result)
+      arguments = completion.arguments
+      reference = completion.reference
+    }
+  }
+
+  /// Why ucprobe cancelled an async call.
+  enum Cancellation: String, Encodable {
+    /// `--timeout` passed first.
+    case timeout
+    /// Ctrl-C.
+    case interrupt
   }
 
   /// A failed ioctl's error number.
@@ -52,9 +80,12 @@ struct CallReport: Encodable {
   var structOutputSize = 0
   var structOutputHex: String?
   var structOutputFile: String?
+  var id: UInt64?
+  var completion: CompletionReport?
+  var cancelled: Cancellation?
 
   enum CodingKeys: String, CodingKey {
-    case device, selector, method, result, errno
+    case device, selector, method, result, errno, id, completion, cancelled
     case scalarInput = "scalar_input"
     case structInputSize = "struct_input_size"
     case scalarOutputRoom = "scalar_output_room"

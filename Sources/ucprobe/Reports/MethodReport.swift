@@ -74,11 +74,13 @@ struct MethodReport: Encodable {
     errors = info.errors
   }
 
-  /// The flags as words: `"admin"`, and any bits this ucprobe does not
-  /// know in hexadecimal.
+  /// The flags as words: `"admin"`, `"async"`, and any bits this ucprobe
+  /// does not know in hexadecimal.
   var flagsText: String {
-    let unknown = flags & ~UCB_METHOD_FLAG_ADMIN
-    return ((admin ? ["admin"] : []) + (unknown != 0 ? ["0x" + String(unknown, radix: 16)] : []))
+    let named = [(UCB_METHOD_FLAG_ADMIN, "admin"), (UCB_METHOD_FLAG_ASYNC, "async")]
+    let unknown = named.reduce(flags) { $0 & ~$1.0 }
+    return (named.filter { flags & $0.0 != 0 }.map(\.1)
+      + (unknown != 0 ? ["0x" + String(unknown, radix: 16)] : []))
       .joined(separator: ",")
   }
 }

@@ -11,19 +11,28 @@ enum CallHints {
   ///   - error: How the call failed.
   ///   - call: The call as made.
   ///   - method: The method called.
+  ///   - async: Whether it was called with `--async`.
   ///   - methodCount: The number of methods in the driver's table.
   /// - Returns: The hints.
   static func hints(
-    for error: UCBridgeError, of call: MethodCall, to method: TargetMethod, methodCount: Int
+    for error: UCBridgeError, of call: MethodCall, to method: TargetMethod, async: Bool,
+    methodCount: Int
   ) -> [String] {
-    hint(for: error, of: call, to: method, methodCount: methodCount).map { ["hint: \($0)"] } ?? []
+    hint(for: error, of: call, to: method, async: async, methodCount: methodCount)
+      .map { ["hint: \($0)"] } ?? []
   }
 
   private static func hint(
-    for error: UCBridgeError, of call: MethodCall, to method: TargetMethod, methodCount: Int
+    for error: UCBridgeError, of call: MethodCall, to method: TargetMethod, async: Bool,
+    methodCount: Int
   ) -> String? {
     let maxScalars = Int(UCB_MAX_SCALARS)
     switch error {
+    case .ioReturn(.badArgument) where method.info != nil && method.isAsync != async:
+      let name = method.info!.name
+      return async
+        ? "\(name) is not an async method: call it without --async"
+        : "\(name) is an async method: call it with --async"
     case .ioReturn(.unsupported) where method.info == nil:
       return "selector \(method.selector) is past the driver's table, which has selectors 0 to \(methodCount - 1); see 'ucprobe list'"
     case .ioReturn(.notPrivileged):

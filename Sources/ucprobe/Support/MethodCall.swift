@@ -42,3 +42,45 @@ struct MethodCall {
     }
   }
 }
+
+extension MethodCall {
+  /// Submits the call as an async call, with the raw, buffer-taking
+  /// submission.
+  ///
+  /// - Parameters:
+  ///   - connection: Where to submit it.
+  ///   - reference: The reference words the completion carries back.
+  ///   - completion: Runs once with the completion, on the connection's
+  ///     event reader, when the call was accepted.
+  /// - Returns: The accepted call's id and its synchronous outputs, or how
+  ///   the submission failed (then `completion` never runs).
+  func submit(
+    on connection: Connection, reference: [UInt64],
+    completion: @escaping @Sendable (AsyncCompletion) -> Void
+  ) -> Result<(id: UInt64, output: MethodOutput), UCBridgeError> {
+    var scalars = [UInt64](repeating: 0, count: scalarOutputRoom)
+    var bytes = [UInt8](repeating: 0, count: structOutputRoom)
+    let submitted = scalarInput.withUnsafeBufferPointer { scalarInput in
+      structInput.withUnsafeBytes { structInput in
+        scalars.withUnsafeMutableBufferPointer { scalarOutput in
+          bytes.withUnsafeMutableBytes { structOutput in
+            Result { () throws(UCBridgeError) in
+              try connection.submitAsyncMethod(
+                selector, reference: reference, scalarInput: scalarInput,
+                structInput: structInput, scalarOutput: scalarOutput,
+                structOutput: structOutput, completion: completion)
+            }
+          }
+        }
+      }
+    }
+    return submitted.map { submitted in
+      (
+        submitted.id,
+        MethodOutput(
+          scalars: Array(scalars.prefix(submitted.counts.scalarCount)),
+          structBytes: Array(bytes.prefix(submitted.counts.structSize)))
+      )
+    }
+  }
+}

@@ -49,6 +49,9 @@ let validShapes: [(name: String, selector: UInt32, checks: MethodChecks, shape: 
   ("generate", Sel.generate, Method.generate.checks, Shape(scalarIn: 1, structOut: 8)),
   ("sink", Sel.sink, Method.sink.checks, Shape(structIn: 8)),
   ("sharedChecksum", Sel.sharedChecksum, Method.sharedChecksum.checks, Shape(scalarIn: 3, scalarOut: 3)),
+  ("delayed", Sel.delayed, AsyncMethod.delayed.checks, Shape(scalarIn: 2)),
+  ("asyncChecksum", Sel.asyncChecksum, AsyncMethod.asyncChecksum.checks, Shape(structIn: 8)),
+  ("notify", Sel.notify, Method.notify.checks, Shape(scalarIn: 3)),
 ]
 
 extension DeviceTests {
@@ -60,12 +63,30 @@ extension DeviceTests {
 
     init() throws { device = try DeviceUnderTest.open() }
 
-    /// A raw call of `shape`; scalars are 0 and struct bytes "a".
-    func call(_ selector: UInt32, _ shape: Shape) throws(UCBridgeError) -> MethodOutput {
-      try connection.callMethod(
-        selector, scalarInput: [UInt64](repeating: 0, count: shape.scalarIn),
-        structInput: [UInt8](repeating: UInt8(ascii: "a"), count: shape.structIn),
-        scalarOutputRoom: shape.scalarOut, structOutputRoom: shape.structOut)
+    /// A raw call of `shape`, an async one when `async`, its completion
+    /// not waited for; scalars are 0 and struct bytes "a".
+    func call(
+      _ selector: UInt32, _ shape: Shape, async: Bool = false
+    ) throws {
+      let scalars = [UInt64](repeating: 0, count: shape.scalarIn)
+      let bytes = [UInt8](repeating: UInt8(ascii: "a"), count: shape.structIn)
+      guard async else {
+        _ = try connection.callMethod(
+          selector, scalarInput: scalars, structInput: bytes,
+          scalarOutputRoom: shape.scalarOut, structOutputRoom: shape.structOut)
+        return
+      }
+      try scalars.withUnsafeBufferPointer { scalars in
+        try bytes.withUnsafeBytes { bytes in
+          try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: shape.scalarOut) { scalarOut in
+            try withUnsafeTemporaryAllocation(byteCount: shape.structOut, alignment: 8) { structOut in
+              _ = try connection.submitAsyncMethod(
+                selector, scalarInput: scalars, structInput: bytes,
+                scalarOutput: scalarOut, structOutput: structOut) { _ in }
+            }
+          }
+        }
+      }
     }
 
     func validate(_ checks: MethodChecks, _ shape: Shape, _ name: String) throws(UCBridgeError) {
@@ -79,7 +100,7 @@ extension DeviceTests {
     func validShapeSucceedsInSwiftAndInTheDriver(name: String) throws {
       let method = validShapes.first { $0.name == name }!
       try validate(method.checks, method.shape, name)
-      _ = try call(method.selector, method.shape)
+      try call(method.selector, method.shape, async: method.checks.isAsync)
     }
 
     @Test(arguments: validShapes.map(\.name))
@@ -89,7 +110,7 @@ extension DeviceTests {
       #expect(!shapes.isEmpty || name == "echo")
       for shape in shapes {
         #expect(throws: UCBridgeError.ioReturn(.badArgument), "\(name) \(shape.testDescription)") {
-          try call(method.selector, shape)
+          try call(method.selector, shape, async: method.checks.isAsync)
         }
         let error = #expect(throws: UCBridgeError.self) { try validate(method.checks, shape, name) }
         #expect(error?.badArgumentMessage?.hasPrefix("\(name): ") == true)
