@@ -316,7 +316,7 @@ package struct ABIExpectation: Sendable {
     }
     let refused: Set<IOReturn> = method.requiresAdmin ? [.badArgument, .notPrivileged] : [.badArgument]
     // An async method answers through an event, a sync one at once.
-    if method.isAsync != async {
+    if method.flags.contains(.async) != async {
       return ABIExpectation(errnos: [], mayReturnZero: true, results: refused)
     }
     do {
@@ -352,10 +352,4 @@ package struct ABIExpectation: Sendable {
       errnos: ioctl.memory.outputsWritable ? [.noMemory] : [.noMemory, .badAddress],
       mayReturnZero: true)
   }
-}
-
-extension MethodInfo {
-  /// Whether the method answers later, through an event
-  /// (`UCB_METHOD_FLAG_ASYNC`).
-  var isAsync: Bool { flags.rawValue & UCB_METHOD_FLAG_ASYNC != 0 }
 }

@@ -173,7 +173,7 @@ extension CheckingTests {
   @Test func aRefusedCallsWrittenIdFails() throws {
     let problems = try problems(of: "call-async/sync_method/noop", connecting: {
       try TamperingTransport.connection(tamper: { request, argument in
-        guard request == ucbIocCallAsync else { return }
+        guard request == ucb_ioc_call_async else { return }
         argument.assumingMemoryBound(to: ucb_async_call.self).pointee.id = 1
       })
     })

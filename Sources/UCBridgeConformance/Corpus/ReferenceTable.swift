@@ -44,24 +44,9 @@ enum ReferenceTable {
   /// The table, in selector order: the Swift declarations of the
   /// reference methods (``MethodDeclaration/reference``), with the one
   /// admin-only method.
-  static let methods: [Entry] = {
-    let declared = MethodDeclaration.reference.map { method in
-      Entry(method, adminOnly: method.selector == resetStats)
-    }
-    return declared + asyncEraMethods.filter { $0.selector >= declared.count }
-  }()
-
-  /// The methods of ucbridge_reference.h's async section, as that header
-  /// describes them, for as long as `MethodDeclaration.reference` (in
-  /// UCBridge) does not declare them.
-  private static let asyncEraMethods: [Entry] = [
-    Entry(selector: delayed, name: "delayed", scalarInputCount: 2, structInputSize: 0,
-          scalarOutputCount: 0, structOutputSize: 0, async: true),
-    Entry(selector: asyncChecksum, name: "asyncChecksum", scalarInputCount: 0,
-          structInputSize: variable, scalarOutputCount: 0, structOutputSize: 0, async: true),
-    Entry(selector: notify, name: "notify", scalarInputCount: 3, structInputSize: 0,
-          scalarOutputCount: 0, structOutputSize: 0),
-  ]
+  static let methods: [Entry] = MethodDeclaration.reference.map { method in
+    Entry(method, adminOnly: method.selector == resetStats)
+  }
 
   /// The reference driver's version, (major << 16 | minor << 8 | patch).
   static let driverVersion = UInt32(UCB_REFERENCE_VERSION)
@@ -150,7 +135,7 @@ extension ReferenceTable.Entry {
       structInputSize: size(method.checks.structInputSize),
       scalarOutputCount: scalars(method.checks.scalarOutputCount),
       structOutputSize: size(method.checks.structOutputSize),
-      adminOnly: adminOnly)
+      adminOnly: adminOnly, async: method.checks.isAsync)
     if case .variable(let max) = method.checks.structInputSize {
       structInputMax = UInt32(max)
     }

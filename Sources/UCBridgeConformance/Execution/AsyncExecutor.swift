@@ -111,7 +111,7 @@ struct AsyncExecutor {
     if header.placement == .readOnly { try argument.makeReadOnly() }
     let before = argument.snapshot
     do {
-      try connection.rawIoctl(ucbIocCallAsync, argument.pointer)
+      try connection.rawIoctl(ucb_ioc_call_async, argument.pointer)
     } catch {
       var submitted = Submitted(outcome: try Observation(thrown: error).outcome)
       if argument.snapshot != before {
@@ -168,7 +168,7 @@ struct AsyncExecutor {
     let before = argument.snapshot
     var observation: Observation
     do {
-      try connection.rawIoctl(ucbIocCancel, argument.pointer)
+      try connection.rawIoctl(ucb_ioc_cancel, argument.pointer)
       observation = Observation(outcome: .succeeded)
     } catch {
       observation = try Observation(thrown: error)

@@ -189,7 +189,7 @@ extension FuzzExecutor {
     var cancel = ucb_cancel()
     cancel.size = UInt32(UCB_CANCEL_SIZE_VER0)
     cancel.id = id
-    try connection.rawIoctl(ucbIocCancel, &cancel)
+    try connection.rawIoctl(ucb_ioc_cancel, &cancel)
   }
 
   /// The `struct ucb_async_call` of a case, pointing at `call`.
@@ -256,7 +256,7 @@ extension FuzzExecutor {
     arena.write(header, at: layout.header, in: arena.header)
     watchdog.begin(fuzzCase)
     let returned = Result { () throws(UCBridgeError) in
-      try connection.rawIoctl(ucbIocCancel, UnsafeMutableRawPointer(bitPattern: layout.header))
+      try connection.rawIoctl(ucb_ioc_cancel, UnsafeMutableRawPointer(bitPattern: layout.header))
     }
     watchdog.end()
     let after = arena.read(like: header, at: layout.header, in: arena.header)

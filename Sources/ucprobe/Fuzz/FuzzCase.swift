@@ -40,8 +40,8 @@ struct FuzzCase: Sendable, CustomStringConvertible {
       case .unknown(let number): return CUnsignedLong(number)
       case .callBatch: return ucb_ioc_call_batch
       case .memoryInfo: return ucb_ioc_memory_info
-      case .callAsync: return ucbIocCallAsync
-      case .cancel: return ucbIocCancel
+      case .callAsync: return ucb_ioc_call_async
+      case .cancel: return ucb_ioc_cancel
       case .readEvents: preconditionFailure("read(2) is no ioctl")
       }
     }

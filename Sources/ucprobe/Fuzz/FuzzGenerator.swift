@@ -89,7 +89,7 @@ struct FuzzGenerator {
     fuzzCase.structOutput = FuzzCase.Buffer(
       count: UInt32(structOut), placement: validPlacement(&random))
     fuzzCase.scalarValues = scalarValues(count: fuzzCase.scalarInput.count, &random)
-    if method.flags.rawValue & UCB_METHOD_FLAG_ASYNC != 0 {
+    if method.flags.contains(.async) {
       makeAsync(&fuzzCase, &random)
     }
     return fuzzCase
@@ -346,7 +346,7 @@ struct FuzzGenerator {
 
   /// The highest number (the low byte) of a ucbridge ioctl, which defines
   /// them all from 0x00 on: `UCB_IOC_CANCEL`'s.
-  static let lastIoctlNumber = UInt32(truncatingIfNeeded: ucbIocCancel & 0xff)
+  static let lastIoctlNumber = UInt32(truncatingIfNeeded: ucb_ioc_cancel & 0xff)
 
   /// An ioctl number in ucbridge's space (type 0xBC) that names no
   /// ucbridge ioctl: a number past the eight (0x00 to 0x07), or one of the

@@ -73,7 +73,7 @@ struct TargetMethod {
   /// Whether the table says the method is async
   /// (`UCB_METHOD_FLAG_ASYNC`): called only with `call --async`.
   var isAsync: Bool {
-    info.map { $0.flags.rawValue & UCB_METHOD_FLAG_ASYNC != 0 } ?? false
+    info?.flags.contains(.async) ?? false
   }
 
   /// `"echo (selector 2)"`, or `"selector 12"` past the table.
