@@ -250,9 +250,11 @@ extension Connection {
   /// iterate it once.  It ends when the connection is closed or its
   /// driver is gone, and unsubscribes when its task is cancelled or it is
   /// discarded.  Notifications wait in it without bound until they are
-  /// consumed: the kernel already bounds them, at `UCB_EVENT_QUEUE_MAX`
-  /// per connection, since the reader takes them off the queue only as
-  /// fast as the driver sends.
+  /// consumed.  The kernel bounds only its own queue (`UCB_EVENT_QUEUE_MAX`
+  /// events, where droppable notifications are dropped), which the event
+  /// reader empties as fast as the driver fills it; so a consumer slower
+  /// than the driver holds what the driver sent and it has not read yet,
+  /// in memory.  Use ``addNotificationHandler(_:)`` to decide otherwise.
   ///
   /// ```swift
   /// for await note in connection.notifications {

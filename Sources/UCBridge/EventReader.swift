@@ -191,12 +191,14 @@ internal final class EventReader: Sendable {
       }
       while true {
         switch connection.readEvents(into: UnsafeMutableRawBufferPointer(records)) {
-        case .success(let bytes):
+        case .success(let bytes) where bytes > 0:
           for event in records[..<(bytes / MemoryLayout<ucb_event>.stride)] {
             dispatch(event)
           }
           continue
-        case .failure(.resourceTemporarilyUnavailable):
+        case .success, .failure(.resourceTemporarilyUnavailable):
+          // None waits (a read of 0 would say the same; the ABI never
+          // returns it, and looping on it would spin).
           break
         case .failure:
           // ENODEV: the driver is gone and every completion is read;

@@ -6,8 +6,9 @@ import UCBridge
 extension DeviceTests {
   /// Async calls and notifications through the callback layer, the async
   /// layer and the typed methods, on the mock or the real device.  Every
-  /// wait is for an event the test caused; none is timed.
-  @Suite final class AsyncCalls {
+  /// wait is for an event the test caused; none is timed (the time limit
+  /// only turns a lost completion, which would hang, into a failure).
+  @Suite(.timeLimit(.minutes(1))) final class AsyncCalls {
     let device: DeviceUnderTest
     var connection: Connection { device.connection }
 
@@ -307,18 +308,31 @@ final class CompletionCollector: Sendable {
 
   /// The next completion handed over.
   func next() async -> AsyncCompletion {
-    await next(1)[0]
+    await next(1).first ?? AsyncCompletion(
+      id: 0, selector: 0, result: .timeout, arguments: [], reference: [])
   }
 
-  /// The next `count` completions handed over, in the order they came.
+  /// The next `count` completions handed over, in the order they came;
+  /// fewer when the task is cancelled first (by the time limit, when a
+  /// completion was lost).
   func next(_ count: Int) async -> [AsyncCompletion] {
-    await withCheckedContinuation { continuation in
-      state.withLock { state in
-        if let ready = state.take(count) {
-          continuation.resume(returning: ready)
-        } else {
-          state.waiter = (count, continuation)
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { continuation in
+        state.withLock { state in
+          if let ready = state.take(count) {
+            continuation.resume(returning: ready)
+          } else if Task.isCancelled {
+            continuation.resume(returning: state.take(state.arrived.count)!)
+          } else {
+            state.waiter = (count, continuation)
+          }
         }
+      }
+    } onCancel: {
+      state.withLock { state in
+        guard let (_, continuation) = state.waiter else { return }
+        state.waiter = nil
+        continuation.resume(returning: state.take(state.arrived.count)!)
       }
     }
   }

@@ -5,7 +5,7 @@ import UCBridgeMock
 
 /// Async calls when the driver goes away under them, which only the mock
 /// can make happen inside a test.
-@Suite(.mockOnly) struct AsyncWhenTheDriverGoes {
+@Suite(.mockOnly, .timeLimit(.minutes(1))) struct AsyncWhenTheDriverGoes {
   @Test func unregisterAbortsPendingCallsAndEndsTheReader() async throws {
     let device = try MockDevice()
     let connection = device.connect()
