@@ -1,5 +1,6 @@
 import BenchModel
 import CBench
+import Dispatch
 import UCBridge
 import UCBridgeIOKit
 
@@ -108,6 +109,9 @@ struct InstructionBench {
         Variant(id: "c-async-worker", label: "C: async asyncChecksum of nothing and read(2) of its completion (completed by a kernel worker)") {
           try checked("C async asyncChecksum", ucbb_async_round_trip(fd, ReferenceSelector.asyncChecksum, UInt64($0)))
         },
+        Variant(id: "swift-async-now", label: "Swift submitAsyncMethod of delayed(0), waiting for its completion handler (run by the connection's event reader)") { n in
+          try Self.swiftAsyncRoundTrips(n, connection: connection)
+        },
       ]
     } else {
       results.checks["UCB_IOC_CALL_ASYNC"] = "not implemented by the module measured (it answered \(errnoName(-async)))"
@@ -139,6 +143,30 @@ struct InstructionBench {
       results.comparisons.append(try interleave(
         id: "cliff/\(center)", title: "sink around \(center) bytes, in guest instructions",
         bytes: center, budget: budget, iterations: 32, variants: variants))
+    }
+  }
+
+  /// `n` async round trips through UCBridge's callback layer: each submits
+  /// delayed(0), which completes before the submission returns, and waits
+  /// until the connection's event reader thread has read the completion
+  /// and run the handler: what a Swift caller of an async method pays,
+  /// thread switches included.
+  static func swiftAsyncRoundTrips(_ n: Int, connection: Connection) throws -> UInt64 {
+    let done = DispatchSemaphore(value: 0)
+    let scalars: [UInt64] = [0, 1]
+    let noScalarsOut = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
+    let noBytesOut = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    return try scalars.withUnsafeBufferPointer { input in
+      try timed {
+        for _ in 0..<n {
+          _ = try connection.submitAsyncMethod(
+            ReferenceSelector.delayed, scalarInput: input,
+            structInput: UnsafeRawBufferPointer(start: nil, count: 0),
+            scalarOutput: noScalarsOut, structOutput: noBytesOut
+          ) { _ in done.signal() }
+          done.wait()
+        }
+      }
     }
   }
 
