@@ -22,7 +22,7 @@ import Foundation
 /// ``UCBridgeError/ioReturn(_:)``.
 ///
 /// It is a type of its own rather than a ``Method``: in an async context
-/// Swift prefers an `async` overload of ``Connection/call(_:_:)`` over the
+/// Swift prefers an `async` overload of ``Connection/call(_:_:)-(AsyncMethod<Input,Output>,_)`` over the
 /// synchronous one, so sharing the type would make every method's call
 /// `async` there.
 ///

@@ -2,7 +2,7 @@
 /// of its table entry, and how its Swift input becomes the call's scalars
 /// and struct and the call's outputs become its Swift output.
 ///
-/// Call one with ``Connection/call(_:_:)``:
+/// Call one with ``Connection/call(_:_:)-(Method<Input,Output>,_)``:
 ///
 /// ```swift
 /// let sum = try connection.call(.add, 40, 2)                 // UInt64

@@ -105,9 +105,15 @@ public typealias IOAsyncCallback2 = @convention(c) (
 ///     is not written.
 ///   - referenceCnt: How many words, `kIOAsyncCalloutCount` to
 ///     `kOSAsyncRef64Count`.
-///   - input, inputCnt, inputStruct, inputStructCnt, output, outputCnt,
-///     outputStruct, outputStructCnt: As for
-///     ``IOConnectCallMethod(_:_:_:_:_:_:_:_:_:_:)``.
+///   - input: The input scalars, or nil when `inputCnt` is 0.
+///   - inputCnt: How many input scalars.
+///   - inputStruct: The input struct, or nil when `inputStructCnt` is 0.
+///   - inputStructCnt: Its size in bytes.
+///   - output: Room for the synchronous output scalars, or nil.
+///   - outputCnt: In: the room at `output`; out: how many were written.
+///   - outputStruct: Room for the synchronous output struct, or nil.
+///   - outputStructCnt: In: the room at `outputStruct`; out: how many
+///     bytes were written.
 /// - Returns: `kIOReturnSuccess` when the driver accepted the call; the
 ///   driver's IOReturn when it refused it (`kIOReturnBadArgument` for a
 ///   method that is not async, `kIOReturnNoResources` when the connection
