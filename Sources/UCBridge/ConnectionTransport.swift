@@ -71,6 +71,12 @@ extension ConnectionTransport {
   }
 }
 
+/// The end of user space on x86-64 (`TASK_SIZE_MAX`): read(2) refuses a
+/// buffer reaching past it with `EFAULT` (vfs_read()'s access_ok()) before
+/// the driver sees the call, whatever its size, so a transport standing in
+/// for a device does the same.
+package let userAddressLimit: UInt = (1 << 47) - 4096
+
 /// Where a connection's ioctls go.  The device case is the common one: its
 /// descriptor is a plain value, tested first, so a device call copies no
 /// existential and makes no retain or release; only a custom transport

@@ -37,8 +37,13 @@ final class MockTransport: ConnectionTransport, @unchecked Sendable {
   }
 
   /// read(2) of the client's events through the core's own
-  /// `ucb_client_read_events`, which never blocks.
+  /// `ucb_client_read_events`, which never blocks, after the kernel's
+  /// read(2) check that the buffer is in user space.
   func readEvents(into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
+    let start = UInt(bitPattern: buffer.baseAddress)
+    if start > userAddressLimit || buffer.count > userAddressLimit - start {
+      return .failure(.badAddress)
+    }
     let count = ucb_client_read_events(client, buffer.baseAddress, buffer.count)
     return count < 0 ? .failure(Errno(rawValue: CInt(-count))) : .success(count)
   }

@@ -100,6 +100,9 @@ package struct IoctlShape: Sendable {
   /// For read(2): whether an event waits; nil when the caller cannot
   /// tell (one may arrive at any time).
   package var eventWaiting: Bool?
+  /// For read(2): whether the buffer reaches past user space
+  /// (`userAddressLimit`), which read(2) refuses before the driver sees it.
+  package var bufferOutsideUserSpace = false
 
   /// The `struct ucb_async_call` of a `UCB_IOC_CALL_ASYNC`.
   package struct AsyncHeader: Sendable {
@@ -297,6 +300,9 @@ package struct ABIExpectation: Sendable {
 
   /// What read(2) of the events may come to.
   private static func eventRead(_ read: IoctlShape) -> ABIExpectation {
+    if read.bufferOutsideUserSpace {
+      return ABIExpectation(errnos: [.badAddress], mayReturnZero: false)
+    }
     if read.size < IoctlShape.Request.readEvents.firstPublishedSize {
       return ABIExpectation(errnos: [.invalidArgument], mayReturnZero: false)
     }

@@ -282,6 +282,8 @@ extension FuzzExecutor {
     var shape = IoctlShape(.readEvents, size: room)
     let record = MemoryLayout<ucb_event>.size
     shape.memory.outputsWritable = region.contains(address, count: min(room, record))
+    shape.bufferOutsideUserSpace =
+      address > userAddressLimit || UInt(room) > userAddressLimit - address
     shape.eventWaiting = nil
     let expected = ABIExpectation.of(shape, methods: methods, memoryTypeCount: memoryTypes.count)
     var problems: [String] = []
