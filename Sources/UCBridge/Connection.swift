@@ -14,9 +14,9 @@ import SystemPackage
 /// (or the last reference going away) closes its descriptor exactly once,
 /// and only after every call in flight on it has returned; calls made
 /// after ``close()`` throw `UCBridgeError.errno(.badFileDescriptor)`.
-/// A connection that made an async call or subscribed to notifications
-/// stays open until ``close()`` (or its driver going away): its event
-/// reader, the thread that runs their handlers, holds it.
+/// Either also stops the connection's event reader, the thread that runs
+/// async completion and notification handlers, which ends pending async
+/// calls as aborted.
 ///
 /// ```swift
 /// let connection = try Connection.open()
@@ -141,8 +141,13 @@ public final class Connection: Sendable {
 
   deinit {
     // Nothing can be in flight without a reference, so this releases the
-    // descriptor now unless close() already did.
-    if case .releaseNow = useCount.close() { _ = backend.close() }
+    // descriptor now unless close() already did, or the event reader holds
+    // it: stopping the reader releases it then.
+    switch useCount.close() {
+    case .releaseNow: _ = backend.close()
+    case .releaseWhenIdle: eventReaderSlot.withLock { $0 }?.stop()
+    case .alreadyClosed: break
+    }
   }
 
   /// Performs one ioctl on the connection, unless it is closed.  Every
@@ -173,6 +178,14 @@ public final class Connection: Sendable {
   /// descriptor when it was the last of a closed connection.
   internal func leaveDescriptorUse() {
     if useCount.leave() { _ = backend.close() }
+  }
+
+  /// Releases the descriptor for a user of ``enterDescriptorUse()`` whose
+  /// connection went away while it held its use (the connection's deinit
+  /// left the descriptor to it).
+  internal var releaseOrphanedDescriptor: @Sendable () -> Void {
+    let backend = backend
+    return { _ = backend.close() }
   }
 
   /// read(2) of the connection's events, unless it is closed: every read

@@ -13,10 +13,10 @@ import Musl
 /// whole `struct ucb_event` records, and hands each completion to the
 /// handler its call registered and each notification to every subscriber.
 ///
-/// The thread holds a use of the connection's descriptor (and a reference
-/// to the connection) from its start until it stops: when the driver is
-/// gone (read(2) says `ENODEV`) or the connection is closed (``stop()``
-/// wakes it).  Stopping, it lets go of the descriptor first, so that
+/// The thread holds a use of the connection's descriptor from its start
+/// until it stops, and the connection itself only while it reads: it stops
+/// when the driver is gone (read(2) says `ENODEV`) or the connection is
+/// closed or its last reference goes away (``stop()`` wakes it).  Stopping, it lets go of the descriptor first, so that
 /// close(2) has cancelled and discarded the calls still pending, and then
 /// runs every handler still registered with ``IOReturn/aborted``.
 ///
@@ -96,8 +96,11 @@ internal final class EventReader: Sendable {
       connection.leaveDescriptorUse()
       return .failure(error)
     }
-    let started = startThread {
-      reader.run(events: events, connection: connection)
+    // Weakly: the connection's last reference going away closes it, as
+    // close() does.
+    let releaseOrphaned = connection.releaseOrphanedDescriptor
+    let started = startThread { [weak connection] in
+      reader.run(events: events, connection: { connection }, releaseOrphaned: releaseOrphaned)
     }
     if case .failure = started {
       closeEventCounter(reader.wakeDescriptor)
@@ -178,7 +181,10 @@ internal final class EventReader: Sendable {
   /// Records per read(2): enough to empty a busy queue in a few reads.
   private static var recordsPerRead: Int { 64 }
 
-  private func run(events: FileDescriptor, connection: Connection) {
+  private func run(
+    events: FileDescriptor, connection: () -> Connection?,
+    releaseOrphaned: () -> Void
+  ) {
     let records = UnsafeMutableBufferPointer<ucb_event>.allocate(
       capacity: Self.recordsPerRead)
     defer { records.deallocate() }
@@ -190,6 +196,8 @@ internal final class EventReader: Sendable {
         break reading
       }
       while true {
+        // Held only while reading and dispatching, never while polling.
+        guard let connection = connection() else { break reading }
         switch connection.readEvents(into: UnsafeMutableRawBufferPointer(records)) {
         case .success(let bytes) where bytes > 0:
           for event in records[..<(bytes / MemoryLayout<ucb_event>.stride)] {
@@ -227,7 +235,13 @@ internal final class EventReader: Sendable {
     }
     // The descriptor first: once the handlers run, close(2) has ended the
     // calls still pending and the driver holds nothing of them.
-    connection.leaveDescriptorUse()
+    // A connection gone meanwhile left its descriptor to this use (its
+    // deinit saw the use and only stopped the reader).
+    if let connection = connection() {
+      connection.leaveDescriptorUse()
+    } else {
+      releaseOrphaned()
+    }
     for (call, completion) in ready { call.handler(completion) }
     for (id, call) in pending { call.handler(call.aborted(id: id)) }
     for subscriber in subscribers.values { subscriber.finish?() }

@@ -57,6 +57,27 @@ import UCBridgeMock
     #expect(aborted.id == pending && aborted.result == .aborted)
     #expect(try device.connect().driverInfo().liveBuffers == 0)
   }
+
+  /// The event reader does not keep its connection: dropping the last
+  /// reference closes it as close() does, pending calls end as aborted and
+  /// the driver holds nothing of them.
+  @Test func theLastReferenceGoingAwayClosesAConnectionWithAReader() async throws {
+    let device = try MockDevice()
+    let done = CompletionCollector()
+    var pending: Set<UInt64> = []
+    do {
+      let connection = device.connect()
+      for value in 0..<UInt64(8) {
+        pending.insert(try connection.submitAwaitingNothing(
+          Sel.delayed, reference: [value], scalars: [DeviceTests.AsyncCalls.longDelay, value],
+          into: done))
+      }
+    }
+    let completions = await done.next(pending.count)
+    #expect(Set(completions.map(\.id)) == pending)
+    #expect(completions.allSatisfy { $0.result == .aborted })
+    #expect(try device.connect().driverInfo().liveBuffers == 0)
+  }
 }
 
 @Suite(.mockOnly) struct AsyncInSwiftMockDrivers {
