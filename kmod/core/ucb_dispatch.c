@@ -286,12 +286,15 @@ static u32 ucb_check_call(const struct ucb_client *client,
 					method->struct_out_max,
 					max_struct_size);
 
-	if ((method->flags & UCB_METHOD_FLAG_ADMIN) &&
-	    !ucb_env_client_is_admin(&client->env))
-		return UCB_IORETURN_NOT_PRIVILEGED;
-	/* An async method answers through an event, a sync one at once. */
-	if (unlikely(!(method->flags & UCB_METHOD_FLAG_ASYNC) != !async))
-		return UCB_IORETURN_BAD_ARGUMENT;
+	/* One test for the common call: a sync method with no flags. */
+	if (unlikely(method->flags || async)) {
+		if ((method->flags & UCB_METHOD_FLAG_ADMIN) &&
+		    !ucb_env_client_is_admin(&client->env))
+			return UCB_IORETURN_NOT_PRIVILEGED;
+		/* An async method answers through an event, a sync one now. */
+		if (!(method->flags & UCB_METHOD_FLAG_ASYNC) != !async)
+			return UCB_IORETURN_BAD_ARGUMENT;
+	}
 	if (!ucb_count_matches(method->scalar_in_count, call->scalar_in_count) ||
 	    !ucb_count_matches(method->scalar_out_count,
 			       call->scalar_out_count))
@@ -1019,9 +1022,10 @@ static long ucb_open_type(struct ucb_client *client, void __user *uopen)
 static long ucb_dispatch(struct ucb_client *client, unsigned int cmd,
 			 void __user *arg)
 {
-	switch (cmd) {
-	case UCB_IOC_CALL:
+	/* The call first, before the switch's comparisons. */
+	if (likely(cmd == UCB_IOC_CALL))
 		return ucb_call(client, arg);
+	switch (cmd) {
 	case UCB_IOC_DRIVER_INFO:
 		return ucb_driver_info(client, arg);
 	case UCB_IOC_METHOD_INFO:
