@@ -6,9 +6,8 @@
  *
  * Types and helpers in kernel spelling: u8, u32, u64, bool, size_t, __user,
  * __percpu, min(), min_t(), READ_ONCE(), WRITE_ONCE(), WARN_ON_ONCE(),
- * BUILD_BUG_ON(),
- * offsetof(), container_of(), unlikely(), noinline, __always_inline, u64_to_user_ptr(),
- * array_index_nospec(),
+ * BUILD_BUG_ON(), offsetof(), container_of(), likely(), unlikely(),
+ * noinline, __always_inline, u64_to_user_ptr(), array_index_nospec(),
  * memcpy(), memcmp(), memset(), memchr(), strcmp(), strnlen(), errno values.
  *
  * unsigned long copy_from_user(void *to, const void __user *from,

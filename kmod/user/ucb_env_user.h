@@ -28,6 +28,7 @@ typedef __u64 u64;
 #define __user
 #define __percpu
 
+#define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 #define noinline		__attribute__((__noinline__))
 #ifndef __always_inline		/* glibc's <sys/cdefs.h> has one */
