@@ -209,18 +209,6 @@ void *ucb_async_private(struct ucb_async *async)
 }
 EXPORT_SYMBOL_GPL(ucb_async_private);
 
-/**
- * ucb_async_client() - the client an async call came through
- * @async: The call, not yet completed.
- *
- * Return: the client, which stays open until the call is completed.
- */
-struct ucb_client *ucb_async_client(const struct ucb_async *async)
-{
-	return async->client;
-}
-EXPORT_SYMBOL_GPL(ucb_async_client);
-
 /*
  * Ask the method of a pending call to cancel it, unless it was asked
  * already; the call stays allocated while the callback runs.  Called with
@@ -501,31 +489,3 @@ int ucb_client_notify(struct ucb_client *client, u32 message, const u64 *args,
 	return can_drop ? 0 : err;
 }
 EXPORT_SYMBOL_GPL(ucb_client_notify);
-
-/**
- * ucb_device_notify() - send every open client a notification (IOKit's
- *	messageClients)
- * @device: The driver's device (&struct ucb_driver.device).
- * @message: The message type.
- * @args: Its arguments, or NULL when @arg_count is 0.
- * @arg_count: How many, at most %UCB_MAX_SCALARS.
- * @flags: %UCB_EVENT_CAN_DROP, or 0.
- *
- * May be called from any context.  As ucb_client_notify() for each client
- * the driver opened, except that a client with no room misses one that
- * may not be dropped: there is no one to tell.
- */
-void ucb_device_notify(struct ucb_device *device, u32 message,
-		       const u64 *args, u32 arg_count, u32 flags)
-{
-	struct ucb_client *client;
-	unsigned long lock_flags;
-
-	ucb_spin_lock(&device->clients_lock, lock_flags);
-	for (client = device->clients; client; client = client->next)
-		if (READ_ONCE(client->state) == UCB_CLIENT_OPEN)
-			ucb_client_notify(client, message, args, arg_count,
-					  flags);
-	ucb_spin_unlock(&device->clients_lock, lock_flags);
-}
-EXPORT_SYMBOL_GPL(ucb_device_notify);

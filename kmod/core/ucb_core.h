@@ -83,9 +83,7 @@ struct ucb_client_count {
  * @refs: One for the registration, one for each client.
  * @gate: Every ioctl passes it; shutdown closes it and waits for those in.
  * @lock: Protects @clients and each client's @state.
- * @clients: Open clients, linked through &struct ucb_client.next/prev;
- *	changed under @lock and @clients_lock, so either keeps it still
- *	(ucb_device_notify() takes the second, from any context).
+ * @clients: Open clients, linked through &struct ucb_client.next/prev.
  * @env: What the environment keeps per device (the kernel: its node).
  */
 struct ucb_device {
@@ -98,7 +96,6 @@ struct ucb_device {
 	struct ucb_env_gate gate;
 	struct ucb_env_mutex lock;
 	struct ucb_env_mutex memory_lock;	/* making per-client memory */
-	ucb_spinlock_t clients_lock;	/* @clients changes under both */
 	struct ucb_client *clients;
 	struct ucb_memory memory[UCB_MEMORY_TYPE_MAX];	/* shared types */
 	struct ucb_env_device env;

@@ -1203,7 +1203,6 @@ int ucb_device_create(const struct ucb_driver *driver,
 		goto free_memory;
 	ucb_env_mutex_init(&device->lock);
 	ucb_env_mutex_init(&device->memory_lock);
-	ucb_spin_init(&device->clients_lock);
 	ucb_ref_init(&device->refs);
 	*devicep = device;
 	return 0;
@@ -1239,7 +1238,7 @@ void ucb_device_shutdown(struct ucb_device *device)
 			if (driver->close)
 				driver->close(client);
 		}
-		WRITE_ONCE(client->state, UCB_CLIENT_CLOSED);
+		client->state = UCB_CLIENT_CLOSED;
 		ucb_client_events_hangup(client);
 	}
 	device->driver = NULL;
@@ -1319,8 +1318,6 @@ EXPORT_SYMBOL_GPL(ucb_device_reset_stats);
  */
 int ucb_client_init(struct ucb_client *client, struct ucb_device *device)
 {
-	unsigned long flags;
-
 	memset(client, 0, sizeof(*client));
 	client->device = device;
 	client->counts = ucb_env_zalloc(device->method_count *
@@ -1334,12 +1331,10 @@ int ucb_client_init(struct ucb_client *client, struct ucb_device *device)
 	ucb_spin_init(&client->events_lock);
 	ucb_device_get(device);
 	ucb_env_mutex_lock(&device->lock);
-	ucb_spin_lock(&device->clients_lock, flags);
 	client->next = device->clients;
 	if (device->clients)
 		device->clients->prev = client;
 	device->clients = client;
-	ucb_spin_unlock(&device->clients_lock, flags);
 	/* A client opened after unregistering reads the end at once. */
 	if (ucb_env_gate_closed(&device->gate)) {
 		client->state = UCB_CLIENT_CLOSED;
@@ -1360,7 +1355,6 @@ int ucb_client_init(struct ucb_client *client, struct ucb_device *device)
 void ucb_client_release(struct ucb_client *client)
 {
 	struct ucb_device *device = client->device;
-	unsigned long flags;
 
 	ucb_env_mutex_lock(&device->lock);
 	if (client->state == UCB_CLIENT_OPEN) {
@@ -1368,15 +1362,13 @@ void ucb_client_release(struct ucb_client *client)
 		if (device->driver->close)
 			device->driver->close(client);
 	}
-	WRITE_ONCE(client->state, UCB_CLIENT_CLOSED);
-	ucb_spin_lock(&device->clients_lock, flags);
+	client->state = UCB_CLIENT_CLOSED;
 	if (client->prev)
 		client->prev->next = client->next;
 	else
 		device->clients = client->next;
 	if (client->next)
 		client->next->prev = client->prev;
-	ucb_spin_unlock(&device->clients_lock, flags);
 	ucb_env_mutex_unlock(&device->lock);
 
 	ucb_client_events_discard(client);

@@ -15,8 +15,7 @@
  *
  * Async methods (%UCB_METHOD_FLAG_ASYNC) get a handle in &struct
  * ucb_args.async and answer through ucb_async_complete(), now or later,
- * from any context; ucb_client_notify() and ucb_device_notify() send
- * notifications.  Both reach the client as events it reads from its
+ * from any context; ucb_client_notify() sends a client notifications.  Both reach the client as events it reads from its
  * descriptor (see <uapi/linux/ucbridge.h>).
  *
  * ucb_unregister_driver() may be called at any time, from module exit or a
@@ -245,13 +244,10 @@ int ucb_client_memory_snapshot(struct ucb_client *client, u32 type,
 void ucb_snapshot_release(struct ucb_client *client,
 			  struct ucb_snapshot *snapshot);
 void *ucb_async_private(struct ucb_async *async);
-struct ucb_client *ucb_async_client(const struct ucb_async *async);
 void ucb_async_complete(struct ucb_async *async, u32 result, const u64 *args,
 			u32 arg_count);
 int ucb_client_notify(struct ucb_client *client, u32 message, const u64 *args,
 		      u32 arg_count, u32 flags);
-void ucb_device_notify(struct ucb_device *device, u32 message,
-		       const u64 *args, u32 arg_count, u32 flags);
 
 #ifdef __KERNEL__
 int ucb_register_driver(struct ucb_driver *driver);
