@@ -20,30 +20,13 @@ struct MethodCall {
   /// - Parameter connection: Where to make it.
   /// - Returns: What the method wrote, or how the call failed.
   func make(on connection: Connection) -> Result<MethodOutput, UCBridgeError> {
-    var scalars = [UInt64](repeating: 0, count: scalarOutputRoom)
-    var bytes = [UInt8](repeating: 0, count: structOutputRoom)
-    let counts = scalarInput.withUnsafeBufferPointer { scalarInput in
-      structInput.withUnsafeBytes { structInput in
-        scalars.withUnsafeMutableBufferPointer { scalarOutput in
-          bytes.withUnsafeMutableBytes { structOutput in
-            Result { () throws(UCBridgeError) in
-              try connection.callMethod(
-                selector, scalarInput: scalarInput, structInput: structInput,
-                scalarOutput: scalarOutput, structOutput: structOutput)
-            }
-          }
-        }
-      }
-    }
-    return counts.map { counts in
-      MethodOutput(
-        scalars: Array(scalars.prefix(counts.scalarCount)),
-        structBytes: Array(bytes.prefix(counts.structSize)))
-    }
+    withBuffers { scalarInput, structInput, scalarOutput, structOutput throws(UCBridgeError) in
+      ((), try connection.callMethod(
+        selector, scalarInput: scalarInput, structInput: structInput,
+        scalarOutput: scalarOutput, structOutput: structOutput))
+    }.map(\.output)
   }
-}
 
-extension MethodCall {
   /// Submits the call as an async call, with the raw, buffer-taking
   /// submission.
   ///
@@ -58,29 +41,39 @@ extension MethodCall {
     on connection: Connection, reference: [UInt64],
     completion: @escaping @Sendable (AsyncCompletion) -> Void
   ) -> Result<(id: UInt64, output: MethodOutput), UCBridgeError> {
+    withBuffers { scalarInput, structInput, scalarOutput, structOutput throws(UCBridgeError) in
+      try connection.submitAsyncMethod(
+        selector, reference: reference, scalarInput: scalarInput,
+        structInput: structInput, scalarOutput: scalarOutput,
+        structOutput: structOutput, completion: completion)
+    }.map { (id: $0.value, output: $0.output) }
+  }
+
+  /// Runs a raw call with the inputs and fresh output room, and keeps of
+  /// the room what the driver says it wrote.
+  private func withBuffers<Value>(
+    _ call: (
+      UnsafeBufferPointer<UInt64>, UnsafeRawBufferPointer,
+      UnsafeMutableBufferPointer<UInt64>, UnsafeMutableRawBufferPointer
+    ) throws(UCBridgeError) -> (Value, OutputCounts)
+  ) -> Result<(value: Value, output: MethodOutput), UCBridgeError> {
     var scalars = [UInt64](repeating: 0, count: scalarOutputRoom)
     var bytes = [UInt8](repeating: 0, count: structOutputRoom)
-    let submitted = scalarInput.withUnsafeBufferPointer { scalarInput in
+    let made = scalarInput.withUnsafeBufferPointer { scalarInput in
       structInput.withUnsafeBytes { structInput in
         scalars.withUnsafeMutableBufferPointer { scalarOutput in
           bytes.withUnsafeMutableBytes { structOutput in
             Result { () throws(UCBridgeError) in
-              try connection.submitAsyncMethod(
-                selector, reference: reference, scalarInput: scalarInput,
-                structInput: structInput, scalarOutput: scalarOutput,
-                structOutput: structOutput, completion: completion)
+              try call(scalarInput, structInput, scalarOutput, structOutput)
             }
           }
         }
       }
     }
-    return submitted.map { submitted in
-      (
-        submitted.id,
-        MethodOutput(
-          scalars: Array(scalars.prefix(submitted.counts.scalarCount)),
-          structBytes: Array(bytes.prefix(submitted.counts.structSize)))
-      )
+    return made.map { value, counts in
+      (value, MethodOutput(
+        scalars: Array(scalars.prefix(counts.scalarCount)),
+        structBytes: Array(bytes.prefix(counts.structSize))))
     }
   }
 }
