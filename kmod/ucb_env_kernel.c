@@ -12,41 +12,49 @@
 #include "ucb_env.h"
 #include "ucb_test_breakage.h"
 
-/*
- * One method's counters on one CPU.  Each call bumps exactly one of
- * @successes and @errors, so any read of the pair has errors <= calls; the
- * u64_stats_sync makes that read whole on 32-bit kernels too.
- */
-struct ucb_stat {
-	u64_stats_t successes;
-	u64_stats_t errors;
-	struct u64_stats_sync syncp;
-};
-
 /* What a reset subtracts: the sums over all CPUs when it ran. */
 struct ucb_stat_base {
 	u64 successes;
 	u64 errors;
 };
 
-/*
- * Per-CPU so that concurrent callers never share a cache line on the call
- * path.  A CPU's counters are only ever written by that CPU: a reset
- * records a baseline instead of writing them, so it cannot lose a count
- * racing with it, nor be undone by one.
- */
-struct ucb_stats {
-	u32 count;
-	struct ucb_stat __percpu *percpu;
-	struct mutex base_lock;	/* protects @base */
-	struct ucb_stat_base *base;
-};
+#if BITS_PER_LONG == 64
+static void ucb_stats_init_sync(struct ucb_stats *stats)
+{
+}
+
+static void ucb_stat_read(struct ucb_stat *stat, u64 *successes, u64 *errors)
+{
+	*successes = READ_ONCE(stat->successes);
+	*errors = READ_ONCE(stat->errors);
+}
+#else
+static void ucb_stats_init_sync(struct ucb_stats *stats)
+{
+	int cpu;
+	u32 i;
+
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < stats->count; i++)
+			u64_stats_init(&per_cpu_ptr(stats->percpu,
+						    cpu)[i].syncp);
+}
+
+static void ucb_stat_read(struct ucb_stat *stat, u64 *successes, u64 *errors)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&stat->syncp);
+		*successes = u64_stats_read(&stat->successes);
+		*errors = u64_stats_read(&stat->errors);
+	} while (u64_stats_fetch_retry(&stat->syncp, start));
+}
+#endif
 
 struct ucb_stats *ucb_env_stats_alloc(u32 count)
 {
 	struct ucb_stats *stats;
-	int cpu;
-	u32 i;
 
 	stats = kzalloc(sizeof(*stats), GFP_KERNEL);
 	if (!stats)
@@ -61,9 +69,7 @@ struct ucb_stats *ucb_env_stats_alloc(u32 count)
 				       __alignof__(struct ucb_stat));
 	if (!stats->percpu)
 		goto free_base;
-	for_each_possible_cpu(cpu)
-		for (i = 0; i < count; i++)
-			u64_stats_init(&per_cpu_ptr(stats->percpu, cpu)[i].syncp);
+	ucb_stats_init_sync(stats);
 	return stats;
 
 free_base:
@@ -83,21 +89,10 @@ void ucb_env_stats_free(struct ucb_stats *stats)
 	kfree(stats);
 }
 
-void ucb_env_stats_count(struct ucb_stats *stats, u32 index, bool error)
-{
-	struct ucb_stat *stat = &get_cpu_ptr(stats->percpu)[index];
-
-	u64_stats_update_begin(&stat->syncp);
-	u64_stats_inc(error ? &stat->errors : &stat->successes);
-	u64_stats_update_end(&stat->syncp);
-	put_cpu_ptr(stats->percpu);
-}
-
 /* The sums over all CPUs since load; each only grows. */
 static void ucb_stats_sum(struct ucb_stats *stats, u32 index,
 			  struct ucb_stat_base *sum)
 {
-	unsigned int start;
 	u64 successes, errors;
 	int cpu;
 
@@ -106,11 +101,7 @@ static void ucb_stats_sum(struct ucb_stats *stats, u32 index,
 	for_each_possible_cpu(cpu) {
 		struct ucb_stat *stat = &per_cpu_ptr(stats->percpu, cpu)[index];
 
-		do {
-			start = u64_stats_fetch_begin(&stat->syncp);
-			successes = u64_stats_read(&stat->successes);
-			errors = u64_stats_read(&stat->errors);
-		} while (u64_stats_fetch_retry(&stat->syncp, start));
+		ucb_stat_read(stat, &successes, &errors);
 		sum->successes += successes;
 		sum->errors += errors;
 	}

@@ -15,11 +15,13 @@
 #include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/nospec.h>
+#include <linux/percpu.h>
 #include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include <linux/wait.h>
@@ -212,10 +214,60 @@ struct ucb_env_work {
 	void (*fn)(struct ucb_env_work *work);
 };
 
+/*
+ * One method's counters on one CPU.  Each call bumps exactly one of
+ * @successes and @errors, so any read of the pair has errors <= calls.
+ * A 64-bit CPU bumps its own with this_cpu_inc(), one instruction with no
+ * preemption to disable, and any CPU reads it whole; a 32-bit kernel needs
+ * u64_stats_sync for a whole read.
+ */
+struct ucb_stat {
+#if BITS_PER_LONG == 64
+	u64 successes;
+	u64 errors;
+#else
+	u64_stats_t successes;
+	u64_stats_t errors;
+	struct u64_stats_sync syncp;
+#endif
+};
+
+/*
+ * Per-CPU so that concurrent callers never share a cache line on the call
+ * path.  A CPU's counters are only ever written by that CPU: a reset
+ * records a baseline instead of writing them, so it cannot lose a count
+ * racing with it, nor be undone by one.
+ */
+struct ucb_stat_base;
+struct ucb_stats {
+	u32 count;
+	struct ucb_stat __percpu *percpu;
+	struct mutex base_lock;	/* protects @base */
+	struct ucb_stat_base *base;
+};
+
+/* Inline: every call counts itself, once. */
+static inline void ucb_env_stats_count(struct ucb_stats *stats, u32 index,
+				       bool error)
+{
+#if BITS_PER_LONG == 64
+	if (error)
+		this_cpu_inc(stats->percpu[index].errors);
+	else
+		this_cpu_inc(stats->percpu[index].successes);
+#else
+	struct ucb_stat *stat = &get_cpu_ptr(stats->percpu)[index];
+
+	u64_stats_update_begin(&stat->syncp);
+	u64_stats_inc(error ? &stat->errors : &stat->successes);
+	u64_stats_update_end(&stat->syncp);
+	put_cpu_ptr(stats->percpu);
+#endif
+}
+
 typedef atomic_long_t ucb_counter_t;
 #define ucb_counter_inc(c)	atomic_long_inc(c)
 #define ucb_counter_dec(c)	atomic_long_dec(c)
 #define ucb_counter_read(c)	atomic_long_read(c)
-
 
 #endif /* _UCB_ENV_KERNEL_H */

@@ -62,15 +62,6 @@ void ucb_env_cond_resched(void)
 	cond_resched();
 }
 
-/*
- * The status page is a plain __u64 array in the uapi header; each counter
- * is naturally aligned, so it can be bumped as an atomic64_t.
- */
-void ucb_env_count(u64 *counter)
-{
-	atomic64_inc((atomic64_t *)counter);
-}
-
 static void ucb_env_work_run(struct work_struct *work)
 {
 	struct ucb_env_work *env_work =

@@ -8,9 +8,9 @@
 #include "ucb_env.h"
 #include "ucb_core.h"
 
+/* A small buffer is in the call's struct ucb_call_area, and is not one. */
 enum ucb_buffer_kind {
 	UCB_BUFFER_NONE,	/* nothing to release */
-	UCB_BUFFER_AREA,	/* small: in the call's struct ucb_call_area */
 	UCB_BUFFER_HEAP,	/* large: ucb_env_alloc(), freed after the call */
 	UCB_BUFFER_CACHED,	/* large: its connection's input cache */
 };

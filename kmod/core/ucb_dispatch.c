@@ -98,14 +98,19 @@ static noinline int ucb_read_call_fault(const struct ucb_call __user *ucall)
 	return ucb_args_size_check(usize, UCB_CALL_SIZE_VER0) ?: -EFAULT;
 }
 
-static int ucb_read_call(struct ucb_call *call,
-			 const struct ucb_call __user *ucall, u32 batch_size)
+static __always_inline int ucb_read_call(struct ucb_call *call,
+					 const struct ucb_call __user *ucall,
+					 u32 batch_size)
 {
 	int err;
 
 	BUILD_BUG_ON(sizeof(*call) != UCB_CALL_SIZE_VER0);
 	if (unlikely(ucb_copy_small_from_user(call, ucall, sizeof(*call))))
 		return ucb_read_call_fault(ucall);
+	/* The common header is the first version's, in a batch or not. */
+	if (likely(call->size == sizeof(*call) &&
+		   (!batch_size || batch_size == sizeof(*call))))
+		return 0;
 	err = ucb_args_size_check(call->size, UCB_CALL_SIZE_VER0);
 	if (err)
 		return err;
@@ -132,8 +137,8 @@ static int ucb_copy_args_out(void __user *dst, const void *src, size_t ksize,
  * connection holds it: the common call needs no allocation, and the stack
  * frame stays small enough for a VFS lookup in a method on top of it.
  */
-static int ucb_area_get(struct ucb_client *client,
-			struct ucb_call_buffers *bufs)
+static __always_inline int ucb_area_get(struct ucb_client *client,
+					struct ucb_call_buffers *bufs)
 {
 	if (ucb_flag_trylock(&client->busy)) {
 		bufs->area = &client->area;
@@ -148,8 +153,8 @@ static int ucb_area_get(struct ucb_client *client,
 	return 0;
 }
 
-static void ucb_area_put(struct ucb_client *client,
-			 struct ucb_call_buffers *bufs)
+static __always_inline void ucb_area_put(struct ucb_client *client,
+					 struct ucb_call_buffers *bufs)
 {
 	if (!bufs->area_owned) {
 		ucb_flag_unlock(&client->busy);
@@ -184,7 +189,7 @@ static void ucb_buffer_free(struct ucb_device *device, struct ucb_buffer *buf)
 static inline void ucb_buffer_put(struct ucb_device *device,
 				  struct ucb_buffer *buf)
 {
-	if (buf->kind != UCB_BUFFER_NONE && buf->kind != UCB_BUFFER_AREA)
+	if (buf->kind != UCB_BUFFER_NONE)
 		ucb_buffer_free(device, buf);
 }
 
@@ -214,17 +219,13 @@ static size_t ucb_input_cache_size(size_t size)
  * UCB_INPUT_CACHE_MAX; a larger input gets a buffer freed after the call,
  * so an idle connection never holds more than that.
  */
-static int ucb_input_buffer_get(struct ucb_client *client,
-				struct ucb_call_buffers *bufs, size_t size)
+static noinline int ucb_large_input_buffer_get(struct ucb_client *client,
+					       struct ucb_call_buffers *bufs,
+					       size_t size)
 {
 	size_t cache_size;
 	void *grown;
 
-	if (size <= sizeof(bufs->area->struct_in)) {
-		ucb_buffer_use(&bufs->struct_in, bufs->area->struct_in, size,
-			       UCB_BUFFER_AREA);
-		return 0;
-	}
 	if (bufs->area_owned || size > ucb_test_input_cache_max())
 		return ucb_buffer_alloc(client->device, &bufs->struct_in, size,
 					false);
@@ -243,19 +244,41 @@ static int ucb_input_buffer_get(struct ucb_client *client,
 	return 0;
 }
 
-static int ucb_output_buffer_get(struct ucb_device *device,
-				 struct ucb_call_buffers *bufs, size_t size)
+/* Room for @size bytes of struct input at *@data. */
+static __always_inline int ucb_input_buffer_get(struct ucb_client *client,
+						struct ucb_call_buffers *bufs,
+						size_t size, u8 **data)
+{
+	int err;
+
+	if (likely(size <= sizeof(bufs->area->struct_in))) {
+		*data = bufs->area->struct_in;
+		return 0;
+	}
+	err = ucb_large_input_buffer_get(client, bufs, size);
+	if (!err)
+		*data = bufs->struct_in.data;
+	return err;
+}
+
+/* Zeroed room for @size bytes of struct output at *@data. */
+static __always_inline int ucb_output_buffer_get(struct ucb_device *device,
+						 struct ucb_call_buffers *bufs,
+						 size_t size, void **data)
 {
 	bool zeroed = !ucb_test_break_zeroing();
+	int err;
 
-	if (size > sizeof(bufs->area->struct_out))
-		return ucb_buffer_alloc(device, &bufs->struct_out, size,
-					zeroed);
-	if (zeroed && size)
-		memset(bufs->area->struct_out, 0, size);
-	ucb_buffer_use(&bufs->struct_out, bufs->area->struct_out, size,
-		       UCB_BUFFER_AREA);
-	return 0;
+	if (likely(size <= sizeof(bufs->area->struct_out))) {
+		if (zeroed && size)
+			memset(bufs->area->struct_out, 0, size);
+		*data = bufs->area->struct_out;
+		return 0;
+	}
+	err = ucb_buffer_alloc(device, &bufs->struct_out, size, zeroed);
+	if (!err)
+		*data = bufs->struct_out.data;
+	return err;
 }
 
 static bool ucb_count_matches(u32 want, u32 got)
@@ -275,17 +298,12 @@ static u32 ucb_effective_max(u32 size, u32 method_max, u32 driver_max)
  * variable sizes must stay within their maxima.  Returns an IOReturn and,
  * on success, the struct output room the method gets.
  */
-static u32 ucb_check_call(const struct ucb_client *client,
-			  const struct ucb_method *method,
-			  const struct ucb_call *call, bool async,
-			  u32 max_struct_size, u32 *struct_out_room)
+static __always_inline u32 ucb_check_call(const struct ucb_client *client,
+					  const struct ucb_method *method,
+					  const struct ucb_call *call,
+					  bool async, u32 max_struct_size,
+					  u32 *struct_out_room)
 {
-	u32 in_max = ucb_effective_max(method->struct_in_size,
-				       method->struct_in_max, max_struct_size);
-	u32 out_max = ucb_effective_max(method->struct_out_size,
-					method->struct_out_max,
-					max_struct_size);
-
 	/* One test for the common call: a sync method with no flags. */
 	if (unlikely(method->flags || async)) {
 		if ((method->flags & UCB_METHOD_FLAG_ADMIN) &&
@@ -295,18 +313,26 @@ static u32 ucb_check_call(const struct ucb_client *client,
 		if (!(method->flags & UCB_METHOD_FLAG_ASYNC) != !async)
 			return UCB_IORETURN_BAD_ARGUMENT;
 	}
-	if (!ucb_count_matches(method->scalar_in_count, call->scalar_in_count) ||
+	if (!ucb_count_matches(method->scalar_in_count,
+			       call->scalar_in_count) ||
 	    !ucb_count_matches(method->scalar_out_count,
 			       call->scalar_out_count))
 		return UCB_IORETURN_BAD_ARGUMENT;
 
+	/* Maxima only where a size is variable: the common call has none. */
 	if (method->struct_in_size == UCB_VARIABLE_SIZE ?
-	    call->struct_in_size > in_max :
+	    call->struct_in_size > ucb_effective_max(method->struct_in_size,
+						     method->struct_in_max,
+						     max_struct_size) :
 	    call->struct_in_size != method->struct_in_size)
 		return UCB_IORETURN_BAD_ARGUMENT;
 
 	if (method->struct_out_size == UCB_VARIABLE_SIZE)
-		*struct_out_room = min(call->struct_out_size, out_max);
+		*struct_out_room =
+			min(call->struct_out_size,
+			    ucb_effective_max(method->struct_out_size,
+					      method->struct_out_max,
+					      max_struct_size));
 	else if (call->struct_out_size != method->struct_out_size)
 		return UCB_IORETURN_BAD_ARGUMENT;
 	else
@@ -315,12 +341,14 @@ static u32 ucb_check_call(const struct ucb_client *client,
 }
 
 /* Copy scalars and struct input in, once each, and make output room. */
-static int ucb_copy_inputs(struct ucb_client *client,
-			   const struct ucb_call __user *ucall,
-			   const struct ucb_call *call,
-			   struct ucb_call_buffers *bufs, struct ucb_args *args)
+static __always_inline int ucb_copy_inputs(struct ucb_client *client,
+					   const struct ucb_call __user *ucall,
+					   const struct ucb_call *call,
+					   struct ucb_call_buffers *bufs,
+					   struct ucb_args *args)
 {
 	struct ucb_call_area *area = bufs->area;
+	void *struct_out;
 	u8 *struct_in;
 	int err;
 
@@ -336,10 +364,10 @@ static int ucb_copy_inputs(struct ucb_client *client,
 
 	/* Sizes are bounded by UCB_STRUCT_SIZE_LIMIT: + 1 is safe. */
 	err = ucb_input_buffer_get(client, bufs,
-				   (size_t)call->struct_in_size + 1);
+				   (size_t)call->struct_in_size + 1,
+				   &struct_in);
 	if (err)
 		return err;
-	struct_in = bufs->struct_in.data;
 	if (call->struct_in_size &&
 	    copy_from_user(struct_in, u64_to_user_ptr(call->struct_in),
 			   call->struct_in_size))
@@ -347,14 +375,14 @@ static int ucb_copy_inputs(struct ucb_client *client,
 	struct_in[call->struct_in_size] = '\0';
 
 	err = ucb_output_buffer_get(client->device, bufs,
-				    args->struct_out_size);
+				    args->struct_out_size, &struct_out);
 	if (err)
 		return err;
 
 	args->scalar_in = area->scalar_in;
 	args->scalar_out = area->scalar_out;
-	args->struct_in = bufs->struct_in.data;
-	args->struct_out = bufs->struct_out.data;
+	args->struct_in = struct_in;
+	args->struct_out = struct_out;
 	return ucb_test_use_live_inputs(client->device, ucall, call, bufs,
 					args);
 }
@@ -363,8 +391,9 @@ static int ucb_copy_inputs(struct ucb_client *client,
  * Copy back exactly what the method wrote: struct first, scalars second.
  * The header follows in ucb_call().
  */
-static int ucb_copy_outputs(const struct ucb_call *call,
-			    const struct ucb_args *args, u32 struct_out_room)
+static __always_inline int ucb_copy_outputs(const struct ucb_call *call,
+					    const struct ucb_args *args,
+					    u32 struct_out_room)
 {
 	u32 struct_bytes = ucb_test_break_zeroing() ? struct_out_room :
 						      args->struct_out_size;
@@ -380,8 +409,9 @@ static int ucb_copy_outputs(const struct ucb_call *call,
 	return 0;
 }
 
-static void ucb_release_buffers(struct ucb_client *client,
-				struct ucb_call_buffers *bufs, u32 result)
+static __always_inline void ucb_release_buffers(struct ucb_client *client,
+						struct ucb_call_buffers *bufs,
+						u32 result)
 {
 	struct ucb_device *device = client->device;
 
@@ -392,8 +422,8 @@ static void ucb_release_buffers(struct ucb_client *client,
 	ucb_area_put(client, bufs);
 }
 
-static u32 ucb_run_method(const struct ucb_method *method,
-			  struct ucb_args *args)
+static __always_inline u32 ucb_run_method(const struct ucb_method *method,
+					  struct ucb_args *args)
 {
 	u32 scalar_room = args->scalar_out_count;
 	u32 struct_room = args->struct_out_size;
@@ -409,29 +439,35 @@ static u32 ucb_run_method(const struct ucb_method *method,
 
 /*
  * Write the outcome into the caller's header: the result and, on success
- * only, the output counts.  One copy of three adjacent fields.
+ * only, the output counts the method left in @ran (NULL when no method
+ * ran).  One copy of three adjacent fields.
  */
 static __always_inline int ucb_write_back(struct ucb_call __user *ucall,
-					  struct ucb_call *call,
-					  const struct ucb_args *args)
+					  const struct ucb_call *call,
+					  const struct ucb_args *ran)
 {
-	bool success = call->result == UCB_IORETURN_SUCCESS;
+	bool success = ran && call->result == UCB_IORETURN_SUCCESS;
+	/* The header's result, scalar_out_count and struct_out_size. */
+	u32 outcome[3] = {
+		call->result,
+		success ? ran->scalar_out_count : 0,
+		success ? ran->struct_out_size : 0,
+	};
 
-	call->scalar_out_count = success ? args->scalar_out_count : 0;
-	call->struct_out_size = success ? args->struct_out_size : 0;
 	BUILD_BUG_ON(offsetof(struct ucb_call, scalar_out_count) !=
 		     UCB_CALL_RESULT_OFFSET + sizeof(u32) ||
 		     offsetof(struct ucb_call, struct_out_size) !=
-		     UCB_CALL_RESULT_OFFSET + 2 * sizeof(u32));
+		     UCB_CALL_RESULT_OFFSET + 2 * sizeof(u32) ||
+		     sizeof(outcome) != UCB_CALL_RESULT_SIZE);
 	if (ucb_copy_small_to_user((u8 __user *)ucall + UCB_CALL_RESULT_OFFSET,
-				   &call->result, UCB_CALL_RESULT_SIZE))
+				   outcome, sizeof(outcome)))
 		return -EFAULT;
 	return 0;
 }
 
 /* Driver-wide and on the connection: one of successes or errors each. */
-static void ucb_count_call(struct ucb_client *client, u32 selector,
-			   bool error)
+static __always_inline void ucb_count_call(struct ucb_client *client,
+					   u32 selector, bool error)
 {
 	struct ucb_client_count *count = &client->counts[selector];
 
@@ -471,16 +507,26 @@ static u32 ucb_client_open(struct ucb_client *client, u32 type,
  * async call comes with its request @async_req (else NULL), which gets
  * the accepted call's number.  Returns 0 once it was dispatched (its
  * result says how it went), or the errno of a call that could not be.
+ *
+ * Inlined into the single call and into a batch's loop, where @async_req
+ * is a constant NULL, and into the async call: the call's frame is its
+ * ioctl's, and each copy loses the branches it cannot take.  @bufs and
+ * @args are filled before any use: zeroing them first, as a kernel built
+ * with CONFIG_INIT_STACK_ALL_ZERO does to every local, is most of what a
+ * call without inputs would cost here.
  */
-static int ucb_call_run(struct ucb_client *client,
-			struct ucb_call __user *ucall, struct ucb_call *call,
-			struct ucb_async_call *async_req)
+static __always_inline int ucb_call_run(struct ucb_client *client,
+					struct ucb_call __user *ucall,
+					struct ucb_call *call,
+					struct ucb_async_call *async_req)
 {
 	struct ucb_device *device = client->device;
 	const struct ucb_driver *driver = device->driver;
-	struct ucb_call_buffers bufs;
+	struct ucb_call_buffers bufs ucb_uninitialized;
+	struct ucb_args args ucb_uninitialized;
+	const struct ucb_args *ran = NULL;
+	struct ucb_async *async = NULL;
 	const struct ucb_method *method;
-	struct ucb_args args = {};
 	u32 method_result = UCB_IORETURN_ABORTED;
 	u32 struct_out_room = 0;
 	bool was_open;
@@ -498,13 +544,13 @@ static int ucb_call_run(struct ucb_client *client,
 	if (unlikely(ucb_load_acquire(&client->state) != UCB_CLIENT_OPEN)) {
 		call->result = ucb_client_open(client, 0, &was_open);
 		if (call->result != UCB_IORETURN_SUCCESS)
-			return ucb_write_back(ucall, call, &args);
+			return ucb_write_back(ucall, call, NULL);
 	}
 
 	/* No method to count it against. */
 	if (call->selector >= driver->method_count) {
 		call->result = UCB_IORETURN_UNSUPPORTED;
-		return ucb_write_back(ucall, call, &args);
+		return ucb_write_back(ucall, call, NULL);
 	}
 	selector = array_index_nospec(call->selector, driver->method_count);
 	method = &driver->methods[selector];
@@ -516,8 +562,7 @@ static int ucb_call_run(struct ucb_client *client,
 		goto write_back;
 	if (unlikely(async_req)) {
 		call->result = ucb_async_begin(client, method, selector,
-					       async_req->reference,
-					       &args.async);
+					       async_req->reference, &async);
 		if (call->result != UCB_IORETURN_SUCCESS)
 			goto write_back;
 	}
@@ -525,8 +570,8 @@ static int ucb_call_run(struct ucb_client *client,
 	err = ucb_area_get(client, &bufs);
 	if (err)
 		goto end_async;
-	bufs.struct_in = (struct ucb_buffer){ .kind = UCB_BUFFER_NONE };
-	bufs.struct_out = (struct ucb_buffer){ .kind = UCB_BUFFER_NONE };
+	bufs.struct_in.kind = UCB_BUFFER_NONE;
+	bufs.struct_out.kind = UCB_BUFFER_NONE;
 	ucb_test_init_live_inputs(&bufs);
 	args.client = client;
 	args.method = method;
@@ -534,11 +579,13 @@ static int ucb_call_run(struct ucb_client *client,
 	args.scalar_out_count = call->scalar_out_count;
 	args.struct_in_size = call->struct_in_size;
 	args.struct_out_size = struct_out_room;
+	args.async = async;
 	err = ucb_copy_inputs(client, ucall, call, &bufs, &args);
 	if (err)
 		goto release_buffers;
 
 	call->result = method_result = ucb_run_method(method, &args);
+	ran = &args;
 	if (call->result == UCB_IORETURN_SUCCESS)
 		err = ucb_copy_outputs(call, &args, struct_out_room);
 
@@ -546,12 +593,12 @@ release_buffers:
 	ucb_release_buffers(client, &bufs, call->result);
 end_async:
 	/* Accepted once its method said so, even if write-back faults. */
-	if (unlikely(args.async))
-		ucb_async_end(args.async, method_result, &async_req->id);
+	if (unlikely(async))
+		ucb_async_end(async, method_result, &async_req->id);
 	if (err)
 		goto count;
 write_back:
-	err = ucb_write_back(ucall, call, &args);
+	err = ucb_write_back(ucall, call, ran);
 count:
 	/* Last, so that a call failing anywhere, even here, is an error. */
 	ucb_count_call(client, selector,
@@ -559,9 +606,14 @@ count:
 	return err;
 }
 
-static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
+/*
+ * UCB_IOC_CALL, inlined into ucb_ioctl(), whose frame every ioctl sets up
+ * anyway.
+ */
+static __always_inline long ucb_call(struct ucb_client *client,
+				     struct ucb_call __user *ucall)
 {
-	struct ucb_call call;
+	struct ucb_call call ucb_uninitialized;
 	int err;
 
 	err = ucb_read_call(&call, ucall, 0);
@@ -575,12 +627,12 @@ static long ucb_call(struct ucb_client *client, struct ucb_call __user *ucall)
  * method answers later through an event.  The accepted call's number is
  * written back last.
  */
-static long ucb_call_async(struct ucb_client *client,
+static noinline long ucb_call_async(struct ucb_client *client,
 			   struct ucb_async_call __user *uasync)
 {
 	struct ucb_async_call req;
 	struct ucb_call __user *ucall;
-	struct ucb_call call;
+	struct ucb_call call ucb_uninitialized;
 	int err;
 
 	err = ucb_copy_args_in(&req, sizeof(req), UCB_ASYNC_CALL_SIZE_VER0,
@@ -624,12 +676,12 @@ static long ucb_cancel(struct ucb_client *client, void __user *ucancel)
  * kept once the next is read, so a batch holds no more kernel memory than
  * its largest call.
  */
-static long ucb_call_batch(struct ucb_client *client,
+static noinline long ucb_call_batch(struct ucb_client *client,
 			   struct ucb_batch __user *ubatch)
 {
 	struct ucb_call __user *ucall;
 	struct ucb_batch batch;
-	struct ucb_call call;
+	struct ucb_call call ucb_uninitialized;
 	u64 struct_bytes = 0;
 	u32 completed;
 	int err;
@@ -1019,12 +1071,10 @@ static long ucb_open_type(struct ucb_client *client, void __user *uopen)
 	return 0;
 }
 
-static long ucb_dispatch(struct ucb_client *client, unsigned int cmd,
-			 void __user *arg)
+/* Every ioctl but UCB_IOC_CALL, which ucb_ioctl() handles itself. */
+static __always_inline long ucb_dispatch(struct ucb_client *client,
+					 unsigned int cmd, void __user *arg)
 {
-	/* The call first, before the switch's comparisons. */
-	if (likely(cmd == UCB_IOC_CALL))
-		return ucb_call(client, arg);
 	switch (cmd) {
 	case UCB_IOC_DRIVER_INFO:
 		return ucb_driver_info(client, arg);
@@ -1062,8 +1112,12 @@ long ucb_ioctl(struct ucb_client *client, unsigned int cmd,
 	int idx;
 
 	idx = ucb_env_gate_enter(gate);
-	ret = ucb_env_gate_closed(gate) ? -ENODEV :
-					  ucb_dispatch(client, cmd, arg);
+	if (unlikely(ucb_env_gate_closed(gate)))
+		ret = -ENODEV;
+	else if (likely(cmd == UCB_IOC_CALL))
+		ret = ucb_call(client, arg);
+	else
+		ret = ucb_dispatch(client, cmd, arg);
 	ucb_env_gate_exit(gate, idx);
 	return ret;
 }

@@ -102,11 +102,14 @@
 #include "ucb_env_user.h"
 #endif
 
-/* Both environments implement these alike; see the list above. */
+/*
+ * Both environments implement these alike; see the list above.  Each
+ * declares ucb_env_stats_count() itself: the kernel's is inline, as every
+ * call runs it.
+ */
 struct ucb_stats;
 struct ucb_stats *ucb_env_stats_alloc(u32 count);
 void ucb_env_stats_free(struct ucb_stats *stats);
-void ucb_env_stats_count(struct ucb_stats *stats, u32 index, bool error);
 void ucb_env_stats_read(struct ucb_stats *stats, u32 index,
 			u64 *calls, u64 *errors);
 void ucb_env_stats_reset(struct ucb_stats *stats);

@@ -83,7 +83,7 @@ static inline int ucb_test_use_live_inputs(struct ucb_device *device,
 	}
 	if (copy_from_user(&size, usize, sizeof(size)))
 		return -EFAULT;
-	held = bufs->struct_in.kind == UCB_BUFFER_AREA ?
+	held = bufs->struct_in.kind == UCB_BUFFER_NONE ?
 	       UCB_SMALL_STRUCT_SIZE : bufs->struct_in.size - 1;
 	args->struct_in_size = min_t(size_t, size, held);
 	return 0;

@@ -45,7 +45,19 @@ void ucb_reference_driver_fill(struct ucb_driver *driver, u32 max_struct_size);
 u32 ucb_env_crc32c(u32 crc, const void *data, size_t len);
 int ucb_env_path_stat(const char *path, u64 *ino, u32 *mode, u64 *size);
 void ucb_env_delay_us(unsigned int us);
+#ifdef __KERNEL__
+/*
+ * Inline, as every reference method counts its call with it.  The status
+ * page is a plain __u64 array in the uapi header; each counter is
+ * naturally aligned, so it can be bumped as an atomic64_t.
+ */
+static inline void ucb_env_count(u64 *counter)
+{
+	atomic64_inc((atomic64_t *)counter);
+}
+#else
 void ucb_env_count(u64 *counter);
+#endif
 void ucb_env_work_init(struct ucb_env_work *work,
 		       void (*fn)(struct ucb_env_work *work));
 void ucb_env_work_schedule(struct ucb_env_work *work, u64 delay_us);

@@ -79,6 +79,9 @@ void *ucb_env_alloc(size_t size);
 void *ucb_env_zalloc(size_t size);
 void ucb_env_free(void *p);
 
+struct ucb_stats;
+void ucb_env_stats_count(struct ucb_stats *stats, u32 index, bool error);
+
 /* A mock connection says for itself whether it is privileged. */
 struct ucb_env_client {
 	bool admin;
