@@ -237,7 +237,6 @@ extension Connection {
       selector, scalarInput: UnsafeBufferPointer(start: nil, count: 0),
       structInput: UnsafeRawBufferPointer(start: nil, count: 0),
       scalarOutput: UnsafeMutableBufferPointer(start: nil, count: 0),
-      structOutput: UnsafeMutableRawBufferPointer(start: nil, count: 0)
-    ).get()
+      structOutput: UnsafeMutableRawBufferPointer(start: nil, count: 0))
   }
 }
