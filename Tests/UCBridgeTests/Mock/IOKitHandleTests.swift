@@ -85,6 +85,40 @@ import UCBridgeMock
     #expect(IOServiceClose(handle) == kIOReturnSuccess)
   }
 
+  /// Calls through a handle race its close: each finds the connection or
+  /// the handle closed, and the table lets go of the connection once the
+  /// last call is out (calls look handles up without the table's lock).
+  @Test func callsRacingCloseFindTheConnectionOrNotOpen() async throws {
+    let device = try MockDevice()
+    for _ in 0..<20 {
+      var conn = IO_OBJECT_NULL
+      weak var released: Connection?
+      do {
+        let connection = device.connect()
+        released = connection
+        #expect(IOServiceOpen(connection, mach_task_self_, 0, &conn) == kIOReturnSuccess)
+      }
+      let handle = conn
+      let unexpected = await withTaskGroup(of: Int.self) { group in
+        for _ in 0..<3 {
+          group.addTask {
+            var unexpected = 0
+            for _ in 0..<200 {
+              let result = IOConnectCallMethod(handle, 0, nil, 0, nil, 0, nil, nil, nil, nil)
+              if result != kIOReturnSuccess && result != kIOReturnNotOpen { unexpected += 1 }
+            }
+            return unexpected
+          }
+        }
+        group.addTask { IOServiceClose(handle) == kIOReturnSuccess ? 0 : 1 }
+        return await group.reduce(0, +)
+      }
+      #expect(unexpected == 0)
+      #expect(IOConnectCallMethod(handle, 0, nil, 0, nil, 0, nil, nil, nil, nil) == kIOReturnNotOpen)
+      #expect(released == nil, "the table let go of the connection")
+    }
+  }
+
   @Test func constants() {
     #expect(kIOUCVariableStructureSize == 0xffff_ffff)
     #expect(kIOReturnSuccess == 0)
