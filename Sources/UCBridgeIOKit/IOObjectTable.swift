@@ -67,10 +67,10 @@ struct IOObjectTable: ~Copyable {
     } else {
       index = slotCount
       precondition(index < IOObjectSlots.capacity, "more than a million IOKit objects")
-      ioObjectSlots.makeChunk(for: index)
+      IOObjectSlots.makeChunk(for: index)
       slotCount += 1
     }
-    let slot = ioObjectSlots.slot(index)!
+    let slot = IOObjectSlots.slot(index)!
     slot.pointee.object = object
     if case .connection(let connection) = object {
       slot.pointee.connection = Unmanaged.passUnretained(connection)
@@ -81,7 +81,7 @@ struct IOObjectTable: ~Copyable {
 
   /// The object behind a handle, or nil for one that is not live.
   func object(_ handle: io_object_t) -> IOObject? {
-    guard let slot = ioObjectSlots.liveSlot(handle) else { return nil }
+    guard let slot = IOObjectSlots.liveSlot(handle) else { return nil }
     return slot.pointee.object
   }
 
@@ -91,7 +91,7 @@ struct IOObjectTable: ~Copyable {
   mutating func remove(
     _ handle: io_object_t, if body: (IOObject) -> Bool = { _ in true }
   ) -> IOObject? {
-    guard let slot = ioObjectSlots.liveSlot(handle), let object = slot.pointee.object,
+    guard let slot = IOObjectSlots.liveSlot(handle), let object = slot.pointee.object,
       body(object)
     else { return nil }
     if slot.pointee.close() { _ = release(slotAt: IOObjectSlots.index(of: handle)) }
@@ -105,7 +105,7 @@ struct IOObjectTable: ~Copyable {
   ///   its deinit may wait for a thread that looks handles up.
   mutating func release(slotAt index: Int) -> IOObject? {
     freeSlots.append(index)
-    return ioObjectSlots.slot(index)!.pointee.empty()
+    return IOObjectSlots.slot(index)!.pointee.empty()
   }
 }
 
@@ -182,9 +182,9 @@ struct IOObjectSlot: ~Copyable {
 
 /// The slots of ``IOObjectTable``, in chunks that never move, so that a
 /// caller finds a slot without the table's lock: a directory of chunk
-/// addresses, made once, each chunk made under the write lock as the
-/// table grows and kept for the life of the process.
-struct IOObjectSlots: @unchecked Sendable {
+/// addresses, made with the first chunk, each chunk made under the write
+/// lock as the table grows and kept for the life of the process.
+enum IOObjectSlots {
   static var indexBits: UInt32 { 20 }
   private static var indexMask: UInt32 { 1 << indexBits - 1 }
   /// The most slots: the handle's index bits, 0 excepted.
@@ -193,50 +193,59 @@ struct IOObjectSlots: @unchecked Sendable {
   private static var chunkSize: Int { 1 << chunkBits }
   private static var chunkCount: Int { (capacity + chunkSize - 1) >> chunkBits }
 
-  /// Each chunk's address, 0 until it is made.
-  private let directory: UnsafeMutablePointer<Atomic<Int>>
-
-  init() {
-    directory = .allocate(capacity: Self.chunkCount)
-    for chunk in 0..<Self.chunkCount {
-      (directory + chunk).initialize(to: Atomic(0))
-    }
-  }
-
   /// The slot index of a handle; -1 for 0 and the like.
   static func index(of handle: io_object_t) -> Int {
     Int(handle & indexMask) &- 1
   }
 
   /// The slot at `index`; nil for an index no chunk was made for.
-  func slot(_ index: Int) -> UnsafeMutablePointer<IOObjectSlot>? {
-    guard index >= 0 else { return nil }
-    let chunk = directory[index >> Self.chunkBits].load(ordering: .acquiring)
+  static func slot(_ index: Int) -> UnsafeMutablePointer<IOObjectSlot>? {
+    guard index >= 0,
+      let directory = UnsafeMutablePointer<Atomic<Int>>(
+        bitPattern: ioObjectDirectory.load(ordering: .acquiring))
+    else { return nil }
+    let chunk = directory[index >> chunkBits].load(ordering: .acquiring)
     return UnsafeMutablePointer<IOObjectSlot>(bitPattern: chunk)
-      .map { $0 + index & (Self.chunkSize - 1) }
+      .map { $0 + index & (chunkSize - 1) }
   }
 
   /// The slot of a live handle, under the table's lock; nil for a handle
   /// that is not.
-  func liveSlot(_ handle: io_object_t) -> UnsafeMutablePointer<IOObjectSlot>? {
-    guard let slot = slot(Self.index(of: handle)),
+  static func liveSlot(_ handle: io_object_t) -> UnsafeMutablePointer<IOObjectSlot>? {
+    guard let slot = slot(index(of: handle)),
       slot.pointee.isLive(slot.pointee.state.load(ordering: .acquiring), for: handle)
     else { return nil }
     return slot
   }
 
-  /// Makes the chunk of `index` unless it exists; under the table's
-  /// write lock.
-  func makeChunk(for index: Int) {
-    let entry = directory + index >> Self.chunkBits
+  /// Makes the chunk of `index` unless it exists, and the directory with
+  /// the first; under the table's write lock.
+  static func makeChunk(for index: Int) {
+    var directory = UnsafeMutablePointer<Atomic<Int>>(
+      bitPattern: ioObjectDirectory.load(ordering: .relaxed))
+    if directory == nil {
+      let made = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: chunkCount)
+      for chunk in 0..<chunkCount {
+        (made + chunk).initialize(to: Atomic(0))
+      }
+      ioObjectDirectory.store(Int(bitPattern: made), ordering: .releasing)
+      directory = made
+    }
+    let entry = directory! + index >> chunkBits
     guard entry.pointee.load(ordering: .relaxed) == 0 else { return }
-    let chunk = UnsafeMutablePointer<IOObjectSlot>.allocate(capacity: Self.chunkSize)
-    for slot in 0..<Self.chunkSize {
+    let chunk = UnsafeMutablePointer<IOObjectSlot>.allocate(capacity: chunkSize)
+    for slot in 0..<chunkSize {
       (chunk + slot).initialize(to: IOObjectSlot())
     }
     entry.pointee.store(Int(bitPattern: chunk), ordering: .releasing)
   }
 }
+
+/// The address of the directory of ``IOObjectSlots``, 0 until the first
+/// object is added.  An atomic with a constant initial value is laid out
+/// by the compiler, where a global made by code would be made at first
+/// use, checked on every call (`swift_once`, about 10 instructions).
+private let ioObjectDirectory = Atomic<Int>(0)
 
 /// A value behind a read-write lock: the lookups of every thread run at
 /// once, and only adding and removing wait for each other.
@@ -277,9 +286,6 @@ final class ReadWriteLocked<Value: ~Copyable>: @unchecked Sendable {
 /// Every live handle of the process.
 let ioObjects = ReadWriteLocked(IOObjectTable())
 
-/// The slots behind ``ioObjects``, which callers reach without its lock.
-let ioObjectSlots = IOObjectSlots()
-
 /// Runs `body` with the open connection behind a handle, without a lock
 /// or a reference of its own: counted in the handle's slot, the caller
 /// keeps the table from letting go of the connection until it leaves.
@@ -288,7 +294,7 @@ func withOpenConnection<Result>(
   _ handle: io_connect_t, _ body: (Connection) -> Result
 ) -> Result? {
   let index = IOObjectSlots.index(of: handle)
-  guard let slot = ioObjectSlots.slot(index) else { return nil }
+  guard let slot = IOObjectSlots.slot(index) else { return nil }
   let found = slot.pointee.enter()
   defer {
     if slot.pointee.leave() { releaseRemovedSlot(index) }
