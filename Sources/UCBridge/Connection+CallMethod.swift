@@ -63,9 +63,13 @@ extension Connection {
       scalarOutput: scalarOutput, structOutput: structOutput)
     let scalarOutRoom = call.scalar_out_count
     let structOutRoom = call.struct_out_size
-    if case .failure(let error) = ioctl(ucb_ioc_call, &call) {
-      throw .errno(error)
+    // The driver writes back into `call` only the header of the size
+    // `call.size` gives, so a stack protector's canary beside it (5
+    // instructions a call) would guard against nothing.
+    let sent = _withUnprotectedUnsafeMutablePointer(to: &call) {
+      ioctl(ucb_ioc_call, $0)
     }
+    if case .failure(let error) = sent { throw .errno(error) }
     return try Self.outputCounts(
       of: call, scalarOutRoom: scalarOutRoom, structOutRoom: structOutRoom
     ).get()
