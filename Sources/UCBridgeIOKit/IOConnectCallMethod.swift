@@ -125,12 +125,12 @@ func callMethod(
   outputStructCnt?.pointee = 0
   return withOpenConnection(handle) { connection in
     // Buffers must exist wherever there is a count (a null pointer with a
-    // count would fault in the driver).
-    guard (input != nil || inputCnt == 0),
-      (inputStruct != nil || inputStructCnt == 0),
-      (output != nil || outputRoom == 0),
-      (outputStruct != nil || outputStructRoom == 0),
-      inputStructCnt >= 0, outputStructRoom >= 0
+    // count would fault in the driver), and no size is negative: tested
+    // together, not with a branch each.
+    let countsWithoutBuffer =
+      (input == nil ? Int(inputCnt) : 0) | (inputStruct == nil ? inputStructCnt : 0)
+      | (output == nil ? outputRoom : 0) | (outputStruct == nil ? outputStructRoom : 0)
+    guard countsWithoutBuffer == 0, inputStructCnt | outputStructRoom >= 0
     else { return kIOReturnBadArgument }
     do throws(UCBridgeError) {
       let counts = try make(

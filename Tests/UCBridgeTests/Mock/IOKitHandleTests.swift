@@ -119,6 +119,35 @@ import UCBridgeMock
     }
   }
 
+  /// A nil buffer with a count, or a negative struct size, is refused
+  /// before the driver, in each of the call's four buffers; nil with no
+  /// count is no buffer.
+  @Test func nilBuffersWithCountsAndNegativeSizesAreBadArguments() throws {
+    let device = try MockDevice()
+    var conn = IO_OBJECT_NULL
+    #expect(IOServiceOpen(device.connect(), mach_task_self_, 0, &conn) == kIOReturnSuccess)
+    defer { _ = IOServiceClose(conn) }
+    var byte: UInt8 = 0
+    var scalar: UInt64 = 0
+    var one: UInt32 = 1
+    var oneByte = 1
+    #expect(IOConnectCallMethod(conn, 0, nil, 1, nil, 0, nil, nil, nil, nil) == kIOReturnBadArgument)
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, nil, 1, nil, nil, nil, nil) == kIOReturnBadArgument)
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, nil, 0, nil, &one, nil, nil) == kIOReturnBadArgument)
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, nil, 0, nil, nil, nil, &oneByte) == kIOReturnBadArgument)
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, &byte, -1, nil, nil, nil, nil) == kIOReturnBadArgument)
+    var negative = -1
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, nil, 0, nil, nil, &byte, &negative) == kIOReturnBadArgument)
+    #expect(negative == 0, "the count is 0 after a failed call")
+    var zero: UInt32 = 0
+    var zeroBytes = 0
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, nil, 0, nil, &zero, nil, &zeroBytes) == kIOReturnSuccess)
+    var scalarOut: UInt64 = 0
+    var byteOut: UInt8 = 0
+    #expect(IOConnectCallMethod(conn, 0, &scalar, 0, &byte, 0, &scalarOut, &zero, &byteOut, &zeroBytes)
+      == kIOReturnSuccess)
+  }
+
   @Test func constants() {
     #expect(kIOUCVariableStructureSize == 0xffff_ffff)
     #expect(kIOReturnSuccess == 0)
