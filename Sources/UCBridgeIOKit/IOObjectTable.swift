@@ -122,12 +122,12 @@ struct IOObjectSlot: ~Copyable {
   /// The connection `object` holds, for callers outside the lock.
   var connection: Unmanaged<Connection>? = nil
 
-  static var live: UInt64 { 1 }
-  static var removed: UInt64 { 2 }
-  static var oneCaller: UInt64 { 4 }
-  static var callers: UInt64 { 0xffff_fffc }
-  static var generationShift: UInt64 { 32 }
-  static var generations: UInt64 { UInt64(UInt32.max >> IOObjectSlots.indexBits) }
+  private static var live: UInt64 { 1 }
+  private static var removed: UInt64 { 2 }
+  private static var oneCaller: UInt64 { 4 }
+  private static var callers: UInt64 { 0xffff_fffc }
+  private static var generationShift: UInt64 { 32 }
+  private static var generations: UInt64 { UInt64(UInt32.max >> IOObjectSlots.indexBits) }
 
   /// Makes the slot live, its object set; returns the generation.
   func open() -> UInt32 {
@@ -252,8 +252,8 @@ private let ioObjectDirectory = Atomic<Int>(0)
 ///
 /// The value lives in memory of its own rather than in a stored property:
 /// the lock already makes access exclusive, and a class's `var` would add
-/// Swift's dynamic exclusivity check to every call (about 70 instructions,
-/// a sixth of a call through the shim).
+/// Swift's dynamic exclusivity check to every access (about 70
+/// instructions).
 final class ReadWriteLocked<Value: ~Copyable>: @unchecked Sendable {
   private let lock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
   private let value = UnsafeMutablePointer<Value>.allocate(capacity: 1)
