@@ -121,6 +121,10 @@ struct IOObjectSlot: ~Copyable {
   var object: IOObject? = nil
   /// The connection `object` holds, for callers outside the lock.
   var connection: Unmanaged<Connection>? = nil
+  /// Fills the slot to a cache line of its own (chunks are aligned to
+  /// one), so that calls through different handles on different CPUs do
+  /// not contend for the line of their slots' words.
+  private let padding: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)
 
   private static var live: UInt64 { 1 }
   private static var removed: UInt64 { 2 }
@@ -192,6 +196,7 @@ enum IOObjectSlots {
   private static var chunkBits: Int { 10 }
   private static var chunkSize: Int { 1 << chunkBits }
   private static var chunkCount: Int { (capacity + chunkSize - 1) >> chunkBits }
+  private static var cacheLine: Int { 64 }
 
   /// The slot index of a handle; -1 for 0 and the like.
   static func index(of handle: io_object_t) -> Int {
@@ -233,7 +238,9 @@ enum IOObjectSlots {
     }
     let entry = directory! + index >> chunkBits
     guard entry.pointee.load(ordering: .relaxed) == 0 else { return }
-    let chunk = UnsafeMutablePointer<IOObjectSlot>.allocate(capacity: chunkSize)
+    let chunk = UnsafeMutableRawPointer.allocate(
+      byteCount: MemoryLayout<IOObjectSlot>.stride * chunkSize, alignment: cacheLine
+    ).bindMemory(to: IOObjectSlot.self, capacity: chunkSize)
     for slot in 0..<chunkSize {
       (chunk + slot).initialize(to: IOObjectSlot())
     }
