@@ -157,12 +157,12 @@ extension Connection {
         "\(reference.count) reference words: an async call carries at most \(UCB_ASYNC_REFERENCE_WORDS)"))
     }
     var call: ucb_call
-    switch Self.callHeader(
-      selector, scalarInput: scalarInput, structInput: structInput,
-      scalarOutput: scalarOutput, structOutput: structOutput)
-    {
-    case .success(let header): call = header
-    case .failure(let error): return .failure(error)
+    do {
+      call = try Self.callHeader(
+        selector, scalarInput: scalarInput, structInput: structInput,
+        scalarOutput: scalarOutput, structOutput: structOutput)
+    } catch {
+      return .failure(error)
     }
     let scalarOutRoom = call.scalar_out_count
     let structOutRoom = call.struct_out_size

@@ -44,10 +44,12 @@ extension Connection {
   ) throws(UCBridgeError) -> OutputCounts {
     try _callMethod(
       selector, scalarInput: scalarInput, structInput: structInput,
-      scalarOutput: scalarOutput, structOutput: structOutput
-    ).get()
+      scalarOutput: scalarOutput, structOutput: structOutput)
   }
 
+  /// The raw call in one function: the header, the use count, the ioctl
+  /// and the driver's answer, with no `Result` or call in between (each
+  /// cost a frame and a copy of the answer).
   @usableFromInline
   internal func _callMethod(
     _ selector: UInt32,
@@ -55,22 +57,22 @@ extension Connection {
     structInput: UnsafeRawBufferPointer,
     scalarOutput: UnsafeMutableBufferPointer<UInt64>,
     structOutput: UnsafeMutableRawBufferPointer
-  ) -> Result<OutputCounts, UCBridgeError> {
-    var call: ucb_call
-    switch Self.callHeader(
+  ) throws(UCBridgeError) -> OutputCounts {
+    var call = try Self.callHeader(
       selector, scalarInput: scalarInput, structInput: structInput,
       scalarOutput: scalarOutput, structOutput: structOutput)
-    {
-    case .success(let header): call = header
-    case .failure(let error): return .failure(error)
-    }
     let scalarOutRoom = call.scalar_out_count
     let structOutRoom = call.struct_out_size
-    if case .failure(let error) = ioctl(ucb_ioc_call, &call) {
-      return .failure(.errno(error))
+    // The driver writes back into `call` only the header of the size
+    // `call.size` gives, so a stack protector's canary beside it (5
+    // instructions a call) would guard against nothing.
+    let sent = _withUnprotectedUnsafeMutablePointer(to: &call) {
+      ioctl(ucb_ioc_call, $0)
     }
-    return Self.outputCounts(
-      of: call, scalarOutRoom: scalarOutRoom, structOutRoom: structOutRoom)
+    if case .failure(let error) = sent { throw .errno(error) }
+    return try Self.outputCounts(
+      of: call, scalarOutRoom: scalarOutRoom, structOutRoom: structOutRoom
+    ).get()
   }
 
   /// The `struct ucb_call` of a raw call, sync or async, with the buffers'
@@ -82,32 +84,42 @@ extension Connection {
     structInput: UnsafeRawBufferPointer,
     scalarOutput: UnsafeMutableBufferPointer<UInt64>,
     structOutput: UnsafeMutableRawBufferPointer
-  ) -> Result<ucb_call, UCBridgeError> {
-    guard let scalarInCount = UInt32(exactly: scalarInput.count),
-      let scalarOutRoom = UInt32(exactly: scalarOutput.count)
+  ) throws(UCBridgeError) -> ucb_call {
+    let scalarInCount = scalarInput.count, scalarOutRoom = scalarOutput.count
+    let structInSize = structInput.count, structOutRoom = structOutput.count
+    // A buffer's count is never negative, so one test of the high bits of
+    // all four says whether each fits the ABI's 32 bits.
+    guard (scalarInCount | scalarOutRoom | structInSize | structOutRoom) >> 32 == 0
     else {
-      return .failure(.badArgument(
-        "\(scalarInput.count) input and \(scalarOutput.count) output scalars: the ABI's counts are 32-bit"))
+      throw countsRefused(
+        scalarInput: scalarInCount, scalarOutput: scalarOutRoom,
+        structInput: structInSize, structOutput: structOutRoom)
     }
-    guard let structInSize = UInt32(exactly: structInput.count),
-      let structOutRoom = UInt32(exactly: structOutput.count)
-    else {
-      return .failure(.badArgument(
-        "struct input of \(structInput.count) and output of \(structOutput.count) bytes: the ABI carries at most \(UInt32.max)"))
-    }
-
     var call = ucb_call()
     call.size = UInt32(MemoryLayout<ucb_call>.size)
     call.selector = selector
-    call.scalar_in_count = scalarInCount
-    call.struct_in_size = structInSize
-    call.scalar_out_count = scalarOutRoom
-    call.struct_out_size = structOutRoom
+    call.scalar_in_count = UInt32(truncatingIfNeeded: scalarInCount)
+    call.struct_in_size = UInt32(truncatingIfNeeded: structInSize)
+    call.scalar_out_count = UInt32(truncatingIfNeeded: scalarOutRoom)
+    call.struct_out_size = UInt32(truncatingIfNeeded: structOutRoom)
     call.scalar_in = UInt64(UInt(bitPattern: scalarInput.baseAddress))
     call.struct_in = UInt64(UInt(bitPattern: structInput.baseAddress))
     call.scalar_out = UInt64(UInt(bitPattern: scalarOutput.baseAddress))
     call.struct_out = UInt64(UInt(bitPattern: structOutput.baseAddress))
-    return .success(call)
+    return call
+  }
+
+  /// Why ``callHeader(_:scalarInput:structInput:scalarOutput:structOutput:)``
+  /// refused counts of which at least one does not fit 32 bits.
+  private static func countsRefused(
+    scalarInput: Int, scalarOutput: Int, structInput: Int, structOutput: Int
+  ) -> UCBridgeError {
+    if UInt32(exactly: scalarInput) == nil || UInt32(exactly: scalarOutput) == nil {
+      return .badArgument(
+        "\(scalarInput) input and \(scalarOutput) output scalars: the ABI's counts are 32-bit")
+    }
+    return .badArgument(
+      "struct input of \(structInput) and output of \(structOutput) bytes: the ABI carries at most \(UInt32.max)")
   }
 
   /// What a `struct ucb_call` the driver wrote back says: the output
@@ -151,9 +163,11 @@ extension Connection {
     ) { scalarOutput in
       scalarInput.withUnsafeBufferPointer { scalarInput in
         structInput.withUnsafeBytes { structInput in
-          _callMethod(
-            selector, scalarInput: scalarInput, structInput: structInput,
-            scalarOutput: scalarOutput, structOutput: structOutput)
+          Result { () throws(UCBridgeError) in
+            try _callMethod(
+              selector, scalarInput: scalarInput, structInput: structInput,
+              scalarOutput: scalarOutput, structOutput: structOutput)
+          }
         }
       }.map { counts in
         // Array(_:) of an empty slice still walks the generic path.

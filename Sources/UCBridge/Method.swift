@@ -38,15 +38,19 @@ public struct Method<Input, Output>: Sendable {
   /// What the driver's table checks on every call of the method.
   public let checks: MethodChecks
 
-  private let body:
-    @Sendable (Input, MethodInvocation) throws(UCBridgeError) -> Output
+  /// Makes the call; nil for a method of shape ``ScalarMethodShape/none``,
+  /// whose call needs none, so that `.noop` made at each use has nothing
+  /// to release.
+  @usableFromInline
+  internal let body:
+    (@Sendable (Input, MethodInvocation) throws(UCBridgeError) -> Output)?
 
   /// For a reference method passing only scalars, which one, so that a
   /// batch encodes and decodes its calls without running ``body``; nil
   /// for any other.  A trivial value, so that a method value made at each
   /// use (`.noop`) costs no more than one with only a body.
   @usableFromInline
-  internal private(set) var scalarShape: ScalarShape? = nil
+  internal var scalarShape: ScalarShape? = nil
 
   /// The shapes of the reference methods a batch calls directly.
   @usableFromInline
@@ -92,9 +96,10 @@ public struct Method<Input, Output>: Sendable {
     _ input: Input, on connection: Connection
   ) throws(UCBridgeError) -> Output {
     if case .none? = scalarShape {
-      // What the body does (no scalars, nothing read), without a
-      // MethodInvocation, the body's closure or arrays in between.
-      try connection._callWithoutInput(selector, name: name, checks: checks)
+      // What the body does (no input, no output, checks that such a call
+      // always passes), without a MethodInvocation, the body's closure or
+      // the checks in between.
+      try connection._callWithoutInput(selector)
       return unsafeBitCast((), to: Output.self)
     }
     return try invokeBody(input, on: connection)
@@ -105,7 +110,9 @@ public struct Method<Input, Output>: Sendable {
   internal func invokeBody(
     _ input: Input, on connection: Connection
   ) throws(UCBridgeError) -> Output {
-    try body(input, MethodInvocation(
+    // Only a method of shape none has no body, and invoke(_:on:) calls
+    // that itself.
+    try body!(input, MethodInvocation(
       connection: connection, selector: selector, name: name, checks: checks))
   }
 }
@@ -160,14 +167,20 @@ extension Connection {
 }
 
 extension Method where Input == Void, Output == Void {
-  /// Declares a reference method with no input and nothing written read,
-  /// its body making the call with no scalars, and the default room.
-  internal init(
-    selector: UInt32, name: String, checks: MethodChecks, shape: ScalarShape,
-    body: @escaping @Sendable (Input, MethodInvocation) throws(UCBridgeError) -> Output
-  ) {
-    precondition(shape == .none, "a shape for other types")
-    self = Method(selector: selector, name: name, checks: checks, body: body).shaped(shape)
+  /// Declares a reference method that takes nothing and returns nothing:
+  /// its checks are all zero, so a call without input always passes them,
+  /// and it has the shape ``ScalarMethodShape/none``.
+  ///
+  /// Inlinable, as the methods declared with it are, so that a caller
+  /// making `.noop` at each call sees the shape and a body without
+  /// context, and makes and destroys nothing.
+  @inlinable
+  internal init(noInputOrOutput selector: UInt32, name: String) {
+    self.selector = selector
+    self.name = name
+    checks = MethodChecks()
+    body = nil
+    scalarShape = ScalarShape.none
   }
 }
 
@@ -214,30 +227,15 @@ internal enum ScalarMethodShape: Sendable {
 }
 
 extension Connection {
-  /// A call with no input, as a body makes it with a
-  /// ``MethodInvocation`` and no arguments: checked against `checks`,
-  /// with the checks' default output room; what is written is not read.
+  /// The call of a method of shape ``ScalarMethodShape/none``, as its body
+  /// makes it with a ``MethodInvocation`` and no arguments: nothing in,
+  /// no room out, checks of all zero that it passes.
   @usableFromInline
-  internal func _callWithoutInput(
-    _ selector: UInt32, name: String, checks: MethodChecks
-  ) throws(UCBridgeError) {
-    let scalarOutputRoom = checks.defaultScalarOutputRoom
-    let structOutputRoom = checks.defaultStructOutputRoom
-    try checks.validate(
-      scalarInputCount: 0, structInputSize: 0,
-      scalarOutputRoom: scalarOutputRoom, structOutputRoom: structOutputRoom,
-      method: name)
-    guard scalarOutputRoom == 0, structOutputRoom == 0 else {
-      _ = try callMethod(
-        selector, scalarOutputRoom: scalarOutputRoom,
-        structOutputRoom: structOutputRoom)
-      return
-    }
+  internal func _callWithoutInput(_ selector: UInt32) throws(UCBridgeError) {
     _ = try _callMethod(
       selector, scalarInput: UnsafeBufferPointer(start: nil, count: 0),
       structInput: UnsafeRawBufferPointer(start: nil, count: 0),
       scalarOutput: UnsafeMutableBufferPointer(start: nil, count: 0),
-      structOutput: UnsafeMutableRawBufferPointer(start: nil, count: 0)
-    ).get()
+      structOutput: UnsafeMutableRawBufferPointer(start: nil, count: 0))
   }
 }

@@ -28,26 +28,18 @@ private var pathMax: Int { Int(UCB_PATH_INFO_MAX) }
 
 extension Method where Input == Void, Output == Void {
   /// `noop`: nothing in, nothing out.
+  @inlinable
   public static var noop: Self {
-    Method(
-      selector: ReferenceSelector.noop, name: "noop",
-      checks: MethodChecks(), shape: .none
-    ) { _, invoke throws(UCBridgeError) in
-      _ = try invoke()
-    }
+    Method(noInputOrOutput: ReferenceSelector.noop, name: "noop")
   }
 
   /// `resetStats`: zero every method's driver-wide call and error
   /// counters (a connection's own counters go on).  Admin
   /// only: without `CAP_SYS_ADMIN` it fails with
   /// ``IOReturn/notPrivileged``.
+  @inlinable
   public static var resetStats: Self {
-    Method(
-      selector: ReferenceSelector.resetStats, name: "resetStats",
-      checks: MethodChecks(), shape: .none
-    ) { _, invoke throws(UCBridgeError) in
-      _ = try invoke()
-    }
+    Method(noInputOrOutput: ReferenceSelector.resetStats, name: "resetStats")
   }
 }
 

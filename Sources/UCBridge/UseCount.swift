@@ -5,14 +5,22 @@ import Synchronization
 /// only after the last call using it has returned: a call can never land on
 /// a descriptor number that close(2) has already handed back to the system.
 ///
-/// Bit 0 is the closed flag; the rest counts calls in flight.  Whoever
-/// brings the word to "closed, no calls" releases the descriptor: `close()`
-/// when nothing is in flight, otherwise the last call to leave.
+/// Bit 0 is the closed flag, bit 1 says the descriptor was released, and
+/// the rest counts calls in flight.  Whoever finds the connection closed
+/// with no call in flight sets the second and so releases the descriptor:
+/// `close()` when nothing is in flight, otherwise the last call to leave.
+///
+/// A call counts itself with one atomic add, not a compare-and-swap loop
+/// that counts only while open: a third of the instructions, and no retry
+/// when other threads' calls change the count.  A call that then finds the
+/// connection closed leaves again at once; the released flag keeps it from
+/// releasing the descriptor a second time.
 internal struct UseCount: ~Copyable, Sendable {
   private let state = Atomic<Int>(0)
 
   private static var closed: Int { 1 }
-  private static var oneCall: Int { 2 }
+  private static var released: Int { 2 }
+  private static var oneCall: Int { 4 }
 
   /// What closing found.
   enum CloseOutcome {
@@ -24,24 +32,20 @@ internal struct UseCount: ~Copyable, Sendable {
     case alreadyClosed
   }
 
-  /// Registers a call.  Returns false, registering nothing, once closed.
+  /// Registers a call.  Returns false once closed: the call was counted
+  /// all the same and must ``leave()`` again, releasing the descriptor
+  /// when that says so.
   func enter() -> Bool {
-    var current = state.load(ordering: .relaxed)
-    while current & Self.closed == 0 {
-      let (entered, original) = state.compareExchange(
-        expected: current, desired: current + Self.oneCall,
-        ordering: .acquiring)
-      if entered { return true }
-      current = original
-    }
-    return false
+    state.wrappingAdd(Self.oneCall, ordering: .acquiring).oldValue
+      & Self.closed == 0
   }
 
   /// Unregisters a call.  Returns true when the caller was the last call
   /// of a closed connection and must release the descriptor.
   func leave() -> Bool {
-    state.wrappingSubtract(Self.oneCall, ordering: .acquiringAndReleasing)
-      .newValue == Self.closed
+    let left = state.wrappingSubtract(Self.oneCall, ordering: .acquiringAndReleasing)
+      .newValue
+    return left == Self.closed && claimRelease()
   }
 
   /// Marks the connection closed; later ``enter()`` calls fail.
@@ -49,6 +53,14 @@ internal struct UseCount: ~Copyable, Sendable {
     let before = state.bitwiseOr(Self.closed, ordering: .acquiringAndReleasing)
       .oldValue
     if before & Self.closed != 0 { return .alreadyClosed }
-    return before == 0 ? .releaseNow : .releaseWhenIdle
+    return before == 0 && claimRelease() ? .releaseNow : .releaseWhenIdle
+  }
+
+  /// Takes the release on for the caller, which found the connection
+  /// closed and no call in flight; false when a call that came and went
+  /// since took it.
+  private func claimRelease() -> Bool {
+    state.bitwiseOr(Self.released, ordering: .acquiringAndReleasing)
+      .oldValue & Self.released == 0
   }
 }

@@ -123,26 +123,28 @@ func callMethod(
   let outputStructRoom = outputStructCnt?.pointee ?? 0
   outputCnt?.pointee = 0
   outputStructCnt?.pointee = 0
-  guard let connection = openConnection(handle) else { return kIOReturnNotOpen }
-  // Buffers must exist wherever there is a count (a null pointer with a
-  // count would fault in the driver).
-  guard (input != nil || inputCnt == 0),
-    (inputStruct != nil || inputStructCnt == 0),
-    (output != nil || outputRoom == 0),
-    (outputStruct != nil || outputStructRoom == 0),
-    inputStructCnt >= 0, outputStructRoom >= 0
-  else { return kIOReturnBadArgument }
-  do {
-    let counts = try make(
-      connection,
-      UnsafeBufferPointer(start: input, count: Int(inputCnt)),
-      UnsafeRawBufferPointer(start: inputStruct, count: inputStructCnt),
-      UnsafeMutableBufferPointer(start: output, count: outputRoom),
-      UnsafeMutableRawBufferPointer(start: outputStruct, count: outputStructRoom))
-    outputCnt?.pointee = UInt32(counts.scalarCount)
-    outputStructCnt?.pointee = counts.structSize
-    return kIOReturnSuccess
-  } catch {
-    return kernReturn(error)
-  }
+  return withOpenConnection(handle) { connection in
+    // Buffers must exist wherever there is a count (a null pointer with a
+    // count would fault in the driver), and no size is negative: tested
+    // together, not with a branch each.
+    let countsWithoutBuffer =
+      (input == nil ? Int(inputCnt) : 0) | (inputStruct == nil ? inputStructCnt : 0)
+      | (output == nil ? outputRoom : 0) | (outputStruct == nil ? outputStructRoom : 0)
+    guard countsWithoutBuffer == 0, inputStructCnt | outputStructRoom >= 0
+    else { return kIOReturnBadArgument }
+    do throws(UCBridgeError) {
+      let counts = try make(
+        connection,
+        UnsafeBufferPointer(start: input, count: Int(inputCnt)),
+        UnsafeRawBufferPointer(start: inputStruct, count: inputStructCnt),
+        UnsafeMutableBufferPointer(start: output, count: outputRoom),
+        UnsafeMutableRawBufferPointer(start: outputStruct, count: outputStructRoom))
+      // At most the room, which was a UInt32.
+      outputCnt?.pointee = UInt32(truncatingIfNeeded: counts.scalarCount)
+      outputStructCnt?.pointee = counts.structSize
+      return kIOReturnSuccess
+    } catch {
+      return kernReturn(error)
+    }
+  } ?? kIOReturnNotOpen
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Synchronization
 import UCBridge
 
 /// An object a handle stands for: what a Mach port name is to IOKit.
@@ -46,12 +47,16 @@ struct ServiceIterator {
 /// high bits, so that a handle released and then used again finds the
 /// slot's new generation and is refused rather than reaching a stranger's
 /// object.  0 (`IO_OBJECT_NULL`) is never a handle.
+///
+/// Objects are added and removed under the write lock of ``ioObjects``
+/// and looked up under its read lock, except a connection for a call:
+/// ``withOpenConnection(_:_:)`` takes no lock and no reference (a read
+/// lock and a retain cost about 160 instructions, more than the rest of a
+/// call through the shim).  A caller counts itself in the slot instead,
+/// and a removed slot's object is let go of, and the slot reused, only
+/// once no caller is in it.
 struct IOObjectTable: ~Copyable {
-  private static var indexBits: UInt32 { 20 }
-  private static var indexMask: UInt32 { 1 << indexBits - 1 }
-
-  private var slots: [IOObject?] = []
-  private var generations: [UInt32] = []
+  private var slotCount = 0
   private var freeSlots: [Int] = []
 
   /// Registers an object under a new, non-zero handle.
@@ -59,58 +64,203 @@ struct IOObjectTable: ~Copyable {
     let index: Int
     if let free = freeSlots.popLast() {
       index = free
-      slots[index] = object
     } else {
-      index = slots.count
-      precondition(
-        index < Int(Self.indexMask), "more than a million IOKit objects")
-      slots.append(object)
-      generations.append(0)
+      index = slotCount
+      precondition(index < IOObjectSlots.capacity, "more than a million IOKit objects")
+      IOObjectSlots.makeChunk(for: index)
+      slotCount += 1
     }
-    return UInt32(index + 1) | generations[index] << Self.indexBits
+    let slot = IOObjectSlots.slot(index)!
+    slot.pointee.object = object
+    if case .connection(let connection) = object {
+      slot.pointee.connection = Unmanaged.passUnretained(connection)
+    }
+    let generation = slot.pointee.open()
+    return UInt32(index + 1) | generation << IOObjectSlots.indexBits
   }
 
   /// The object behind a handle, or nil for one that is not live.
   func object(_ handle: io_object_t) -> IOObject? {
-    slot(of: handle).flatMap { slots[$0] }
-  }
-
-  /// The connection behind a handle, or nil for a handle that is not an
-  /// open connection.
-  func connection(_ handle: io_connect_t) -> Connection? {
-    guard case .connection(let connection) = object(handle) else { return nil }
-    return connection
+    guard let slot = IOObjectSlots.liveSlot(handle) else { return nil }
+    return slot.pointee.object
   }
 
   /// Unregisters a handle, returning its object, if `body` says so of the
-  /// object; nil when the handle is not live or `body` refused.
+  /// object; nil when the handle is not live or `body` refused.  The slot
+  /// keeps the object for the callers still in it, until the last leaves.
   mutating func remove(
     _ handle: io_object_t, if body: (IOObject) -> Bool = { _ in true }
   ) -> IOObject? {
-    guard let index = slot(of: handle), let object = slots[index], body(object)
+    guard let slot = IOObjectSlots.liveSlot(handle), let object = slot.pointee.object,
+      body(object)
     else { return nil }
-    slots[index] = nil
-    generations[index] = (generations[index] &+ 1) & (UInt32.max >> Self.indexBits)
-    freeSlots.append(index)
+    if slot.pointee.close() { _ = release(slotAt: IOObjectSlots.index(of: handle)) }
     return object
   }
 
-  private func slot(of handle: io_object_t) -> Int? {
-    let index = Int(handle & Self.indexMask) - 1
-    guard slots.indices.contains(index),
-      generations[index] == handle >> Self.indexBits
-    else { return nil }
-    return index
+  /// Takes the object out of a removed slot that no caller is in, and
+  /// makes the slot free for another.
+  ///
+  /// - Returns: The object, for the caller to let go of after the lock:
+  ///   its deinit may wait for a thread that looks handles up.
+  mutating func release(slotAt index: Int) -> IOObject? {
+    freeSlots.append(index)
+    return IOObjectSlots.slot(index)!.pointee.empty()
   }
 }
 
-/// A value behind a read-write lock: the calls of every thread look
-/// handles up at once, and only opening and closing wait for each other.
+/// One entry of ``IOObjectTable``.
+struct IOObjectSlot: ~Copyable {
+  /// The slot's generation (bits 32 and up: the handle carries the low
+  /// bits), the callers in it (bits 2 to 31, counted in fours), whether
+  /// its object is live (bit 0), and whether it was removed and waits for
+  /// its callers to leave (bit 1).
+  let state = Atomic<UInt64>(0)
+  /// The object; changed under the table's write lock, only while the
+  /// slot is neither live nor has callers that found it live.
+  var object: IOObject? = nil
+  /// The connection `object` holds, for callers outside the lock.
+  var connection: Unmanaged<Connection>? = nil
+  /// Fills the slot to a cache line of its own (chunks are aligned to
+  /// one), so that calls through different handles on different CPUs do
+  /// not contend for the line of their slots' words.
+  private let padding: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)
+
+  private static var live: UInt64 { 1 }
+  private static var removed: UInt64 { 2 }
+  private static var oneCaller: UInt64 { 4 }
+  private static var callers: UInt64 { 0xffff_fffc }
+  private static var generationShift: UInt64 { 32 }
+  private static var generations: UInt64 { UInt64(UInt32.max >> IOObjectSlots.indexBits) }
+
+  /// Makes the slot live, its object set; returns the generation.
+  func open() -> UInt32 {
+    let state = state.wrappingAdd(Self.live, ordering: .releasing).newValue
+    return UInt32(truncatingIfNeeded: state >> Self.generationShift & Self.generations)
+  }
+
+  /// Whether the slot is live in the generation of `handle`.
+  func isLive(_ state: UInt64, for handle: io_object_t) -> Bool {
+    state & Self.live != 0
+      && state >> Self.generationShift & Self.generations
+        == UInt64(handle >> IOObjectSlots.indexBits)
+  }
+
+  /// Removes the live slot's object; true when no caller is in it, and
+  /// the caller must release the slot now.
+  func close() -> Bool {
+    // live → removed in one addition: bit 0 is set and bit 1 clear.
+    let before = state.wrappingAdd(Self.removed &- Self.live, ordering: .acquiringAndReleasing)
+      .oldValue
+    return before & Self.callers == 0 && claimRelease()
+  }
+
+  /// Counts a caller in.  Returns the state it found: the caller may use
+  /// the object if that is live in its handle's generation, and leaves
+  /// again in any case.
+  func enter() -> UInt64 {
+    state.wrappingAdd(Self.oneCaller, ordering: .acquiring).oldValue
+  }
+
+  /// Counts a caller out; true when it was the last in a removed slot and
+  /// must release the slot.
+  func leave() -> Bool {
+    let state = state.wrappingSubtract(Self.oneCaller, ordering: .releasing).newValue
+    return state & (Self.callers | Self.removed) == Self.removed && claimRelease()
+  }
+
+  /// Takes the release of a removed slot with no caller on for the
+  /// caller; false when another caller, in and out since, took it.
+  private func claimRelease() -> Bool {
+    state.bitwiseAnd(~Self.removed, ordering: .acquiringAndReleasing).oldValue
+      & Self.removed != 0
+  }
+
+  /// Takes the object out and moves to the next generation.
+  mutating func empty() -> IOObject? {
+    connection = nil
+    state.wrappingAdd(1 << Self.generationShift, ordering: .releasing)
+    return object.take()
+  }
+}
+
+/// The slots of ``IOObjectTable``, in chunks that never move, so that a
+/// caller finds a slot without the table's lock: a directory of chunk
+/// addresses, made with the first chunk, each chunk made under the write
+/// lock as the table grows and kept for the life of the process.
+enum IOObjectSlots {
+  static var indexBits: UInt32 { 20 }
+  private static var indexMask: UInt32 { 1 << indexBits - 1 }
+  /// The most slots: the handle's index bits, 0 excepted.
+  static var capacity: Int { Int(indexMask) }
+  private static var chunkBits: Int { 10 }
+  private static var chunkSize: Int { 1 << chunkBits }
+  private static var chunkCount: Int { (capacity + chunkSize - 1) >> chunkBits }
+  private static var cacheLine: Int { 64 }
+
+  /// The slot index of a handle; -1 for 0 and the like.
+  static func index(of handle: io_object_t) -> Int {
+    Int(handle & indexMask) &- 1
+  }
+
+  /// The slot at `index`; nil for an index no chunk was made for.
+  static func slot(_ index: Int) -> UnsafeMutablePointer<IOObjectSlot>? {
+    guard index >= 0,
+      let directory = UnsafeMutablePointer<Atomic<Int>>(
+        bitPattern: ioObjectDirectory.load(ordering: .acquiring))
+    else { return nil }
+    let chunk = directory[index >> chunkBits].load(ordering: .acquiring)
+    return UnsafeMutablePointer<IOObjectSlot>(bitPattern: chunk)
+      .map { $0 + index & (chunkSize - 1) }
+  }
+
+  /// The slot of a live handle, under the table's lock; nil for a handle
+  /// that is not.
+  static func liveSlot(_ handle: io_object_t) -> UnsafeMutablePointer<IOObjectSlot>? {
+    guard let slot = slot(index(of: handle)),
+      slot.pointee.isLive(slot.pointee.state.load(ordering: .acquiring), for: handle)
+    else { return nil }
+    return slot
+  }
+
+  /// Makes the chunk of `index` unless it exists, and the directory with
+  /// the first; under the table's write lock.
+  static func makeChunk(for index: Int) {
+    var directory = UnsafeMutablePointer<Atomic<Int>>(
+      bitPattern: ioObjectDirectory.load(ordering: .relaxed))
+    if directory == nil {
+      let made = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: chunkCount)
+      for chunk in 0..<chunkCount {
+        (made + chunk).initialize(to: Atomic(0))
+      }
+      ioObjectDirectory.store(Int(bitPattern: made), ordering: .releasing)
+      directory = made
+    }
+    let entry = directory! + index >> chunkBits
+    guard entry.pointee.load(ordering: .relaxed) == 0 else { return }
+    let chunk = UnsafeMutableRawPointer.allocate(
+      byteCount: MemoryLayout<IOObjectSlot>.stride * chunkSize, alignment: cacheLine
+    ).bindMemory(to: IOObjectSlot.self, capacity: chunkSize)
+    for slot in 0..<chunkSize {
+      (chunk + slot).initialize(to: IOObjectSlot())
+    }
+    entry.pointee.store(Int(bitPattern: chunk), ordering: .releasing)
+  }
+}
+
+/// The address of the directory of ``IOObjectSlots``, 0 until the first
+/// object is added.  An atomic with a constant initial value is laid out
+/// by the compiler, where a global made by code would be made at first
+/// use, checked on every call (`swift_once`, about 10 instructions).
+private let ioObjectDirectory = Atomic<Int>(0)
+
+/// A value behind a read-write lock: the lookups of every thread run at
+/// once, and only adding and removing wait for each other.
 ///
 /// The value lives in memory of its own rather than in a stored property:
 /// the lock already makes access exclusive, and a class's `var` would add
-/// Swift's dynamic exclusivity check to every call (about 70 instructions,
-/// a sixth of a call through the shim).
+/// Swift's dynamic exclusivity check to every access (about 70
+/// instructions).
 final class ReadWriteLocked<Value: ~Copyable>: @unchecked Sendable {
   private let lock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
   private let value = UnsafeMutablePointer<Value>.allocate(capacity: 1)
@@ -143,8 +293,36 @@ final class ReadWriteLocked<Value: ~Copyable>: @unchecked Sendable {
 /// Every live handle of the process.
 let ioObjects = ReadWriteLocked(IOObjectTable())
 
+/// Runs `body` with the open connection behind a handle, without a lock
+/// or a reference of its own: counted in the handle's slot, the caller
+/// keeps the table from letting go of the connection until it leaves.
+/// Nil for a handle that is not an open connection.
+func withOpenConnection<Result>(
+  _ handle: io_connect_t, _ body: (Connection) -> Result
+) -> Result? {
+  let index = IOObjectSlots.index(of: handle)
+  guard let slot = IOObjectSlots.slot(index) else { return nil }
+  let found = slot.pointee.enter()
+  defer {
+    if slot.pointee.leave() { releaseRemovedSlot(index) }
+  }
+  guard slot.pointee.isLive(found, for: handle), let connection = slot.pointee.connection
+  else { return nil }
+  // The slot holds the connection while a caller that found it live is
+  // in: borrowing it needs no retain.
+  return connection._withUnsafeGuaranteedRef(body)
+}
+
+/// Releases a removed slot for the last caller to leave it: out of line,
+/// as only a caller racing the removal comes here.
+@inline(never)
+private func releaseRemovedSlot(_ index: Int) {
+  // Dropped once write(_:) has unlocked.
+  _ = ioObjects.write { $0.release(slotAt: index) }
+}
+
 /// The connection behind a handle, or nil for a handle that is not an
 /// open connection.
 func openConnection(_ handle: io_connect_t) -> Connection? {
-  ioObjects.read { $0.connection(handle) }
+  withOpenConnection(handle) { $0 }
 }

@@ -85,6 +85,69 @@ import UCBridgeMock
     #expect(IOServiceClose(handle) == kIOReturnSuccess)
   }
 
+  /// Calls through a handle race its close: each finds the connection or
+  /// the handle closed, and the table lets go of the connection once the
+  /// last call is out (calls look handles up without the table's lock).
+  @Test func callsRacingCloseFindTheConnectionOrNotOpen() async throws {
+    let device = try MockDevice()
+    for _ in 0..<20 {
+      var conn = IO_OBJECT_NULL
+      weak var released: Connection?
+      do {
+        let connection = device.connect()
+        released = connection
+        #expect(IOServiceOpen(connection, mach_task_self_, 0, &conn) == kIOReturnSuccess)
+      }
+      let handle = conn
+      let unexpected = await withTaskGroup(of: Int.self) { group in
+        for _ in 0..<3 {
+          group.addTask {
+            var unexpected = 0
+            for _ in 0..<200 {
+              let result = IOConnectCallMethod(handle, 0, nil, 0, nil, 0, nil, nil, nil, nil)
+              if result != kIOReturnSuccess && result != kIOReturnNotOpen { unexpected += 1 }
+            }
+            return unexpected
+          }
+        }
+        group.addTask { IOServiceClose(handle) == kIOReturnSuccess ? 0 : 1 }
+        return await group.reduce(0, +)
+      }
+      #expect(unexpected == 0)
+      #expect(IOConnectCallMethod(handle, 0, nil, 0, nil, 0, nil, nil, nil, nil) == kIOReturnNotOpen)
+      #expect(released == nil, "the table let go of the connection")
+    }
+  }
+
+  /// A nil buffer with a count, or a negative struct size, is refused
+  /// before the driver, in each of the call's four buffers; nil with no
+  /// count is no buffer.
+  @Test func nilBuffersWithCountsAndNegativeSizesAreBadArguments() throws {
+    let device = try MockDevice()
+    var conn = IO_OBJECT_NULL
+    #expect(IOServiceOpen(device.connect(), mach_task_self_, 0, &conn) == kIOReturnSuccess)
+    defer { _ = IOServiceClose(conn) }
+    var byte: UInt8 = 0
+    var scalar: UInt64 = 0
+    var one: UInt32 = 1
+    var oneByte = 1
+    #expect(IOConnectCallMethod(conn, 0, nil, 1, nil, 0, nil, nil, nil, nil) == kIOReturnBadArgument)
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, nil, 1, nil, nil, nil, nil) == kIOReturnBadArgument)
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, nil, 0, nil, &one, nil, nil) == kIOReturnBadArgument)
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, nil, 0, nil, nil, nil, &oneByte) == kIOReturnBadArgument)
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, &byte, -1, nil, nil, nil, nil) == kIOReturnBadArgument)
+    var negative = -1
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, nil, 0, nil, nil, &byte, &negative) == kIOReturnBadArgument)
+    #expect(negative == 0, "the count is 0 after a failed call")
+    var zero: UInt32 = 0
+    var zeroBytes = 0
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, nil, 0, nil, &zero, nil, &zeroBytes) == kIOReturnSuccess)
+    var scalarOut: UInt64 = 0
+    var byteOut: UInt8 = 0
+    #expect(IOConnectCallMethod(conn, 0, &scalar, 0, &byte, 0, &scalarOut, &zero, &byteOut, &zeroBytes)
+      == kIOReturnSuccess)
+  }
+
   @Test func constants() {
     #expect(kIOUCVariableStructureSize == 0xffff_ffff)
     #expect(kIOReturnSuccess == 0)
