@@ -105,6 +105,10 @@ public struct Batch {
   /// The connection typed calls are recorded on, made at the first one
   /// and reused by the next (a copy of the batch makes its own).
   private var recording: BatchCallRecorder.Session?
+  /// The arena of the batch's last send, for its next: a class, as a
+  /// batch is sent by value.  Shared by copies of the batch until one adds
+  /// a call.
+  internal private(set) var sent = SentArena()
 
   /// An empty batch.
   public init() {}
@@ -291,6 +295,12 @@ public struct Batch {
       structOutputRoom: UInt32(structOutputRoom), decoding: .scalars(shape))
   }
 
+  /// The calls a batch has room for at its first: a batch of 64 calls
+  /// costs about what one of 256 does per call, so a batch is often about
+  /// this long, and growing one call by call to it would cost more than
+  /// the ioctl saves.
+  private static var initialCapacity: Int { 64 }
+
   /// Adds a call, its inputs copied into the batch; returns its index.
   ///
   /// Not generic, nor is ``refuse(_:)``: a `BatchCall<Output>` made in
@@ -301,6 +311,8 @@ public struct Batch {
     structInput: UnsafeRawBufferPointer, scalarOutputRoom: UInt32,
     structOutputRoom: UInt32, decoding: Decoding
   ) -> Int {
+    forgetSentArena()
+    if entries.capacity == 0 { entries.reserveCapacity(Self.initialCapacity) }
     entries.append(Entry(
       selector: selector, scalarInputCount: UInt32(scalarInput.count),
       structInputSize: UInt32(structInput.count), scalarOutputRoom: scalarOutputRoom,
@@ -311,10 +323,21 @@ public struct Batch {
     return entries.count - 1
   }
 
+  /// Lets go of the arena of a send before a call is added: its layout is
+  /// the batch's before.  A copy of the batch made earlier keeps it.
+  private mutating func forgetSentArena() {
+    if isKnownUniquelyReferenced(&sent) {
+      sent.arena = nil
+    } else {
+      sent = SentArena()
+    }
+  }
+
   /// Adds a placeholder for a refused call (never sent: the batch fails
   /// with ``error``); returns its index.
   private mutating func refuse(_ refusal: UCBridgeError) -> Int {
     if error == nil { error = refusal }
+    forgetSentArena()
     entries.append(.refused)
     return entries.count - 1
   }
@@ -344,11 +367,22 @@ public enum BatchOutcome: Hashable, Sendable {
 /// added, and how many ran.
 public struct BatchResults: Sendable {
   /// Each call's outcome, one per call added.
-  public let outcomes: [BatchOutcome]
+  ///
+  /// Made from what the driver wrote back each time it is read: read it
+  /// once, not once per call.  ``subscript(_:)`` reads one call's result
+  /// without it.
+  public var outcomes: [BatchOutcome] {
+    (0..<count).map(outcome(at:))
+  }
   /// How many calls ran, in order from the first: `struct
   /// ucb_batch.completed`.  Every outcome from here on is
   /// ``BatchOutcome/notRun``.
   public let completed: Int
+  /// The number of calls in the batch.
+  public let count: Int
+  /// The calls as the driver wrote them back, and their outputs; nil when
+  /// none ran.
+  private let arena: BatchArena?
   /// The batch's calls, whose ``Batch/Decoding`` says how each result is
   /// made from its outcome when it is read: a call decoded directly
   /// costs nothing until then.  Empty when no call ran.
@@ -359,24 +393,26 @@ public struct BatchResults: Sendable {
   private let bodyResults: [Result<any Sendable, UCBridgeError>?]
 
   internal init(
-    outcomes: [BatchOutcome], completed: Int, entries: [Batch.Entry],
+    count: Int, completed: Int, arena: BatchArena?, entries: [Batch.Entry],
     bodyResults: [Result<any Sendable, UCBridgeError>?]
   ) {
-    self.outcomes = outcomes
+    self.count = count
     self.completed = completed
+    self.arena = arena
     self.entries = entries
     self.bodyResults = bodyResults
   }
 
   /// Results in which no call ran.
   internal static func notRun(count: Int) -> BatchResults {
-    BatchResults(
-      outcomes: Array(repeating: .notRun, count: count), completed: 0, entries: [],
-      bodyResults: [])
+    BatchResults(count: count, completed: 0, arena: nil, entries: [], bodyResults: [])
   }
 
-  /// The number of calls in the batch.
-  public var count: Int { outcomes.count }
+  /// The outcome of the call at `index`.
+  private func outcome(at index: Int) -> BatchOutcome {
+    guard index < completed, let arena else { return .notRun }
+    return BatchOutcome(arena.calls[index])
+  }
 
   /// A call's result, as a single call of it would have returned or
   /// thrown it.
@@ -386,9 +422,9 @@ public struct BatchResults: Sendable {
   ///   ``UCBridgeError/ioReturn(_:)`` from the driver, or what the method's
   ///   body threw making its output); nil when the call did not run.
   public subscript<Output>(_ call: BatchCall<Output>) -> Result<Output, UCBridgeError>? {
-    precondition(outcomes.indices.contains(call.index), "a BatchCall of another batch")
+    precondition((0..<count).contains(call.index), "a BatchCall of another batch")
     let output: MethodOutput
-    switch outcomes[call.index] {
+    switch outcome(at: call.index) {
     case .notRun: return nil
     case .failure(let ioReturn):
       if case .body(let decoder) = entries[call.index].decoding {
@@ -485,6 +521,10 @@ extension Connection {
   /// Calls the methods of a batch built beforehand, in one system call; a
   /// batch may be sent any number of times.
   ///
+  /// The results of a send read the outputs the driver wrote in place.
+  /// Once they are gone, the batch's next send reuses that memory: a
+  /// batch sent again and again allocates nothing.
+  ///
   /// - Parameters:
   ///   - batch: The calls.
   ///   - stopOnError: Stop after the first call whose result is not
@@ -505,44 +545,42 @@ extension Connection {
           "\(batch.count) calls: a batch carries at most \(UCB_BATCH_MAX_CALLS)"),
         results: .notRun(count: batch.count))
     }
-    let count = batch.count
-    let (completed, outcomes, failure) = withBatchArena(batch) { calls in
-      var header = ucb_batch()
-      header.size = UInt32(MemoryLayout<ucb_batch>.size)
-      header.flags = stopOnError ? UCB_BATCH_STOP_ON_ERROR : 0
-      header.count = UInt32(count)
-      header.call_size = UInt32(MemoryLayout<ucb_call>.size)
-      header.calls = UInt64(UInt(bitPattern: calls))
-      let result = ioctl(ucb_ioc_call_batch, &header)
-      // A malformed header, or a connection that is closed, writes
-      // nothing: completed stays 0.
-      let completed = min(Int(header.completed), count)
-      let outcomes = [BatchOutcome](unsafeUninitializedCapacity: count) { outcomes, initialized in
-        for index in 0..<completed {
-          (outcomes.baseAddress! + index).initialize(to: BatchOutcome(calls[index]))
-        }
-        for index in completed..<count {
-          (outcomes.baseAddress! + index).initialize(to: .notRun)
-        }
-        initialized = count
-      }
-      return (completed, outcomes, result.failure)
+    // The arena of the last send when its results are gone, else a new
+    // one, kept for the next.
+    let arena: BatchArena
+    if isKnownUniquelyReferenced(&batch.sent.arena) {
+      arena = batch.sent.arena!
+      arena.rearm(batch.entries)
+    } else {
+      arena = BatchArena(batch)
+      batch.sent.arena = arena
     }
+    let count = batch.count
+    var header = ucb_batch()
+    header.size = UInt32(MemoryLayout<ucb_batch>.size)
+    header.flags = stopOnError ? UCB_BATCH_STOP_ON_ERROR : 0
+    header.count = UInt32(count)
+    header.call_size = UInt32(MemoryLayout<ucb_call>.size)
+    header.calls = UInt64(UInt(bitPattern: arena.calls))
+    let failure = ioctl(ucb_ioc_call_batch, &header).failure
+    // A malformed header, or a connection that is closed, writes
+    // nothing: completed stays 0.
+    let completed = min(Int(header.completed), count)
     var bodyResults: [Result<any Sendable, UCBridgeError>?] = []
     if !batch.decoders.isEmpty {
       bodyResults.reserveCapacity(batch.decoders.count)
       var replay: BatchCallRecorder.Session?
       for (index, entry) in batch.entries.enumerated() {
         guard case .body(let decoder) = entry.decoding else { continue }
-        if case .notRun = outcomes[index] {
-          bodyResults.append(nil)
+        if index < completed {
+          bodyResults.append(batch.decoders[decoder](BatchOutcome(arena.calls[index]), &replay))
         } else {
-          bodyResults.append(batch.decoders[decoder](outcomes[index], &replay))
+          bodyResults.append(nil)
         }
       }
     }
     let results = BatchResults(
-      outcomes: outcomes, completed: completed, entries: batch.entries,
+      count: count, completed: completed, arena: arena, entries: batch.entries,
       bodyResults: bodyResults)
     if let failure { throw BatchError(error: .errno(failure), results: results) }
     return results
@@ -569,77 +607,114 @@ extension BatchOutcome {
   }
 }
 
-/// Lays a batch out in one allocation and runs `body` with its `struct
-/// ucb_call` entries: the entries first, then each call's scalars and
-/// struct bytes, 8-byte aligned.
+/// Where a ``Batch`` keeps the arena of its last send.
+internal final class SentArena {
+  /// The arena, laid out for the batch's calls; also held by the results
+  /// of that send while they live.
+  var arena: BatchArena?
+}
+
+/// Every buffer of one send of a batch in one allocation: the `struct
+/// ucb_call` entries first, then each call's scalars and struct bytes,
+/// 8-byte aligned.
+///
+/// The results of the send read their outcomes from it, in place.  The
+/// batch sends it again once those results are gone, with only the
+/// fields the driver writes back made as they were (``rearm(_:)``): its
+/// inputs stay as they were laid out.
 ///
 /// An entry whose struct bytes take the batch's running total over
 /// `UCB_BATCH_BYTES_MAX` is refused by the driver before its buffers are
 /// touched, and so is every entry after it: they get no buffers (their
 /// pointers are 0), so a batch over the bound never allocates its rooms.
-private func withBatchArena<R>(
-  _ batch: Batch, _ body: (UnsafeMutablePointer<ucb_call>) -> R
-) -> R {
-  func aligned(_ size: Int) -> Int { (size + 7) & ~7 }
-  let callSize = MemoryLayout<ucb_call>.size
-  var total = callSize * batch.count
-  var structBytes = 0
-  // The entries given buffers: those before the bound.
-  var laidOut = 0
-  for entry in batch.entries {
-    structBytes += Int(entry.structInputSize) + Int(entry.structOutputRoom)
-    guard structBytes <= Int(UCB_BATCH_BYTES_MAX) else { break }
-    total += aligned(Int(entry.scalarInputCount) * 8) + Int(entry.scalarOutputRoom) * 8
-      + aligned(Int(entry.structInputSize)) + aligned(Int(entry.structOutputRoom))
-    laidOut += 1
-  }
-  let base = UnsafeMutableRawPointer.allocate(
-    byteCount: max(total, 1), alignment: MemoryLayout<ucb_call>.alignment)
-  defer { base.deallocate() }
-  let calls = base.bindMemory(to: ucb_call.self, capacity: batch.count)
-  func address(_ pointer: UnsafeRawPointer) -> UInt64 {
-    UInt64(UInt(bitPattern: pointer))
-  }
-  batch.scalarInputs.withUnsafeBufferPointer { scalarInputs in
-    batch.structInputs.withUnsafeBytes { structInputs in
-      var next = base + callSize * batch.count
-      for (index, entry) in batch.entries.enumerated() {
-        var call = ucb_call()
-        call.size = UInt32(callSize)
-        call.selector = entry.selector
-        call.scalar_in_count = entry.scalarInputCount
-        call.struct_in_size = entry.structInputSize
-        call.scalar_out_count = entry.scalarOutputRoom
-        call.struct_out_size = entry.structOutputRoom
-        if index < laidOut {
-          if entry.scalarInputCount != 0 {
-            let count = Int(entry.scalarInputCount)
-            next.bindMemory(to: UInt64.self, capacity: count).initialize(
-              from: scalarInputs.baseAddress! + entry.scalarInputStart, count: count)
-            call.scalar_in = address(next)
-            next += aligned(count * 8)
-          }
-          if entry.scalarOutputRoom != 0 {
-            call.scalar_out = address(next)
-            next += Int(entry.scalarOutputRoom) * 8
-          }
-          if entry.structInputSize != 0 {
-            next.copyMemory(
-              from: structInputs.baseAddress! + entry.structInputStart,
-              byteCount: Int(entry.structInputSize))
-            call.struct_in = address(next)
-            next += aligned(Int(entry.structInputSize))
-          }
-          if entry.structOutputRoom != 0 {
-            call.struct_out = address(next)
-            next += aligned(Int(entry.structOutputRoom))
+///
+/// `@unchecked Sendable`: written only before the ioctl and by it, while
+/// no results hold it; read only after.
+internal final class BatchArena: @unchecked Sendable {
+  /// The entries, one per call of the batch.
+  let calls: UnsafeMutablePointer<ucb_call>
+
+  /// Lays `batch` out.
+  init(_ batch: Batch) {
+    func aligned(_ size: Int) -> Int { (size + 7) & ~7 }
+    let callSize = MemoryLayout<ucb_call>.size
+    var total = callSize * batch.count
+    var structBytes = 0
+    // The entries given buffers: those before the bound.
+    var laidOut = 0
+    for entry in batch.entries {
+      structBytes += Int(entry.structInputSize) + Int(entry.structOutputRoom)
+      guard structBytes <= Int(UCB_BATCH_BYTES_MAX) else { break }
+      total += aligned(Int(entry.scalarInputCount) * 8) + Int(entry.scalarOutputRoom) * 8
+        + aligned(Int(entry.structInputSize)) + aligned(Int(entry.structOutputRoom))
+      laidOut += 1
+    }
+    let base = UnsafeMutableRawPointer.allocate(
+      byteCount: max(total, 1), alignment: MemoryLayout<ucb_call>.alignment)
+    let calls = base.bindMemory(to: ucb_call.self, capacity: batch.count)
+    self.calls = calls
+    func address(_ pointer: UnsafeRawPointer) -> UInt64 {
+      UInt64(UInt(bitPattern: pointer))
+    }
+    batch.entries.withUnsafeBufferPointer { entries in
+      batch.scalarInputs.withUnsafeBufferPointer { scalarInputs in
+        batch.structInputs.withUnsafeBytes { structInputs in
+          var next = base + callSize * entries.count
+          for index in entries.indices {
+            let entry = entries[index]
+            var call = ucb_call()
+            call.size = UInt32(callSize)
+            call.selector = entry.selector
+            call.scalar_in_count = entry.scalarInputCount
+            call.struct_in_size = entry.structInputSize
+            call.scalar_out_count = entry.scalarOutputRoom
+            call.struct_out_size = entry.structOutputRoom
+            guard index < laidOut else {
+              (calls + index).initialize(to: call)
+              continue
+            }
+            if entry.scalarInputCount != 0 {
+              let count = Int(entry.scalarInputCount)
+              next.bindMemory(to: UInt64.self, capacity: count).initialize(
+                from: scalarInputs.baseAddress! + entry.scalarInputStart, count: count)
+              call.scalar_in = address(next)
+              next += aligned(count * 8)
+            }
+            if entry.scalarOutputRoom != 0 {
+              call.scalar_out = address(next)
+              next += Int(entry.scalarOutputRoom) * 8
+            }
+            if entry.structInputSize != 0 {
+              next.copyMemory(
+                from: structInputs.baseAddress! + entry.structInputStart,
+                byteCount: Int(entry.structInputSize))
+              call.struct_in = address(next)
+              next += aligned(Int(entry.structInputSize))
+            }
+            if entry.structOutputRoom != 0 {
+              call.struct_out = address(next)
+              next += aligned(Int(entry.structOutputRoom))
+            }
+            (calls + index).initialize(to: call)
           }
         }
-        (calls + index).initialize(to: call)
       }
     }
   }
-  return body(calls)
+
+  deinit { UnsafeMutableRawPointer(calls).deallocate() }
+
+  /// Makes what the driver writes back of each entry (its result and
+  /// output counts) as it was laid out, for the batch whose arena it is.
+  func rearm(_ entries: [Batch.Entry]) {
+    entries.withUnsafeBufferPointer { entries in
+      for index in entries.indices {
+        calls[index].result = 0
+        calls[index].scalar_out_count = entries[index].scalarOutputRoom
+        calls[index].struct_out_size = entries[index].structOutputRoom
+      }
+    }
+  }
 }
 
 /// The transport of the connection a typed method's body calls when it is
