@@ -47,13 +47,28 @@ import Foundation
 /// beforehand and sent, as often as wanted, by
 /// ``Connection/callBatch(_:stopOnError:)``.
 public struct Batch {
-  /// One call as the batch sends it.
-  internal struct Entry {
+  /// One call as the batch sends it: its counts, and where its inputs
+  /// are in the batch's ``scalarInputs`` and ``structInputs``.
+  ///
+  /// A trivial value, so that adding, laying out and decoding a call
+  /// copies no references: a batch of 64 calls holds three buffers, not
+  /// two arrays per call.
+  internal struct Entry: Sendable {
     var selector: UInt32
-    var scalarInput: [UInt64]
-    var structInput: [UInt8]
+    var scalarInputCount: UInt32
+    var structInputSize: UInt32
     var scalarOutputRoom: UInt32
     var structOutputRoom: UInt32
+    /// The index of the first input scalar in ``scalarInputs``.
+    var scalarInputStart: Int
+    /// The index of the first input byte in ``structInputs``.
+    var structInputStart: Int
+    var decoding: Decoding
+
+    /// What stands for a refused call: never sent, as the batch fails.
+    static let refused = Entry(
+      selector: 0, scalarInputCount: 0, structInputSize: 0, scalarOutputRoom: 0,
+      structOutputRoom: 0, scalarInputStart: 0, structInputStart: 0, decoding: .raw)
   }
 
   /// Turns a typed call's outcome into its `Output`, by replaying the
@@ -69,22 +84,31 @@ public struct Batch {
     -> Result<any Sendable, UCBridgeError>
 
   internal private(set) var entries: [Entry] = []
-  /// One per entry; nil for a raw call, whose output is its ``MethodOutput``.
-  internal private(set) var decoders: [Decoding] = []
+  /// Every call's input scalars, one after another.
+  internal private(set) var scalarInputs: [UInt64] = []
+  /// Every call's input struct bytes, one after another.
+  internal private(set) var structInputs: [UInt8] = []
+  /// The decoders of the calls whose ``Decoding`` is `.body`, in order.
+  internal private(set) var decoders: [Decoder] = []
 
   /// How a call's result is made from its outcome.
-  internal enum Decoding {
+  internal enum Decoding: Sendable {
     /// A raw call: its ``MethodOutput``.
     case raw
     /// A method with a ``ScalarMethodShape``: decoded directly, with no
     /// closure to allocate at each call added.
     case scalars(ScalarMethodShape)
-    /// A typed method: by replaying its body.
-    case body(Decoder)
+    /// A typed method: by replaying its body, the decoder at this index
+    /// of ``decoders``.
+    case body(Int)
   }
   /// The connection typed calls are recorded on, made at the first one
   /// and reused by the next (a copy of the batch makes its own).
   private var recording: BatchCallRecorder.Session?
+  /// The arena of the batch's last send, for its next: a class, as a
+  /// batch is sent by value.  Shared by copies of the batch until one adds
+  /// a call.
+  internal private(set) var sent = SentArena()
 
   /// An empty batch.
   public init() {}
@@ -125,28 +149,26 @@ public struct Batch {
     scalarOutputRoom: Int = 0,
     structOutputRoom: Int = 0
   ) -> BatchCall<MethodOutput> {
-    let bytes = structInput.withUnsafeBytes { [UInt8]($0) }
-    let entry = Result { () throws(UCBridgeError) -> Entry in
+    BatchCall(index: structInput.withUnsafeBytes { bytes in
       guard (0...Int(UCB_MAX_SCALARS)).contains(scalarOutputRoom) else {
-        throw .badArgument(
-          "room for \(scalarOutputRoom) output scalars: the ABI allows 0 to \(UCB_MAX_SCALARS)")
+        return refuse(.badArgument(
+          "room for \(scalarOutputRoom) output scalars: the ABI allows 0 to \(UCB_MAX_SCALARS)"))
       }
       guard (0...Int(UInt32.max)).contains(structOutputRoom) else {
-        throw .badArgument(
-          "struct output room of \(structOutputRoom) bytes: the ABI carries 0 to \(UInt32.max)")
+        return refuse(.badArgument(
+          "struct output room of \(structOutputRoom) bytes: the ABI carries 0 to \(UInt32.max)"))
       }
       guard UInt32(exactly: scalarInput.count) != nil,
         UInt32(exactly: bytes.count) != nil
       else {
-        throw .badArgument(
-          "\(scalarInput.count) input scalars and \(bytes.count) struct bytes: the ABI's counts are 32-bit")
+        return refuse(.badArgument(
+          "\(scalarInput.count) input scalars and \(bytes.count) struct bytes: the ABI's counts are 32-bit"))
       }
-      return Entry(
-        selector: selector, scalarInput: scalarInput, structInput: bytes,
+      return append(
+        selector, scalarInput: scalarInput, structInput: bytes,
         scalarOutputRoom: UInt32(scalarOutputRoom),
-        structOutputRoom: UInt32(structOutputRoom))
-    }
-    return append(entry, decoding: .raw)
+        structOutputRoom: UInt32(structOutputRoom), decoding: .raw)
+    })
   }
 
   /// Adds a call of a method that takes no input.
@@ -161,7 +183,7 @@ public struct Batch {
   public mutating func call<Output: Sendable>(
     _ method: Method<Void, Output>
   ) -> BatchCall<Output> {
-    add(method, ())
+    BatchCall(index: add(method, ()))
   }
 
   /// Adds a call of a method with one input.
@@ -176,7 +198,7 @@ public struct Batch {
   public mutating func call<Input, Output: Sendable>(
     _ method: Method<Input, Output>, _ input: Input
   ) -> BatchCall<Output> {
-    add(method, input)
+    BatchCall(index: add(method, input))
   }
 
   /// Adds a call of a method with two inputs.
@@ -192,12 +214,13 @@ public struct Batch {
   public mutating func call<First, Second, Output: Sendable>(
     _ method: Method<(First, Second), Output>, _ first: First, _ second: Second
   ) -> BatchCall<Output> {
-    add(method, (first, second))
+    BatchCall(index: add(method, (first, second)))
   }
 
+  /// Adds a typed call; returns its index.
   private mutating func add<Input, Output: Sendable>(
     _ method: Method<Input, Output>, _ input: Input
-  ) -> BatchCall<Output> {
+  ) -> Int {
     if let shape = method.scalarShape {
       return add(method, input, shape)
     }
@@ -207,26 +230,23 @@ public struct Batch {
     let session = recording!
     let recorder = session.recorder
     recorder.reset(.capture)
-    let entry = Result { () throws(UCBridgeError) -> Entry in
-      do throws(UCBridgeError) {
-        _ = try method.invoke(input, on: session.connection)
-      } catch {
-        // Before any call, the error is the call's own (its checks).
-        // After the one captured, the body was making its output from
-        // nothing written, which may fail: it is made again, from the
-        // call's real outputs, after the batch ran.
-        if recorder.captured == nil { throw error }
-      }
-      guard let entry = recorder.captured, recorder.calls == 1 else {
-        throw .badArgument(
-          recorder.calls == 0
-            ? "\(method.name) makes no call: it cannot be batched"
-            : "\(method.name) makes more than one call: it cannot be batched")
-      }
-      return entry
+    defer { recorder.reset(.capture) }
+    do throws(UCBridgeError) {
+      _ = try method.invoke(input, on: session.connection)
+    } catch {
+      // Before any call, the error is the call's own (its checks).
+      // After the one captured, the body was making its output from
+      // nothing written, which may fail: it is made again, from the
+      // call's real outputs, after the batch ran.
+      if recorder.captured == nil { return refuse(error) }
     }
-    recorder.reset(.capture)
-    return append(entry, decoding: .body { outcome, replay in
+    guard let call = recorder.captured, recorder.calls == 1 else {
+      return refuse(.badArgument(
+        recorder.calls == 0
+          ? "\(method.name) makes no call: it cannot be batched"
+          : "\(method.name) makes more than one call: it cannot be batched"))
+    }
+    decoders.append { outcome, replay in
       if replay == nil { replay = BatchCallRecorder.Session(.capture) }
       let session = replay!
       session.recorder.reset(.replay(outcome))
@@ -234,7 +254,14 @@ public struct Batch {
       return Result { () throws(UCBridgeError) -> any Sendable in
         try method.invoke(input, on: session.connection)
       }
-    })
+    }
+    let decoding = Decoding.body(decoders.count - 1)
+    return call.structInput.withUnsafeBytes { structInput in
+      append(
+        call.selector, scalarInput: call.scalarInput, structInput: structInput,
+        scalarOutputRoom: call.scalarOutputRoom, structOutputRoom: call.structOutputRoom,
+        decoding: decoding)
+    }
   }
 
   /// Adds a call of a method passing only scalars, encoded and decoded
@@ -242,46 +269,77 @@ public struct Batch {
   private mutating func add<Input, Output: Sendable>(
     _ method: Method<Input, Output>, _ input: Input,
     _ shape: ScalarMethodShape
-  ) -> BatchCall<Output> {
-    let entry = Result { () throws(UCBridgeError) -> Entry in
-      let scalarInput = shape.scalarInput(input)
-      let checks = method.checks
-      let scalarOutputRoom = checks.defaultScalarOutputRoom
-      let structOutputRoom = checks.defaultStructOutputRoom
+  ) -> Int {
+    let scalarInput = shape.scalarInput(input)
+    let checks = method.checks
+    let scalarOutputRoom = checks.defaultScalarOutputRoom
+    let structOutputRoom = checks.defaultStructOutputRoom
+    do throws(UCBridgeError) {
       try checks.validate(
         scalarInputCount: scalarInput.count, structInputSize: 0,
         scalarOutputRoom: scalarOutputRoom, structOutputRoom: structOutputRoom,
         method: method.name)
-      guard (0...Int(UInt32.max)).contains(structOutputRoom),
-        UInt32(exactly: scalarInput.count) != nil
-      else {
-        throw .badArgument(
-          "\(scalarInput.count) input scalars and \(structOutputRoom) bytes of struct output room: the ABI's counts are 32-bit")
-      }
-      return Entry(
-        selector: method.selector, scalarInput: scalarInput, structInput: [],
-        scalarOutputRoom: UInt32(scalarOutputRoom),
-        structOutputRoom: UInt32(structOutputRoom))
+    } catch {
+      return refuse(error)
     }
-    return append(entry, decoding: .scalars(shape))
+    guard (0...Int(UInt32.max)).contains(structOutputRoom),
+      UInt32(exactly: scalarInput.count) != nil
+    else {
+      return refuse(.badArgument(
+        "\(scalarInput.count) input scalars and \(structOutputRoom) bytes of struct output room: the ABI's counts are 32-bit"))
+    }
+    return append(
+      method.selector, scalarInput: scalarInput,
+      structInput: UnsafeRawBufferPointer(start: nil, count: 0),
+      scalarOutputRoom: UInt32(scalarOutputRoom),
+      structOutputRoom: UInt32(structOutputRoom), decoding: .scalars(shape))
   }
 
-  /// Adds an entry, or a placeholder for a refused one (never sent: the
-  /// batch fails with ``error``).
-  private mutating func append<Output>(
-    _ entry: Result<Entry, UCBridgeError>, decoding: Decoding
-  ) -> BatchCall<Output> {
-    switch entry {
-    case .success(let entry):
-      entries.append(entry)
-    case .failure(let refusal):
-      if error == nil { error = refusal }
-      entries.append(Entry(
-        selector: 0, scalarInput: [], structInput: [], scalarOutputRoom: 0,
-        structOutputRoom: 0))
+  /// The calls a batch has room for at its first: a batch of 64 calls
+  /// costs about what one of 256 does per call, so a batch is often about
+  /// this long, and growing one call by call to it would cost more than
+  /// the ioctl saves.
+  private static var initialCapacity: Int { 64 }
+
+  /// Adds a call, its inputs copied into the batch; returns its index.
+  ///
+  /// Not generic, nor is ``refuse(_:)``: a `BatchCall<Output>` made in
+  /// unspecialized code, or returned through a generic closure, costs a
+  /// metadata lookup per call.
+  private mutating func append(
+    _ selector: UInt32, scalarInput: [UInt64],
+    structInput: UnsafeRawBufferPointer, scalarOutputRoom: UInt32,
+    structOutputRoom: UInt32, decoding: Decoding
+  ) -> Int {
+    forgetSentArena()
+    if entries.capacity == 0 { entries.reserveCapacity(Self.initialCapacity) }
+    entries.append(Entry(
+      selector: selector, scalarInputCount: UInt32(scalarInput.count),
+      structInputSize: UInt32(structInput.count), scalarOutputRoom: scalarOutputRoom,
+      structOutputRoom: structOutputRoom, scalarInputStart: scalarInputs.count,
+      structInputStart: structInputs.count, decoding: decoding))
+    if !scalarInput.isEmpty { scalarInputs.append(contentsOf: scalarInput) }
+    if !structInput.isEmpty { structInputs.append(contentsOf: structInput) }
+    return entries.count - 1
+  }
+
+  /// Lets go of the arena of a send before a call is added: its layout is
+  /// the batch's before.  A copy of the batch made earlier keeps it.
+  private mutating func forgetSentArena() {
+    if isKnownUniquelyReferenced(&sent) {
+      sent.arena = nil
+    } else {
+      sent = SentArena()
     }
-    decoders.append(decoding)
-    return BatchCall(index: entries.count - 1)
+  }
+
+  /// Adds a placeholder for a refused call (never sent: the batch fails
+  /// with ``error``); returns its index.
+  private mutating func refuse(_ refusal: UCBridgeError) -> Int {
+    if error == nil { error = refusal }
+    forgetSentArena()
+    entries.append(.refused)
+    return entries.count - 1
   }
 }
 
@@ -309,32 +367,52 @@ public enum BatchOutcome: Hashable, Sendable {
 /// added, and how many ran.
 public struct BatchResults: Sendable {
   /// Each call's outcome, one per call added.
-  public let outcomes: [BatchOutcome]
+  ///
+  /// Made from what the driver wrote back each time it is read: read it
+  /// once, not once per call.  ``subscript(_:)`` reads one call's result
+  /// without it.
+  public var outcomes: [BatchOutcome] {
+    (0..<count).map(outcome(at:))
+  }
   /// How many calls ran, in order from the first: `struct
   /// ucb_batch.completed`.  Every outcome from here on is
   /// ``BatchOutcome/notRun``.
   public let completed: Int
-  /// Each call's typed result, nil for a call that did not run.
-  private let values: [Result<any Sendable, UCBridgeError>?]
+  /// The number of calls in the batch.
+  public let count: Int
+  /// The calls as the driver wrote them back, and their outputs; nil when
+  /// none ran.
+  private let arena: BatchArena?
+  /// The batch's calls, whose ``Batch/Decoding`` says how each result is
+  /// made from its outcome when it is read: a call decoded directly
+  /// costs nothing until then.  Empty when no call ran.
+  private let entries: [Batch.Entry]
+  /// The typed results of the calls decoded by their bodies, which run
+  /// when the batch has run, in the order of ``Batch/decoders``; nil for
+  /// a call that did not run.
+  private let bodyResults: [Result<any Sendable, UCBridgeError>?]
 
   internal init(
-    outcomes: [BatchOutcome], completed: Int,
-    values: [Result<any Sendable, UCBridgeError>?]
+    count: Int, completed: Int, arena: BatchArena?, entries: [Batch.Entry],
+    bodyResults: [Result<any Sendable, UCBridgeError>?]
   ) {
-    self.outcomes = outcomes
+    self.count = count
     self.completed = completed
-    self.values = values
+    self.arena = arena
+    self.entries = entries
+    self.bodyResults = bodyResults
   }
 
   /// Results in which no call ran.
   internal static func notRun(count: Int) -> BatchResults {
-    BatchResults(
-      outcomes: Array(repeating: .notRun, count: count), completed: 0,
-      values: Array(repeating: nil, count: count))
+    BatchResults(count: count, completed: 0, arena: nil, entries: [], bodyResults: [])
   }
 
-  /// The number of calls in the batch.
-  public var count: Int { outcomes.count }
+  /// The outcome of the call at `index`.
+  private func outcome(at index: Int) -> BatchOutcome {
+    guard index < completed, let arena else { return .notRun }
+    return BatchOutcome(arena.calls[index])
+  }
 
   /// A call's result, as a single call of it would have returned or
   /// thrown it.
@@ -344,8 +422,22 @@ public struct BatchResults: Sendable {
   ///   ``UCBridgeError/ioReturn(_:)`` from the driver, or what the method's
   ///   body threw making its output); nil when the call did not run.
   public subscript<Output>(_ call: BatchCall<Output>) -> Result<Output, UCBridgeError>? {
-    precondition(values.indices.contains(call.index), "a BatchCall of another batch")
-    return values[call.index].map { $0.map { $0 as! Output } }
+    precondition((0..<count).contains(call.index), "a BatchCall of another batch")
+    let output: MethodOutput
+    switch outcome(at: call.index) {
+    case .notRun: return nil
+    case .failure(let ioReturn):
+      if case .body(let decoder) = entries[call.index].decoding {
+        return bodyResults[decoder].map { $0.map { $0 as! Output } }
+      }
+      return .failure(.ioReturn(ioReturn))
+    case .success(let written): output = written
+    }
+    switch entries[call.index].decoding {
+    case .raw: return .success(output as! Output)
+    case .scalars(let shape): return .success(shape.output(output) as! Output)
+    case .body(let decoder): return bodyResults[decoder].map { $0.map { $0 as! Output } }
+    }
   }
 }
 
@@ -429,6 +521,10 @@ extension Connection {
   /// Calls the methods of a batch built beforehand, in one system call; a
   /// batch may be sent any number of times.
   ///
+  /// The results of a send read the outputs the driver wrote in place.
+  /// Once they are gone, the batch's next send reuses that memory: a
+  /// batch sent again and again allocates nothing.
+  ///
   /// - Parameters:
   ///   - batch: The calls.
   ///   - stopOnError: Stop after the first call whose result is not
@@ -449,143 +545,176 @@ extension Connection {
           "\(batch.count) calls: a batch carries at most \(UCB_BATCH_MAX_CALLS)"),
         results: .notRun(count: batch.count))
     }
-    let (completed, outcomes, failure) = withBatchArena(batch) { arena in
-      var header = ucb_batch()
-      header.size = UInt32(MemoryLayout<ucb_batch>.size)
-      header.flags = stopOnError ? UCB_BATCH_STOP_ON_ERROR : 0
-      header.count = UInt32(batch.count)
-      header.call_size = UInt32(MemoryLayout<ucb_call>.size)
-      header.calls = UInt64(UInt(bitPattern: arena.calls))
-      let result = ioctl(ucb_ioc_call_batch, &header)
-      // A malformed header, or a connection that is closed, writes
-      // nothing: completed stays 0.
-      let completed = min(Int(header.completed), batch.count)
-      let outcomes = (0..<batch.count).map { index in
-        index < completed ? arena.outcome(at: index) : .notRun
-      }
-      return (completed, outcomes, result.failure)
+    // The arena of the last send when its results are gone, else a new
+    // one, kept for the next.
+    let arena: BatchArena
+    if isKnownUniquelyReferenced(&batch.sent.arena) {
+      arena = batch.sent.arena!
+      arena.rearm(batch.entries)
+    } else {
+      arena = BatchArena(batch)
+      batch.sent.arena = arena
     }
-    var replay: BatchCallRecorder.Session?
-    let values = outcomes.indices.map { index -> Result<any Sendable, UCBridgeError>? in
-      let outcome = outcomes[index]
-      switch batch.decoders[index] {
-      case .raw:
-        break
-      case .scalars(let shape):
-        switch outcome {
-        case .success(let output): return .success(shape.output(output))
-        case .failure(let ioReturn): return .failure(.ioReturn(ioReturn))
-        case .notRun: return nil
+    let count = batch.count
+    var header = ucb_batch()
+    header.size = UInt32(MemoryLayout<ucb_batch>.size)
+    header.flags = stopOnError ? UCB_BATCH_STOP_ON_ERROR : 0
+    header.count = UInt32(count)
+    header.call_size = UInt32(MemoryLayout<ucb_call>.size)
+    header.calls = UInt64(UInt(bitPattern: arena.calls))
+    let failure = ioctl(ucb_ioc_call_batch, &header).failure
+    // A malformed header, or a connection that is closed, writes
+    // nothing: completed stays 0.
+    let completed = min(Int(header.completed), count)
+    var bodyResults: [Result<any Sendable, UCBridgeError>?] = []
+    if !batch.decoders.isEmpty {
+      bodyResults.reserveCapacity(batch.decoders.count)
+      var replay: BatchCallRecorder.Session?
+      for (index, entry) in batch.entries.enumerated() {
+        guard case .body(let decoder) = entry.decoding else { continue }
+        if index < completed {
+          bodyResults.append(batch.decoders[decoder](BatchOutcome(arena.calls[index]), &replay))
+        } else {
+          bodyResults.append(nil)
         }
-      case .body(let decoder):
-        if case .notRun = outcome { return nil }
-        return decoder(outcome, &replay)
-      }
-      switch outcome {
-      case .success(let output): return .success(output)
-      case .failure(let ioReturn): return .failure(.ioReturn(ioReturn))
-      case .notRun: return nil
       }
     }
-    let results = BatchResults(outcomes: outcomes, completed: completed, values: values)
+    let results = BatchResults(
+      count: count, completed: completed, arena: arena, entries: batch.entries,
+      bodyResults: bodyResults)
     if let failure { throw BatchError(error: .errno(failure), results: results) }
     return results
   }
 }
 
-/// Every buffer of a batch in one allocation, alive and in place for the
-/// ioctl: the `struct ucb_call` entries first, then each call's scalars
-/// and struct bytes, 8-byte aligned.
-private struct BatchArena {
-  let calls: UnsafeMutablePointer<ucb_call>
-  let rooms: [(scalarOut: UnsafeMutablePointer<UInt64>?, structOut: UnsafeMutableRawPointer?)]
-
-  /// A call's outcome as the driver wrote it back.
-  func outcome(at index: Int) -> BatchOutcome {
-    let call = calls[index]
+extension BatchOutcome {
+  /// A call's outcome as the driver wrote it back, its outputs read from
+  /// the rooms its entry points to.
+  fileprivate init(_ call: ucb_call) {
     guard call.result == UCB_IORETURN_SUCCESS else {
-      return .failure(IOReturn(rawValue: call.result))
+      self = .failure(IOReturn(rawValue: call.result))
+      return
     }
-    let room = rooms[index]
     let scalars = call.scalar_out_count == 0
-      ? [] : Array(UnsafeBufferPointer(start: room.scalarOut, count: Int(call.scalar_out_count)))
+      ? [] : Array(UnsafeBufferPointer(
+        start: UnsafePointer<UInt64>(bitPattern: UInt(call.scalar_out)),
+        count: Int(call.scalar_out_count)))
     let bytes = call.struct_out_size == 0
-      ? [] : [UInt8](UnsafeRawBufferPointer(start: room.structOut, count: Int(call.struct_out_size)))
-    return .success(MethodOutput(scalars: scalars, structBytes: bytes))
+      ? [] : [UInt8](UnsafeRawBufferPointer(
+        start: UnsafeRawPointer(bitPattern: UInt(call.struct_out)),
+        count: Int(call.struct_out_size)))
+    self = .success(MethodOutput(scalars: scalars, structBytes: bytes))
   }
 }
 
-/// Lays a batch out in one allocation and runs `body` with it.
+/// Where a ``Batch`` keeps the arena of its last send.
+internal final class SentArena {
+  /// The arena, laid out for the batch's calls; also held by the results
+  /// of that send while they live.
+  var arena: BatchArena?
+}
+
+/// Every buffer of one send of a batch in one allocation: the `struct
+/// ucb_call` entries first, then each call's scalars and struct bytes,
+/// 8-byte aligned.
+///
+/// The results of the send read their outcomes from it, in place.  The
+/// batch sends it again once those results are gone, with only the
+/// fields the driver writes back made as they were (``rearm(_:)``): its
+/// inputs stay as they were laid out.
 ///
 /// An entry whose struct bytes take the batch's running total over
 /// `UCB_BATCH_BYTES_MAX` is refused by the driver before its buffers are
 /// touched, and so is every entry after it: they get no buffers (their
 /// pointers are 0), so a batch over the bound never allocates its rooms.
-private func withBatchArena<R>(_ batch: Batch, _ body: (BatchArena) -> R) -> R {
-  func aligned(_ size: Int) -> Int { (size + 7) & ~7 }
-  let callSize = MemoryLayout<ucb_call>.size
-  var offsets: [(scalarIn: Int, structIn: Int, scalarOut: Int, structOut: Int)?] = []
-  offsets.reserveCapacity(batch.count)
-  var total = callSize * batch.count
-  var structBytes = 0
-  for entry in batch.entries {
-    structBytes += entry.structInput.count + Int(entry.structOutputRoom)
-    guard structBytes <= Int(UCB_BATCH_BYTES_MAX) else {
-      offsets.append(nil)
-      continue
+///
+/// `@unchecked Sendable`: written only before the ioctl and by it, while
+/// no results hold it; read only after.
+internal final class BatchArena: @unchecked Sendable {
+  /// The entries, one per call of the batch.
+  let calls: UnsafeMutablePointer<ucb_call>
+
+  /// Lays `batch` out.
+  init(_ batch: Batch) {
+    func aligned(_ size: Int) -> Int { (size + 7) & ~7 }
+    let callSize = MemoryLayout<ucb_call>.size
+    var total = callSize * batch.count
+    var structBytes = 0
+    // The entries given buffers: those before the bound.
+    var laidOut = 0
+    for entry in batch.entries {
+      structBytes += Int(entry.structInputSize) + Int(entry.structOutputRoom)
+      guard structBytes <= Int(UCB_BATCH_BYTES_MAX) else { break }
+      total += aligned(Int(entry.scalarInputCount) * 8) + Int(entry.scalarOutputRoom) * 8
+        + aligned(Int(entry.structInputSize)) + aligned(Int(entry.structOutputRoom))
+      laidOut += 1
     }
-    let scalarIn = total
-    let scalarOut = scalarIn + aligned(entry.scalarInput.count * 8)
-    let structIn = scalarOut + Int(entry.scalarOutputRoom) * 8
-    let structOut = structIn + aligned(entry.structInput.count)
-    total = structOut + aligned(Int(entry.structOutputRoom))
-    offsets.append((scalarIn, structIn, scalarOut, structOut))
-  }
-  let base = UnsafeMutableRawPointer.allocate(
-    byteCount: max(total, 1), alignment: MemoryLayout<ucb_call>.alignment)
-  defer { base.deallocate() }
-  let calls = base.bindMemory(to: ucb_call.self, capacity: batch.count)
-  var rooms: [(scalarOut: UnsafeMutablePointer<UInt64>?, structOut: UnsafeMutableRawPointer?)] = []
-  rooms.reserveCapacity(batch.count)
-  func address(_ pointer: UnsafeRawPointer?) -> UInt64 {
-    UInt64(UInt(bitPattern: pointer))
-  }
-  for (index, entry) in batch.entries.enumerated() {
-    var call = ucb_call()
-    call.size = UInt32(callSize)
-    call.selector = entry.selector
-    call.scalar_in_count = UInt32(entry.scalarInput.count)
-    call.struct_in_size = UInt32(entry.structInput.count)
-    call.scalar_out_count = entry.scalarOutputRoom
-    call.struct_out_size = entry.structOutputRoom
-    var room: (scalarOut: UnsafeMutablePointer<UInt64>?, structOut: UnsafeMutableRawPointer?) = (nil, nil)
-    if let offset = offsets[index] {
-      if !entry.scalarInput.isEmpty {
-        let scalarIn = (base + offset.scalarIn).bindMemory(
-          to: UInt64.self, capacity: entry.scalarInput.count)
-        scalarIn.initialize(from: entry.scalarInput, count: entry.scalarInput.count)
-        call.scalar_in = address(scalarIn)
-      }
-      if !entry.structInput.isEmpty {
-        entry.structInput.withUnsafeBytes {
-          (base + offset.structIn).copyMemory(from: $0.baseAddress!, byteCount: $0.count)
+    let base = UnsafeMutableRawPointer.allocate(
+      byteCount: max(total, 1), alignment: MemoryLayout<ucb_call>.alignment)
+    let calls = base.bindMemory(to: ucb_call.self, capacity: batch.count)
+    self.calls = calls
+    func address(_ pointer: UnsafeRawPointer) -> UInt64 {
+      UInt64(UInt(bitPattern: pointer))
+    }
+    batch.entries.withUnsafeBufferPointer { entries in
+      batch.scalarInputs.withUnsafeBufferPointer { scalarInputs in
+        batch.structInputs.withUnsafeBytes { structInputs in
+          var next = base + callSize * entries.count
+          for index in entries.indices {
+            let entry = entries[index]
+            var call = ucb_call()
+            call.size = UInt32(callSize)
+            call.selector = entry.selector
+            call.scalar_in_count = entry.scalarInputCount
+            call.struct_in_size = entry.structInputSize
+            call.scalar_out_count = entry.scalarOutputRoom
+            call.struct_out_size = entry.structOutputRoom
+            guard index < laidOut else {
+              (calls + index).initialize(to: call)
+              continue
+            }
+            if entry.scalarInputCount != 0 {
+              let count = Int(entry.scalarInputCount)
+              next.bindMemory(to: UInt64.self, capacity: count).initialize(
+                from: scalarInputs.baseAddress! + entry.scalarInputStart, count: count)
+              call.scalar_in = address(next)
+              next += aligned(count * 8)
+            }
+            if entry.scalarOutputRoom != 0 {
+              call.scalar_out = address(next)
+              next += Int(entry.scalarOutputRoom) * 8
+            }
+            if entry.structInputSize != 0 {
+              next.copyMemory(
+                from: structInputs.baseAddress! + entry.structInputStart,
+                byteCount: Int(entry.structInputSize))
+              call.struct_in = address(next)
+              next += aligned(Int(entry.structInputSize))
+            }
+            if entry.structOutputRoom != 0 {
+              call.struct_out = address(next)
+              next += aligned(Int(entry.structOutputRoom))
+            }
+            (calls + index).initialize(to: call)
+          }
         }
-        call.struct_in = address(base + offset.structIn)
-      }
-      if entry.scalarOutputRoom != 0 {
-        room.scalarOut = (base + offset.scalarOut).bindMemory(
-          to: UInt64.self, capacity: Int(entry.scalarOutputRoom))
-        call.scalar_out = address(room.scalarOut)
-      }
-      if entry.structOutputRoom != 0 {
-        room.structOut = base + offset.structOut
-        call.struct_out = address(room.structOut)
       }
     }
-    (calls + index).initialize(to: call)
-    rooms.append(room)
   }
-  return body(BatchArena(calls: calls, rooms: rooms))
+
+  deinit { UnsafeMutableRawPointer(calls).deallocate() }
+
+  /// Makes what the driver writes back of each entry (its result and
+  /// output counts) as it was laid out, for the batch whose arena it is.
+  func rearm(_ entries: [Batch.Entry]) {
+    entries.withUnsafeBufferPointer { entries in
+      for index in entries.indices {
+        calls[index].result = 0
+        calls[index].scalar_out_count = entries[index].scalarOutputRoom
+        calls[index].struct_out_size = entries[index].structOutputRoom
+      }
+    }
+  }
 }
 
 /// The transport of the connection a typed method's body calls when it is
@@ -620,8 +749,17 @@ internal final class BatchCallRecorder: ConnectionTransport, @unchecked Sendable
   private(set) var mode: Mode
   /// The calls the body made.
   private(set) var calls = 0
-  /// The first call, as a batch entry.
-  private(set) var captured: Batch.Entry?
+  /// A call as the body made it, its inputs copied.
+  struct Call {
+    var selector: UInt32
+    var scalarInput: [UInt64]
+    var structInput: [UInt8]
+    var scalarOutputRoom: UInt32
+    var structOutputRoom: UInt32
+  }
+
+  /// The first call.
+  private(set) var captured: Call?
 
   init(_ mode: Mode) { self.mode = mode }
 
@@ -647,7 +785,7 @@ internal final class BatchCallRecorder: ConnectionTransport, @unchecked Sendable
         let bytes = UnsafeRawBufferPointer(
           start: UnsafeRawPointer(bitPattern: UInt(call.struct_in)),
           count: Int(call.struct_in_size))
-        captured = Batch.Entry(
+        captured = Call(
           selector: call.selector, scalarInput: Array(scalars),
           structInput: [UInt8](bytes), scalarOutputRoom: call.scalar_out_count,
           structOutputRoom: call.struct_out_size)

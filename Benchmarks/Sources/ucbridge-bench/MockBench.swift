@@ -71,14 +71,26 @@ final class MockFixture {
   /// `n` noop calls through one layer; the nanoseconds they took.
   func run(_ id: String, _ n: Int) throws -> UInt64 {
     if id == "core" { return try checked("core noop", ucbb_core_noop(core, UInt64(n))) }
+    // For callgrind (`ir swift-batch-64 N` and its neighbours): N noops
+    // as batches of 64.
+    if id == "core-batch-64" {
+      return try checked("core batch of 64", ucbb_core_noop_batch(core, 64, UInt64(n)))
+    }
     if id == "swift-batch-64" {
-      // For callgrind (`ir swift-batch-64 N`): N noops as batches of 64.
       return try timed {
         for _ in 0..<(n / 64) {
           _ = try connection.batch { batch in
             for _ in 0..<64 { _ = batch.call(.noop) }
           }
         }
+      }
+    }
+    if id == "swift-callbatch-64" {
+      var batch = Batch()
+      for _ in 0..<64 { _ = batch.call(.noop) }
+      let sent = batch
+      return try timed {
+        for _ in 0..<(n / 64) { _ = try connection.callBatch(sent) }
       }
     }
     guard let layer = SwiftNoopLayer(rawValue: id) else {

@@ -230,6 +230,33 @@ extension DeviceTests {
       }
     }
 
+    @Test func resultsKeptAcrossTheNextSend() throws {
+      var batch = Batch()
+      let echoed = batch.callMethod(Sel.echo, structInput: [1, 2, 3] as [UInt8], structOutputRoom: 16)
+      let first = try connection.callBatch(batch)
+      // Sent again while `first` lives, on a connection that writes
+      // nothing back: `first` still reads what its own send wrote.
+      let closed = try device.connect()
+      try closed.close()
+      #expect(throws: BatchError.self) { try closed.callBatch(batch) }
+      #expect(try first[echoed]?.get().structBytes == [1, 2, 3])
+      #expect(try connection.callBatch(batch)[echoed]?.get().structBytes == [1, 2, 3])
+      #expect(try first[echoed]?.get().structBytes == [1, 2, 3])
+    }
+
+    @Test func aCopyAddingACallSendsItsOwnCalls() throws {
+      var batch = Batch()
+      let sum = batch.call(.add, 1, 2)
+      #expect(try connection.callBatch(batch)[sum]?.get() == 3)
+      var longer = batch
+      let second = longer.call(.add, 3, 4)
+      let results = try connection.callBatch(longer)
+      #expect(results.count == 2)
+      #expect(try results[sum]?.get() == 3)
+      #expect(try results[second]?.get() == 7)
+      #expect(try connection.callBatch(batch).count == 1)
+    }
+
     @Test func closedConnection() throws {
       let other = try device.connect()
       try other.close()

@@ -103,6 +103,8 @@ int64_t ucbb_call_struct(int fd, uint32_t selector, const void *in,
 struct ucbb_core;
 struct ucbb_core *ucbb_core_open(uint32_t max_struct_size);
 int64_t ucbb_core_noop(struct ucbb_core *core, uint64_t n);
+/* @n noops as batches of @count, as ucbb_call_noop_batch() on the core. */
+int64_t ucbb_core_noop_batch(struct ucbb_core *core, uint32_t count, uint64_t n);
 
 /* Copies: glibc's memcpy and the kernel's own instruction, rep movsb. */
 int64_t ucbb_memcpy(void *dst, const void *src, size_t size, uint64_t n);
