@@ -176,8 +176,12 @@ static int ucb_buffer_alloc(struct ucb_device *device, struct ucb_buffer *buf,
 	return 0;
 }
 
-/* A heap or cached input buffer: the call's hold on it ends. */
-static void ucb_buffer_free(struct ucb_device *device, struct ucb_buffer *buf)
+/*
+ * A heap or cached buffer: the call's hold on it ends.  Out of line, as the
+ * common call has none.
+ */
+static noinline void ucb_buffer_free(struct ucb_device *device,
+				     struct ucb_buffer *buf)
 {
 	if (buf->kind == UCB_BUFFER_HEAP)
 		ucb_env_free(buf->data);
@@ -211,40 +215,32 @@ static size_t ucb_input_cache_size(size_t size)
 	return cache_size;
 }
 
-/*
- * A struct input above the call area's room goes into its connection's
- * input cache while the call holds the connection's area: no allocation
- * per call, and no zeroing either, which a kernel with init_on_alloc does
- * to every fresh buffer.  The cache grows to the largest input seen up to
- * UCB_INPUT_CACHE_MAX; a larger input gets a buffer freed after the call,
- * so an idle connection never holds more than that.
- */
-static noinline int ucb_large_input_buffer_get(struct ucb_client *client,
-					       struct ucb_call_buffers *bufs,
-					       size_t size)
+/* Grow a connection's input cache to hold @size bytes, dropping the old. */
+static noinline int ucb_input_cache_grow(struct ucb_client *client,
+					 size_t size)
 {
-	size_t cache_size;
+	size_t cache_size = ucb_input_cache_size(size);
 	void *grown;
 
-	if (bufs->area_owned || size > ucb_test_input_cache_max())
-		return ucb_buffer_alloc(client->device, &bufs->struct_in, size,
-					false);
-	if (client->input_cache_size < size) {
-		cache_size = ucb_input_cache_size(size);
-		grown = ucb_env_alloc(cache_size);
-		if (!grown)
-			return -ENOMEM;
-		ucb_env_free(client->input_cache);
-		client->input_cache = grown;
-		client->input_cache_size = cache_size;
-	}
-	ucb_buffer_use(&bufs->struct_in, client->input_cache, size,
-		       UCB_BUFFER_CACHED);
-	ucb_counter_inc(&client->device->live_buffers);
+	grown = ucb_env_alloc(cache_size);
+	if (!grown)
+		return -ENOMEM;
+	ucb_env_free(client->input_cache);
+	client->input_cache = grown;
+	client->input_cache_size = cache_size;
 	return 0;
 }
 
-/* Room for @size bytes of struct input at *@data. */
+/*
+ * Room for @size bytes of struct input at *@data, the area's if it fits.
+ * A larger input goes into its connection's input cache while the call
+ * holds the connection's area: no allocation per call, and no zeroing
+ * either, which a kernel with init_on_alloc does to every fresh buffer.
+ * The cache grows to the largest input seen up to UCB_INPUT_CACHE_MAX; a
+ * larger input gets a buffer freed after the call, so an idle connection
+ * never holds more than that.  Inline up to the cache, so that the cost
+ * has no step at the area's size.
+ */
 static __always_inline int ucb_input_buffer_get(struct ucb_client *client,
 						struct ucb_call_buffers *bufs,
 						size_t size, u8 **data)
@@ -255,10 +251,23 @@ static __always_inline int ucb_input_buffer_get(struct ucb_client *client,
 		*data = bufs->area->struct_in;
 		return 0;
 	}
-	err = ucb_large_input_buffer_get(client, bufs, size);
-	if (!err)
-		*data = bufs->struct_in.data;
-	return err;
+	if (bufs->area_owned || size > ucb_test_input_cache_max()) {
+		err = ucb_buffer_alloc(client->device, &bufs->struct_in, size,
+				       false);
+		if (!err)
+			*data = bufs->struct_in.data;
+		return err;
+	}
+	if (unlikely(client->input_cache_size < size)) {
+		err = ucb_input_cache_grow(client, size);
+		if (err)
+			return err;
+	}
+	ucb_buffer_use(&bufs->struct_in, client->input_cache, size,
+		       UCB_BUFFER_CACHED);
+	ucb_counter_inc(&client->device->live_buffers);
+	*data = client->input_cache;
+	return 0;
 }
 
 /* Zeroed room for @size bytes of struct output at *@data. */
