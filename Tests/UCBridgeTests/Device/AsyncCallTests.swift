@@ -226,9 +226,12 @@ extension DeviceTests {
       let pending = try other.fillEventQueue(into: done)
       let count = 1000
       try other.call(.notify, (count: count, intervalMicroseconds: 0, canDrop: true))
-      // The driver's work runs in order of its deadline: once this
-      // completes, the sequence's first notification found the queue full.
-      #expect(try await connection.call(.delayed, 0, 0) == 0)
+      // The mock's driver work runs in order of its deadline: once this
+      // completes, after 20 ms of deferred work, the sequence's first
+      // notification (due at once) found the queue full; the kernel's
+      // workqueue runs it well within that.  (A delay of 0 would complete
+      // before the submission returns, with no deferred work to wait for.)
+      #expect(try await connection.call(.delayed, 20_000, 0) == 0)
       for id in pending { try other.cancelAsyncCall(id) }
       _ = await done.next(pending.count)
       // A last sequence of one, after the room came back, reports the
