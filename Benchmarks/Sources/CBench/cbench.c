@@ -20,6 +20,7 @@
 #include <linux/ucbridge_reference.h>
 
 #include "cbench.h"
+#include "noop_batch.h"
 
 #ifndef AF_ALG
 #define AF_ALG 38
@@ -95,31 +96,18 @@ int64_t ucbb_call_noop_batch(int fd, void *room, uint32_t count, uint64_t n)
 {
 	struct ucb_call *calls = room;
 	uint64_t start = ucbb_now_ns(), i;
-	uint32_t j;
+	int err;
 
 	if (count == 0 || n % count)
 		return -EINVAL;
 	for (i = 0; i < n; i += count) {
-		struct ucb_batch batch = {
-			.size = sizeof(batch),
-			.count = count,
-			.call_size = sizeof(*calls),
-			.calls = (uintptr_t)calls,
-		};
+		struct ucb_batch batch = ucbb_noop_batch(calls, count);
 
-		/* Each entry built afresh, as the single-call loop builds its one. */
-		for (j = 0; j < count; j++)
-			calls[j] = (struct ucb_call){
-				.size = sizeof(*calls),
-				.selector = UCB_SEL_NOOP,
-			};
 		if (ioctl(fd, UCB_IOC_CALL_BATCH, &batch))
 			return -errno;
-		if (batch.completed != count)
-			return -EBADMSG;
-		for (j = 0; j < count; j++)
-			if (calls[j].result != UCB_IORETURN_SUCCESS)
-				return -EBADMSG;
+		err = ucbb_noop_batch_check(&batch, calls);
+		if (err)
+			return err;
 	}
 	return (int64_t)(ucbb_now_ns() - start);
 }

@@ -10,6 +10,7 @@
 #include "ucb_reference.h"
 
 #include "cbench.h"
+#include "noop_batch.h"
 
 struct ucbb_core {
 	struct ucb_driver driver;
@@ -62,32 +63,16 @@ int64_t ucbb_core_noop_batch(struct ucbb_core *core, uint32_t count, uint64_t n)
 	struct ucb_call *calls = calloc(count, sizeof(*calls));
 	uint64_t start = ucbb_now_ns(), i;
 	int64_t ret = 0;
-	uint32_t j;
 
 	if (!calls || count == 0 || n % count) {
 		free(calls);
 		return -EINVAL;
 	}
 	for (i = 0; i < n && !ret; i += count) {
-		struct ucb_batch batch = {
-			.size = sizeof(batch),
-			.count = count,
-			.call_size = sizeof(*calls),
-			.calls = (uintptr_t)calls,
-		};
+		struct ucb_batch batch = ucbb_noop_batch(calls, count);
 
-		/* As ucbb_call_noop_batch(): each entry built afresh. */
-		for (j = 0; j < count; j++)
-			calls[j] = (struct ucb_call){
-				.size = sizeof(*calls),
-				.selector = UCB_SEL_NOOP,
-			};
-		ret = ucb_ioctl(&core->client, UCB_IOC_CALL_BATCH, &batch);
-		if (!ret && batch.completed != count)
-			ret = -EBADMSG;
-		for (j = 0; j < count && !ret; j++)
-			if (calls[j].result != UCB_IORETURN_SUCCESS)
-				ret = -EBADMSG;
+		ret = ucb_ioctl(&core->client, UCB_IOC_CALL_BATCH, &batch) ?:
+		      ucbb_noop_batch_check(&batch, calls);
 	}
 	free(calls);
 	return ret ? ret : (int64_t)(ucbb_now_ns() - start);
