@@ -32,8 +32,10 @@ public final class Connection: Sendable {
     deviceDirectory.appending(UCB_REFERENCE_NAME)
   }
 
-  private let backend: ConnectionBackend
-  private let useCount = UseCount()
+  @usableFromInline
+  internal let backend: ConnectionBackend
+  @usableFromInline
+  internal let useCount = UseCount()
   /// The connection's event reader, made at the first async call or
   /// notification subscription (see `Connection+Async.swift`).
   internal let eventReaderSlot = Mutex<EventReader?>(nil)
@@ -173,7 +175,7 @@ public final class Connection: Sendable {
 
   /// Registers a user of the descriptor: a call, or the event reader,
   /// which outlives one.  Returns false once the connection is closed.
-  @inline(__always)
+  @inlinable @inline(always)
   internal func enterDescriptorUse() -> Bool {
     if useCount.enter() { return true }
     // Counted on the way in, as a closed connection is found only then.
@@ -183,15 +185,15 @@ public final class Connection: Sendable {
 
   /// Unregisters a user of ``enterDescriptorUse()``, releasing the
   /// descriptor when it was the last of a closed connection.
-  @inline(__always)
+  @inlinable @inline(always)
   internal func leaveDescriptorUse() {
     if useCount.leave() { releaseDescriptor() }
   }
 
   /// Releases the descriptor for the last user of a closed connection; out
   /// of line, so that a call's own code reads only the descriptor.
-  @inline(never)
-  private func releaseDescriptor() {
+  @usableFromInline @inline(never)
+  internal func releaseDescriptor() {
     _ = backend.close()
   }
 

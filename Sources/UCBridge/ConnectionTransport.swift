@@ -83,9 +83,14 @@ package let userAddressLimit: UInt = (1 << 47) - 4096
 /// pays for the existential.  (An enum with a `.custom(any
 /// ConnectionTransport)` case cost a value-witness copy of the whole enum,
 /// a retain and a release on every call.)
+///
+/// The device call is inlinable, as the raw call is: see
+/// ``Connection/callMethod(_:scalarInput:structInput:scalarOutput:structOutput:)``.
+@usableFromInline
 internal struct ConnectionBackend: Sendable {
   /// The device descriptor; nil for a custom transport.
-  private let device: FileDescriptor?
+  @usableFromInline
+  internal let device: FileDescriptor?
   /// The custom transport; nil for a device.
   private let transport: (any ConnectionTransport)?
 
@@ -97,12 +102,21 @@ internal struct ConnectionBackend: Sendable {
     ConnectionBackend(device: nil, transport: transport)
   }
 
-  @inline(__always)
+  @inlinable @inline(always)
   func ioctl(
     _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
   ) -> Result<Void, Errno> {
     if let fd = device { return ioctlDevice(fd, request, argument) }
-    return transport!.ioctl(request, argument)
+    return transportIoctl(request, argument)
+  }
+
+  /// A custom transport's ioctl, out of line: inlined callers see only
+  /// the device case.
+  @usableFromInline
+  func transportIoctl(
+    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
+  ) -> Result<Void, Errno> {
+    transport!.ioctl(request, argument)
   }
 
   func close() -> Result<Void, Errno> {

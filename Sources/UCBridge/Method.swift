@@ -91,7 +91,7 @@ public struct Method<Input, Output>: Sendable {
   /// - Returns: The method's output.
   /// - Throws: ``UCBridgeError``: `.badArgument` when the call breaks
   ///   ``checks``, otherwise as ``Connection/callMethod(_:scalarInput:structInput:scalarOutput:structOutput:)``.
-  @inlinable
+  @inlinable @inline(always)
   public func invoke(
     _ input: Input, on connection: Connection
   ) throws(UCBridgeError) -> Output {
@@ -125,7 +125,7 @@ extension Connection {
   /// - Throws: ``UCBridgeError``, as ``Method/invoke(_:on:)``.
   ///
   /// The corresponding C call is `ioctl(fd, UCB_IOC_CALL, &call)`.
-  @inlinable
+  @inlinable @inline(always)
   public func call<Output>(
     _ method: Method<Void, Output>
   ) throws(UCBridgeError) -> Output {
@@ -174,7 +174,7 @@ extension Method where Input == Void, Output == Void {
   /// Inlinable, as the methods declared with it are, so that a caller
   /// making `.noop` at each call sees the shape and a body without
   /// context, and makes and destroys nothing.
-  @inlinable
+  @inlinable @inline(always)
   internal init(noInputOrOutput selector: UInt32, name: String) {
     self.selector = selector
     self.name = name
@@ -230,7 +230,7 @@ extension Connection {
   /// The call of a method of shape ``ScalarMethodShape/none``, as its body
   /// makes it with a ``MethodInvocation`` and no arguments: nothing in,
   /// no room out, checks of all zero that it passes.
-  @usableFromInline
+  @inlinable @inline(always)
   internal func _callWithoutInput(_ selector: UInt32) throws(UCBridgeError) {
     _ = try _callMethod(
       selector, scalarInput: UnsafeBufferPointer(start: nil, count: 0),

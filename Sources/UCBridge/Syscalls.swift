@@ -19,6 +19,7 @@ internal func system_open(_ path: UnsafePointer<CChar>, _ flags: CInt) -> CInt {
   open(path, flags)
 }
 
+@inlinable
 internal func system_ioctl(
   _ fd: CInt, _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
 ) -> CInt {
@@ -125,13 +126,29 @@ internal func closeDevice(_ fd: FileDescriptor) -> Result<Void, Errno> {
 }
 
 /// One ioctl(2) on a device descriptor.
+///
+/// Inlined into the raw call: a success costs the system call and one
+/// test; reading `errno` and retrying an interrupted call are out of line.
+@inlinable @inline(always)
 internal func ioctlDevice(
   _ fd: FileDescriptor, _ request: CUnsignedLong,
   _ argument: UnsafeMutableRawPointer?
 ) -> Result<Void, Errno> {
-  nothingOrErrno(retryOnInterrupt: true) {
-    system_ioctl(fd.rawValue, request, argument)
+  if _fastPath(system_ioctl(fd.rawValue, request, argument) != -1) { return .success(()) }
+  return ioctlDeviceFailed(fd, request, argument)
+}
+
+/// What ``ioctlDevice(_:_:_:)`` returns once the ioctl has failed: the
+/// error, after retrying while it is `EINTR`.
+@usableFromInline @inline(never)
+internal func ioctlDeviceFailed(
+  _ fd: FileDescriptor, _ request: CUnsignedLong,
+  _ argument: UnsafeMutableRawPointer?
+) -> Result<Void, Errno> {
+  while Errno(rawValue: errno) == .interrupted {
+    if system_ioctl(fd.rawValue, request, argument) != -1 { return .success(()) }
   }
+  return .failure(Errno(rawValue: errno))
 }
 
 /// mmap(2) of a device descriptor at an offset the driver gives meaning

@@ -15,12 +15,19 @@ import Synchronization
 /// when other threads' calls change the count.  A call that then finds the
 /// connection closed leaves again at once; the released flag keeps it from
 /// releasing the descriptor a second time.
+///
+/// Entering and leaving are inlinable, as the raw call that makes them is.
+@usableFromInline
 internal struct UseCount: ~Copyable, Sendable {
-  private let state = Atomic<Int>(0)
+  @usableFromInline
+  internal let state = Atomic<Int>(0)
 
-  private static var closed: Int { 1 }
-  private static var released: Int { 2 }
-  private static var oneCall: Int { 4 }
+  @inlinable
+  internal static var closed: Int { 1 }
+  @usableFromInline
+  internal static var released: Int { 2 }
+  @inlinable
+  internal static var oneCall: Int { 4 }
 
   /// What closing found.
   enum CloseOutcome {
@@ -35,6 +42,7 @@ internal struct UseCount: ~Copyable, Sendable {
   /// Registers a call.  Returns false once closed: the call was counted
   /// all the same and must ``leave()`` again, releasing the descriptor
   /// when that says so.
+  @inlinable
   func enter() -> Bool {
     state.wrappingAdd(Self.oneCall, ordering: .acquiring).oldValue
       & Self.closed == 0
@@ -42,6 +50,7 @@ internal struct UseCount: ~Copyable, Sendable {
 
   /// Unregisters a call.  Returns true when the caller was the last call
   /// of a closed connection and must release the descriptor.
+  @inlinable
   func leave() -> Bool {
     let left = state.wrappingSubtract(Self.oneCall, ordering: .acquiringAndReleasing)
       .newValue
@@ -59,7 +68,8 @@ internal struct UseCount: ~Copyable, Sendable {
   /// Takes the release on for the caller, which found the connection
   /// closed and no call in flight; false when a call that came and went
   /// since took it.
-  private func claimRelease() -> Bool {
+  @usableFromInline
+  internal func claimRelease() -> Bool {
     state.bitwiseOr(Self.released, ordering: .acquiringAndReleasing)
       .oldValue & Self.released == 0
   }

@@ -43,14 +43,9 @@ public func IOConnectCallMethod(
   _ outputStruct: UnsafeMutableRawPointer?,
   _ outputStructCnt: UnsafeMutablePointer<Int>?
 ) -> kern_return_t {
-  callMethod(
-    connection, input, inputCnt, inputStruct, inputStructCnt, output, outputCnt,
-    outputStruct, outputStructCnt
-  ) { connection, scalarInput, structInput, scalarOutput, structOutput throws(UCBridgeError) in
-    try connection.callMethod(
-      selector, scalarInput: scalarInput, structInput: structInput,
-      scalarOutput: scalarOutput, structOutput: structOutput)
-  }
+  callMethodNow(
+    connection, selector, input, inputCnt, inputStruct, inputStructCnt, output, outputCnt,
+    outputStruct, outputStructCnt)
 }
 
 /// Calls a method that takes and returns scalars only, with IOKit's
@@ -72,7 +67,7 @@ public func IOConnectCallScalarMethod(
   _ output: UnsafeMutablePointer<UInt64>?,
   _ outputCnt: UnsafeMutablePointer<UInt32>?
 ) -> kern_return_t {
-  IOConnectCallMethod(
+  callMethodNow(
     connection, selector, input, inputCnt, nil, 0, output, outputCnt, nil, nil)
 }
 
@@ -96,9 +91,32 @@ public func IOConnectCallStructMethod(
   _ outputStruct: UnsafeMutableRawPointer?,
   _ outputStructCnt: UnsafeMutablePointer<Int>?
 ) -> kern_return_t {
-  IOConnectCallMethod(
+  callMethodNow(
     connection, selector, nil, 0, inputStruct, inputStructCnt, nil, nil,
     outputStruct, outputStructCnt)
+}
+
+/// The synchronous call behind each IOKit shape, inlined into each with
+/// the raw call: a call through the shim is then one function, as the
+/// IOKit function it stands for.
+@inline(always)
+func callMethodNow(
+  _ handle: io_connect_t, _ selector: UInt32,
+  _ input: UnsafePointer<UInt64>?, _ inputCnt: UInt32,
+  _ inputStruct: UnsafeRawPointer?, _ inputStructCnt: Int,
+  _ output: UnsafeMutablePointer<UInt64>?,
+  _ outputCnt: UnsafeMutablePointer<UInt32>?,
+  _ outputStruct: UnsafeMutableRawPointer?,
+  _ outputStructCnt: UnsafeMutablePointer<Int>?
+) -> kern_return_t {
+  callMethod(
+    handle, input, inputCnt, inputStruct, inputStructCnt, output, outputCnt,
+    outputStruct, outputStructCnt
+  ) { connection, scalarInput, structInput, scalarOutput, structOutput throws(UCBridgeError) in
+    try connection.callMethod(
+      selector, scalarInput: scalarInput, structInput: structInput,
+      scalarOutput: scalarOutput, structOutput: structOutput)
+  }
 }
 
 /// The raw call behind the IOKit shapes, synchronous or async: the checks
@@ -106,6 +124,7 @@ public func IOConnectCallStructMethod(
 ///
 /// Counts follow IOKit: `outputCnt` and `outputStructCnt` hold the room
 /// on entry and what the method wrote on return (0 on failure).
+@inline(always)
 func callMethod(
   _ handle: io_connect_t,
   _ input: UnsafePointer<UInt64>?, _ inputCnt: UInt32,

@@ -297,6 +297,7 @@ let ioObjects = ReadWriteLocked(IOObjectTable())
 /// or a reference of its own: counted in the handle's slot, the caller
 /// keeps the table from letting go of the connection until it leaves.
 /// Nil for a handle that is not an open connection.
+@inline(always)
 func withOpenConnection<Result>(
   _ handle: io_connect_t, _ body: (Connection) -> Result
 ) -> Result? {

@@ -30,15 +30,13 @@ enum SwiftNoopLayer: String, CaseIterable {
   func run(_ n: Int, connection: Connection, handle: io_connect_t) throws -> UInt64 {
     switch self {
     case .raw:
-      let noScalars = UnsafeBufferPointer<UInt64>(start: nil, count: 0)
-      let noBytes = UnsafeRawBufferPointer(start: nil, count: 0)
-      let noScalarsOut = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
-      let noBytesOut = UnsafeMutableRawBufferPointer(start: nil, count: 0)
       return try timed {
         for _ in 0..<n {
           _ = try connection.callMethod(
-            selectorNoop, scalarInput: noScalars, structInput: noBytes,
-            scalarOutput: noScalarsOut, structOutput: noBytesOut)
+            selectorNoop, scalarInput: UnsafeBufferPointer(start: nil, count: 0),
+            structInput: UnsafeRawBufferPointer(start: nil, count: 0),
+            scalarOutput: UnsafeMutableBufferPointer(start: nil, count: 0),
+            structOutput: UnsafeMutableRawBufferPointer(start: nil, count: 0))
         }
       }
     case .typed:
