@@ -36,17 +36,60 @@ public struct MethodChecks: Hashable, Sendable {
     case variable(max: Int)
   }
 
+  /// The four checks and ``isAsync`` in one vector: each check's count or
+  /// size in lanes 0 to 3, and in lane 4 a bit for each check that is
+  /// variable (bit `n` for lane `n`) and `asyncFlag`.
+  ///
+  /// One value, not four enums with payloads and a `Bool`: Swift keeps a struct of
+  /// more than about seven scalar parts in memory, and a ``Method``
+  /// holding these checks field by field was built in memory at every
+  /// typed call and destroyed through its type's metadata: about 65
+  /// instructions of a `call(.noop)`, which now adds about 15 to the same
+  /// call from C.
+  @usableFromInline
+  internal var storage: SIMD8<Int>
+
+  @inlinable
+  internal static var flagsLane: Int { 4 }
+
+  @inlinable
+  internal static var asyncFlag: Int { 1 << 4 }
+
   /// The check on the number of input scalars.
-  public var scalarInputCount: ScalarCount
+  @inlinable
+  public var scalarInputCount: ScalarCount {
+    get { scalarCount(lane: 0) }
+    set { setScalarCount(newValue, lane: 0) }
+  }
+
   /// The check on the size of the input struct.
-  public var structInputSize: StructSize
+  @inlinable
+  public var structInputSize: StructSize {
+    get { structSize(lane: 1) }
+    set { setStructSize(newValue, lane: 1) }
+  }
+
   /// The check on the room for output scalars.
-  public var scalarOutputCount: ScalarCount
+  @inlinable
+  public var scalarOutputCount: ScalarCount {
+    get { scalarCount(lane: 2) }
+    set { setScalarCount(newValue, lane: 2) }
+  }
+
   /// The check on the room for the output struct.
-  public var structOutputSize: StructSize
+  @inlinable
+  public var structOutputSize: StructSize {
+    get { structSize(lane: 3) }
+    set { setStructSize(newValue, lane: 3) }
+  }
+
   /// Whether the method answers later and is called only as an async call
   /// (``AsyncMethod``, ``Connection/submitAsyncMethod(_:reference:scalarInput:structInput:scalarOutput:structOutput:completion:)``).
-  public var isAsync: Bool
+  @inlinable
+  public var isAsync: Bool {
+    get { storage[Self.flagsLane] & Self.asyncFlag != 0 }
+    set { setFlag(Self.asyncFlag, newValue) }
+  }
 
   /// Creates the checks of a method; by default, one that takes and
   /// returns nothing.
@@ -57,6 +100,7 @@ public struct MethodChecks: Hashable, Sendable {
   ///   - scalarOutputCount: The check on the room for output scalars.
   ///   - structOutputSize: The check on the room for the output struct.
   ///   - isAsync: Whether the method is async.
+  @inlinable
   public init(
     scalarInputCount: ScalarCount = .exactly(0),
     structInputSize: StructSize = .exactly(0),
@@ -64,11 +108,59 @@ public struct MethodChecks: Hashable, Sendable {
     structOutputSize: StructSize = .exactly(0),
     isAsync: Bool = false
   ) {
+    storage = .zero
     self.scalarInputCount = scalarInputCount
     self.structInputSize = structInputSize
     self.scalarOutputCount = scalarOutputCount
     self.structOutputSize = structOutputSize
     self.isAsync = isAsync
+  }
+
+  @inlinable
+  internal func isVariable(lane: Int) -> Bool {
+    storage[Self.flagsLane] & (1 << lane) != 0
+  }
+
+  @inlinable
+  internal mutating func setFlag(_ flag: Int, _ on: Bool) {
+    storage[Self.flagsLane] = on
+      ? storage[Self.flagsLane] | flag : storage[Self.flagsLane] & ~flag
+  }
+
+  @inlinable
+  internal func scalarCount(lane: Int) -> ScalarCount {
+    isVariable(lane: lane) ? .variable : .exactly(storage[lane])
+  }
+
+  /// A variable count keeps 0 in its lane, so that equal checks have equal
+  /// storage.
+  @inlinable
+  internal mutating func setScalarCount(_ check: ScalarCount, lane: Int) {
+    switch check {
+    case .exactly(let count):
+      storage[lane] = count
+      setFlag(1 << lane, false)
+    case .variable:
+      storage[lane] = 0
+      setFlag(1 << lane, true)
+    }
+  }
+
+  @inlinable
+  internal func structSize(lane: Int) -> StructSize {
+    isVariable(lane: lane) ? .variable(max: storage[lane]) : .exactly(storage[lane])
+  }
+
+  @inlinable
+  internal mutating func setStructSize(_ check: StructSize, lane: Int) {
+    switch check {
+    case .exactly(let size):
+      storage[lane] = size
+      setFlag(1 << lane, false)
+    case .variable(let max):
+      storage[lane] = max
+      setFlag(1 << lane, true)
+    }
   }
 
   /// Checks a call's counts and sizes as the driver will, in the driver's

@@ -88,6 +88,43 @@ import UCBridge
       scalarInputCount: 0, structInputSize: 0, scalarOutputRoom: 0,
       structOutputRoom: 1 << 30, method: "m")
   }
+
+  /// The checks are stored packed (see `MethodChecks.storage`): every
+  /// value reads back as set, whatever its range, and checks that read the
+  /// same are equal.
+  @Test func everyCheckReadsBackAsSetAndEqualChecksAreEqual() {
+    let counts: [MethodChecks.ScalarCount] = [.exactly(0), .exactly(-1), .exactly(17), .exactly(.max), .variable]
+    let sizes: [MethodChecks.StructSize] = [.exactly(0), .exactly(.min), .variable(max: 0), .variable(max: .max)]
+    for scalarIn in counts {
+      for structIn in sizes {
+        for (scalarOut, structOut) in zip(counts.reversed(), sizes.reversed()) {
+          for isAsync in [false, true] {
+            var checks = MethodChecks(
+              scalarInputCount: scalarIn, structInputSize: structIn,
+              scalarOutputCount: scalarOut, structOutputSize: structOut, isAsync: isAsync)
+            #expect(checks.scalarInputCount == scalarIn && checks.structInputSize == structIn)
+            #expect(checks.scalarOutputCount == scalarOut && checks.structOutputSize == structOut)
+            #expect(checks.isAsync == isAsync)
+            // Through other values and back: the same checks again.
+            let original = checks
+            checks.scalarInputCount = .variable
+            checks.structOutputSize = .exactly(3)
+            checks.isAsync.toggle()
+            #expect(checks != original || (scalarIn == .variable && structOut == .exactly(3)))
+            checks.scalarInputCount = scalarIn
+            checks.structOutputSize = structOut
+            checks.isAsync = isAsync
+            #expect(checks == original && checks.hashValue == original.hashValue)
+          }
+        }
+      }
+    }
+    // A variable scalar count reached from a fixed one equals one made so.
+    var changed = MethodChecks(scalarInputCount: .exactly(5), scalarOutputCount: .exactly(7))
+    changed.scalarInputCount = .variable
+    changed.scalarOutputCount = .variable
+    #expect(changed == MethodChecks(scalarInputCount: .variable, scalarOutputCount: .variable))
+  }
 }
 
 @Suite struct MethodOutputDecoding {
