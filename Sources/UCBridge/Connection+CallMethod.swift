@@ -67,6 +67,8 @@ extension Connection {
     scalarOutput: UnsafeMutableBufferPointer<UInt64>,
     structOutput: UnsafeMutableRawBufferPointer
   ) throws(UCBridgeError) -> OutputCounts {
+    // `Connection.`, not `Self.`: inlined into a caller outside a
+    // Connection method, `Self` made Swift 6.3's IRGen crash.
     var call = try Connection.callHeader(
       selector, scalarInput: scalarInput, structInput: structInput,
       scalarOutput: scalarOutput, structOutput: structOutput)

@@ -137,12 +137,8 @@ public struct MethodChecks: Hashable, Sendable {
   @inlinable
   internal mutating func setScalarCount(_ check: ScalarCount, lane: Int) {
     switch check {
-    case .exactly(let count):
-      storage[lane] = count
-      setFlag(1 << lane, false)
-    case .variable:
-      storage[lane] = 0
-      setFlag(1 << lane, true)
+    case .exactly(let count): setLane(lane, to: count, isVariable: false)
+    case .variable: setLane(lane, to: 0, isVariable: true)
     }
   }
 
@@ -154,13 +150,15 @@ public struct MethodChecks: Hashable, Sendable {
   @inlinable
   internal mutating func setStructSize(_ check: StructSize, lane: Int) {
     switch check {
-    case .exactly(let size):
-      storage[lane] = size
-      setFlag(1 << lane, false)
-    case .variable(let max):
-      storage[lane] = max
-      setFlag(1 << lane, true)
+    case .exactly(let size): setLane(lane, to: size, isVariable: false)
+    case .variable(let max): setLane(lane, to: max, isVariable: true)
     }
+  }
+
+  @inlinable
+  internal mutating func setLane(_ lane: Int, to value: Int, isVariable: Bool) {
+    storage[lane] = value
+    setFlag(1 << lane, isVariable)
   }
 
   /// Checks a call's counts and sizes as the driver will, in the driver's

@@ -24,8 +24,7 @@ internal struct UseCount: ~Copyable, Sendable {
 
   @inlinable
   internal static var closed: Int { 1 }
-  @usableFromInline
-  internal static var released: Int { 2 }
+  private static var released: Int { 2 }
   @inlinable
   internal static var oneCall: Int { 4 }
 
