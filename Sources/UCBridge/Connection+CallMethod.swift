@@ -74,20 +74,13 @@ extension Connection {
       scalarOutput: scalarOutput, structOutput: structOutput)
     let scalarOutRoom = call.scalar_out_count
     let structOutRoom = call.struct_out_size
-    guard enterDescriptorUse() else { throw .errno(.badFileDescriptor) }
     // The driver writes back into `call` only the header of the size
     // `call.size` gives, so a stack protector's canary beside it (5
     // instructions a call) would guard against nothing.
     let sent = _withUnprotectedUnsafeMutablePointer(to: &call) {
-      backend.ioctl(ucb_ioc_call, $0)
+      ioctl(ucb_ioc_call, $0)
     }
-    // Left on each path, not after a test of which path: that test would
-    // be made twice.
-    if case .failure(let error) = sent {
-      leaveDescriptorUse()
-      throw .errno(error)
-    }
-    leaveDescriptorUse()
+    if case .failure(let error) = sent { throw .errno(error) }
     return try Connection.outputCounts(
       of: call, scalarOutRoom: scalarOutRoom, structOutRoom: structOutRoom
     ).get()

@@ -162,15 +162,22 @@ public final class Connection: Sendable {
   /// - Returns: Success or the ioctl's error number; `.badFileDescriptor`
   ///   once the connection is closed.
   ///
-  /// Always inlined: the raw call is then one function, not two (a frame,
-  /// a `Result` and the use count's calls cost about 40 instructions).
-  @inline(__always)
+  /// Inlined, into the raw call's callers too: the raw call is then one
+  /// function, not two (a frame, a `Result` and the use count's calls cost
+  /// about 40 instructions).  The use count is left on each path, not
+  /// after a test of which path: the caller tests that again.
+  @inlinable @inline(always)
   internal func ioctl(
     _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
   ) -> Result<Void, Errno> {
     guard enterDescriptorUse() else { return .failure(.badFileDescriptor) }
-    defer { leaveDescriptorUse() }
-    return backend.ioctl(request, argument)
+    let sent = backend.ioctl(request, argument)
+    if case .failure = sent {
+      leaveDescriptorUse()
+      return sent
+    }
+    leaveDescriptorUse()
+    return .success(())
   }
 
   /// Registers a user of the descriptor: a call, or the event reader,

@@ -145,10 +145,11 @@ internal func ioctlDeviceFailed(
   _ fd: FileDescriptor, _ request: CUnsignedLong,
   _ argument: UnsafeMutableRawPointer?
 ) -> Result<Void, Errno> {
-  while Errno(rawValue: errno) == .interrupted {
-    if system_ioctl(fd.rawValue, request, argument) != -1 { return .success(()) }
+  let error = Errno(rawValue: errno)
+  guard error == .interrupted else { return .failure(error) }
+  return nothingOrErrno(retryOnInterrupt: true) {
+    system_ioctl(fd.rawValue, request, argument)
   }
-  return .failure(Errno(rawValue: errno))
 }
 
 /// mmap(2) of a device descriptor at an offset the driver gives meaning
