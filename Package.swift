@@ -65,11 +65,14 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // The chunk directory of UCBridgeIOKit's handle table, in C so
+        // that calls inlined into clients reach it with one load.
+        .target(name: "CIOObjectSlots"),
         // IOKit-shaped C-style calls for code ported from macOS.
         .target(
             name: "UCBridgeIOKit",
             dependencies: [
-                "UCBridge", "CUCBridge",
+                "UCBridge", "CUCBridge", "CIOObjectSlots",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

@@ -59,13 +59,18 @@ extension Connection {
   /// instructions a call; inlined, it adds 16 to a noop's C loop (the use
   /// count, the descriptor test and the answer's checks).  Failures and
   /// the custom transport stay out of line.
+  ///
+  /// - Parameter useHeld: Whether the caller holds a use of the
+  ///   descriptor (``enterDescriptorUse()``) for longer than the call, so
+  ///   that the call need not count itself (see ``ioctlHoldingUse(_:_:)``).
   @inlinable @inline(always)
   internal func _callMethod(
     _ selector: UInt32,
     scalarInput: UnsafeBufferPointer<UInt64>,
     structInput: UnsafeRawBufferPointer,
     scalarOutput: UnsafeMutableBufferPointer<UInt64>,
-    structOutput: UnsafeMutableRawBufferPointer
+    structOutput: UnsafeMutableRawBufferPointer,
+    useHeld: Bool = false
   ) throws(UCBridgeError) -> OutputCounts {
     // `Connection.`, not `Self.`: inlined into a caller outside a
     // Connection method, `Self` made Swift 6.3's IRGen crash.
@@ -78,12 +83,32 @@ extension Connection {
     // `call.size` gives, so a stack protector's canary beside it (5
     // instructions a call) would guard against nothing.
     let sent = _withUnprotectedUnsafeMutablePointer(to: &call) {
-      ioctl(ucb_ioc_call, $0)
+      useHeld ? ioctlHoldingUse(ucb_ioc_call, $0) : ioctl(ucb_ioc_call, $0)
     }
     if case .failure(let error) = sent { throw .errno(error) }
     return try Connection.outputCounts(
       of: call, scalarOutRoom: scalarOutRoom, structOutRoom: structOutRoom
     ).get()
+  }
+
+  /// The raw call for a caller that holds a use of the descriptor
+  /// (``enterDescriptorUse()``) for longer than the call: the IOKit
+  /// shim's handle table holds one for each open handle, so that a call
+  /// through a handle counts itself once, in the handle's slot, and not
+  /// again here.
+  ///
+  /// - Throws: As ``callMethod(_:scalarInput:structInput:scalarOutput:structOutput:)``.
+  @inlinable @inline(always)
+  package func callMethodHoldingUse(
+    _ selector: UInt32,
+    scalarInput: UnsafeBufferPointer<UInt64>,
+    structInput: UnsafeRawBufferPointer,
+    scalarOutput: UnsafeMutableBufferPointer<UInt64>,
+    structOutput: UnsafeMutableRawBufferPointer
+  ) throws(UCBridgeError) -> OutputCounts {
+    try _callMethod(
+      selector, scalarInput: scalarInput, structInput: structInput,
+      scalarOutput: scalarOutput, structOutput: structOutput, useHeld: true)
   }
 
   /// The `struct ucb_call` of a raw call, sync or async, with the buffers'

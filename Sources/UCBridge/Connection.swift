@@ -153,7 +153,8 @@ public final class Connection: Sendable {
   }
 
   /// Performs one ioctl on the connection, unless it is closed.  Every
-  /// call of every layer goes through here.
+  /// call of every layer goes through here, or through
+  /// ``ioctlHoldingUse(_:_:)`` when its caller holds a use already.
   ///
   /// - Parameters:
   ///   - request: The command: `ucb_ioc_call`, `ucb_ioc_driver_info` or
@@ -180,10 +181,25 @@ public final class Connection: Sendable {
     return .success(())
   }
 
-  /// Registers a user of the descriptor: a call, or the event reader,
-  /// which outlives one.  Returns false once the connection is closed.
+  /// Performs one ioctl on the connection for a caller that holds a use of
+  /// the descriptor (``enterDescriptorUse()``), unless the connection is
+  /// closed: the held use keeps the descriptor open, so the call does not
+  /// count itself; a call that starts after ``close()`` still fails.
+  ///
+  /// - Returns: As ``ioctl(_:_:)``.
   @inlinable @inline(always)
-  internal func enterDescriptorUse() -> Bool {
+  internal func ioctlHoldingUse(
+    _ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?
+  ) -> Result<Void, Errno> {
+    guard !useCount.isClosed else { return .failure(.badFileDescriptor) }
+    return backend.ioctl(request, argument)
+  }
+
+  /// Registers a user of the descriptor: a call, the event reader, which
+  /// outlives one, or an IOKit handle, for as long as it is open.  Returns
+  /// false once the connection is closed.
+  @inlinable @inline(always)
+  package func enterDescriptorUse() -> Bool {
     if useCount.enter() { return true }
     // Counted on the way in, as a closed connection is found only then.
     leaveDescriptorUse()
@@ -193,7 +209,7 @@ public final class Connection: Sendable {
   /// Unregisters a user of ``enterDescriptorUse()``, releasing the
   /// descriptor when it was the last of a closed connection.
   @inlinable @inline(always)
-  internal func leaveDescriptorUse() {
+  package func leaveDescriptorUse() {
     if useCount.leave() { releaseDescriptor() }
   }
 

@@ -47,6 +47,14 @@ internal struct UseCount: ~Copyable, Sendable {
       & Self.closed == 0
   }
 
+  /// Whether the connection was closed: for a caller whose held use keeps
+  /// the descriptor open, so that the answer may be stale by the time it
+  /// is acted on, as for a call that started just before a close.
+  @inlinable
+  var isClosed: Bool {
+    state.load(ordering: .relaxed) & Self.closed != 0
+  }
+
   /// Unregisters a call.  Returns true when the caller was the last call
   /// of a closed connection and must release the descriptor.
   @inlinable

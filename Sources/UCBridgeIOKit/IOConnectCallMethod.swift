@@ -34,6 +34,7 @@ import UCBridge
 ///
 /// The corresponding IOKit call is `IOConnectCallMethod`; the C call is
 /// `ioctl(fd, UCB_IOC_CALL, &call)`.
+@inlinable
 public func IOConnectCallMethod(
   _ connection: io_connect_t, _ selector: UInt32,
   _ input: UnsafePointer<UInt64>?, _ inputCnt: UInt32,
@@ -61,6 +62,7 @@ public func IOConnectCallMethod(
 /// - Returns: As ``IOConnectCallMethod(_:_:_:_:_:_:_:_:_:_:)``.
 ///
 /// The corresponding IOKit call is `IOConnectCallScalarMethod`.
+@inlinable
 public func IOConnectCallScalarMethod(
   _ connection: io_connect_t, _ selector: UInt32,
   _ input: UnsafePointer<UInt64>?, _ inputCnt: UInt32,
@@ -85,6 +87,7 @@ public func IOConnectCallScalarMethod(
 /// - Returns: As ``IOConnectCallMethod(_:_:_:_:_:_:_:_:_:_:)``.
 ///
 /// The corresponding IOKit call is `IOConnectCallStructMethod`.
+@inlinable
 public func IOConnectCallStructMethod(
   _ connection: io_connect_t, _ selector: UInt32,
   _ inputStruct: UnsafeRawPointer?, _ inputStructCnt: Int,
@@ -97,9 +100,8 @@ public func IOConnectCallStructMethod(
 }
 
 /// The synchronous call behind each IOKit shape, inlined into each with
-/// the raw call: a call through the shim is then one function, as the
-/// IOKit function it stands for.
-@inline(always)
+/// the raw call.
+@inlinable @inline(always)
 func callMethodNow(
   _ handle: io_connect_t, _ selector: UInt32,
   _ input: UnsafePointer<UInt64>?, _ inputCnt: UInt32,
@@ -113,7 +115,9 @@ func callMethodNow(
     handle, input, inputCnt, inputStruct, inputStructCnt, output, outputCnt,
     outputStruct, outputStructCnt
   ) { connection, scalarInput, structInput, scalarOutput, structOutput throws(UCBridgeError) in
-    try connection.callMethod(
+    // The handle holds a use of the connection's descriptor, and the
+    // caller is counted in the handle's slot until the call returns.
+    try connection.callMethodHoldingUse(
       selector, scalarInput: scalarInput, structInput: structInput,
       scalarOutput: scalarOutput, structOutput: structOutput)
   }
@@ -124,7 +128,7 @@ func callMethodNow(
 ///
 /// Counts follow IOKit: `outputCnt` and `outputStructCnt` hold the room
 /// on entry and what the method wrote on return (0 on failure).
-@inline(always)
+@inlinable @inline(always)
 func callMethod(
   _ handle: io_connect_t,
   _ input: UnsafePointer<UInt64>?, _ inputCnt: UInt32,

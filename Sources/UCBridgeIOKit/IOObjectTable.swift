@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CIOObjectSlots
 import Synchronization
 import UCBridge
 
@@ -43,10 +44,11 @@ struct ServiceIterator {
 /// notifications share one handle space, so a handle
 /// names one object of one kind, whichever call it is passed to.
 ///
-/// A handle is a slot's index plus one, with the slot's generation in the
-/// high bits, so that a handle released and then used again finds the
-/// slot's new generation and is refused rather than reaching a stranger's
-/// object.  0 (`IO_OBJECT_NULL`) is never a handle.
+/// A handle is a slot's index, with the slot's generation in the high
+/// bits, so that a handle released and then used again finds the slot's
+/// new generation and is refused rather than reaching a stranger's
+/// object.  Slot 0 is never handed out, so 0 (`IO_OBJECT_NULL`) is never
+/// a handle: it finds slot 0 empty.
 ///
 /// Objects are added and removed under the write lock of ``ioObjects``
 /// and looked up under its read lock, except a connection for a call:
@@ -56,7 +58,8 @@ struct ServiceIterator {
 /// and a removed slot's object is let go of, and the slot reused, only
 /// once no caller is in it.
 struct IOObjectTable: ~Copyable {
-  private var slotCount = 0
+  /// Slots made so far, slot 0 included.
+  private var slotCount = 1
   private var freeSlots: [Int] = []
 
   /// Registers an object under a new, non-zero handle.
@@ -75,8 +78,7 @@ struct IOObjectTable: ~Copyable {
     if case .connection(let connection) = object {
       slot.pointee.connection = Unmanaged.passUnretained(connection)
     }
-    let generation = slot.pointee.open()
-    return UInt32(index + 1) | generation << IOObjectSlots.indexBits
+    return slot.pointee.open(index: index)
   }
 
   /// The object behind a handle, or nil for one that is not live.
@@ -94,7 +96,7 @@ struct IOObjectTable: ~Copyable {
     guard let slot = IOObjectSlots.liveSlot(handle), let object = slot.pointee.object,
       body(object)
     else { return nil }
-    if slot.pointee.close() { _ = release(slotAt: IOObjectSlots.index(of: handle)) }
+    if slot.pointee.close(handle) { _ = release(slotAt: IOObjectSlots.index(of: handle)) }
     return object
   }
 
@@ -110,107 +112,124 @@ struct IOObjectTable: ~Copyable {
 }
 
 /// One entry of ``IOObjectTable``.
+///
+/// Its caller count and connection are inlinable, as the synchronous calls
+/// that use them are.
+@usableFromInline
 struct IOObjectSlot: ~Copyable {
-  /// The slot's generation (bits 32 and up: the handle carries the low
-  /// bits), the callers in it (bits 2 to 31, counted in fours), whether
-  /// its object is live (bit 0), and whether it was removed and waits for
-  /// its callers to leave (bit 1).
+  /// The slot's handle while its object is live, else 0 (bits 32 and up),
+  /// the callers in it (bits 1 to 31, counted in twos), and whether it was
+  /// removed and waits for its callers to leave (bit 0).  A caller tells a
+  /// live slot of its handle's generation with one comparison.
+  @usableFromInline
   let state = Atomic<UInt64>(0)
+  /// How many times the slot was emptied; changed under the table's
+  /// write lock.  Its low bits are the generation of the slot's handle.
+  private var generation: UInt32 = 0
   /// The object; changed under the table's write lock, only while the
   /// slot is neither live nor has callers that found it live.
   var object: IOObject? = nil
-  /// The connection `object` holds, for callers outside the lock.
+  /// The connection `object` holds, for callers outside the lock.  The
+  /// handle holds a use of its descriptor while the slot has it, so that
+  /// a call through the handle need not count itself in the connection
+  /// as well as in the slot.
+  @usableFromInline
   var connection: Unmanaged<Connection>? = nil
   /// Fills the slot to a cache line of its own (chunks are aligned to
   /// one), so that calls through different handles on different CPUs do
   /// not contend for the line of their slots' words.
-  private let padding: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)
+  private let padding: (Int, Int, Int, Int) = (0, 0, 0, 0)
 
-  private static var live: UInt64 { 1 }
-  private static var removed: UInt64 { 2 }
-  private static var oneCaller: UInt64 { 4 }
-  private static var callers: UInt64 { 0xffff_fffc }
-  private static var generationShift: UInt64 { 32 }
-  private static var generations: UInt64 { UInt64(UInt32.max >> IOObjectSlots.indexBits) }
+  @inlinable static var removed: UInt64 { 1 }
+  @inlinable static var oneCaller: UInt64 { 2 }
+  @inlinable static var handleShift: UInt64 { 32 }
 
-  /// Makes the slot live, its object set; returns the generation.
-  func open() -> UInt32 {
-    let state = state.wrappingAdd(Self.live, ordering: .releasing).newValue
-    return UInt32(truncatingIfNeeded: state >> Self.generationShift & Self.generations)
+  /// Makes the slot at `index` live, its object set; returns its handle.
+  mutating func open(index: Int) -> io_object_t {
+    let handle = UInt32(index) | generation << IOObjectSlots.indexBits
+    state.wrappingAdd(UInt64(handle) << Self.handleShift, ordering: .releasing)
+    return handle
   }
 
   /// Whether the slot is live in the generation of `handle`.
+  @inlinable
   func isLive(_ state: UInt64, for handle: io_object_t) -> Bool {
-    state & Self.live != 0
-      && state >> Self.generationShift & Self.generations
-        == UInt64(handle >> IOObjectSlots.indexBits)
+    state >> Self.handleShift == UInt64(handle)
   }
 
-  /// Removes the live slot's object; true when no caller is in it, and
-  /// the caller must release the slot now.
-  func close() -> Bool {
-    // live → removed in one addition: bit 0 is set and bit 1 clear.
-    let before = state.wrappingAdd(Self.removed &- Self.live, ordering: .acquiringAndReleasing)
-      .oldValue
-    return before & Self.callers == 0 && claimRelease()
+  /// Removes the live slot's object, of `handle`; true when no caller is
+  /// in it, and the caller must release the slot now.
+  func close(_ handle: io_object_t) -> Bool {
+    // Live → removed in one addition: the handle's bits are set and the
+    // removed bit clear.
+    let before = state.wrappingAdd(
+      Self.removed &- UInt64(handle) << Self.handleShift, ordering: .acquiringAndReleasing
+    ).oldValue
+    return UInt32(truncatingIfNeeded: before) == 0 && claimRelease()
   }
 
   /// Counts a caller in.  Returns the state it found: the caller may use
   /// the object if that is live in its handle's generation, and leaves
   /// again in any case.
+  @inlinable
   func enter() -> UInt64 {
     state.wrappingAdd(Self.oneCaller, ordering: .acquiring).oldValue
   }
 
   /// Counts a caller out; true when it was the last in a removed slot and
   /// must release the slot.
+  @inlinable
   func leave() -> Bool {
-    let state = state.wrappingSubtract(Self.oneCaller, ordering: .releasing).newValue
-    return state & (Self.callers | Self.removed) == Self.removed && claimRelease()
+    // Removed, with this caller the last in it: bits 0 to 31 alone.
+    let before = state.wrappingSubtract(Self.oneCaller, ordering: .releasing).oldValue
+    return UInt32(truncatingIfNeeded: before) == UInt32(Self.removed | Self.oneCaller)
+      && claimRelease()
   }
 
   /// Takes the release of a removed slot with no caller on for the
   /// caller; false when another caller, in and out since, took it.
-  private func claimRelease() -> Bool {
+  @usableFromInline
+  func claimRelease() -> Bool {
     state.bitwiseAnd(~Self.removed, ordering: .acquiringAndReleasing).oldValue
       & Self.removed != 0
   }
 
-  /// Takes the object out and moves to the next generation.
+  /// Takes the object out and moves to the next generation; lets go of a
+  /// connection's descriptor use.
   mutating func empty() -> IOObject? {
+    connection?._withUnsafeGuaranteedRef { $0.leaveDescriptorUse() }
     connection = nil
-    state.wrappingAdd(1 << Self.generationShift, ordering: .releasing)
+    generation &+= 1
     return object.take()
   }
 }
 
 /// The slots of ``IOObjectTable``, in chunks that never move, so that a
 /// caller finds a slot without the table's lock: a directory of chunk
-/// addresses, made with the first chunk, each chunk made under the write
-/// lock as the table grows and kept for the life of the process.
+/// addresses (`io_object_chunks`, in C: see `io_object_slots.h`), each
+/// chunk made under the write lock as the table grows and kept for the
+/// life of the process.
+@usableFromInline
 enum IOObjectSlots {
-  static var indexBits: UInt32 { 20 }
-  private static var indexMask: UInt32 { 1 << indexBits - 1 }
-  /// The most slots: the handle's index bits, 0 excepted.
-  static var capacity: Int { Int(indexMask) }
-  private static var chunkBits: Int { 10 }
-  private static var chunkSize: Int { 1 << chunkBits }
-  private static var chunkCount: Int { (capacity + chunkSize - 1) >> chunkBits }
+  @inlinable static var indexBits: UInt32 { UInt32(IO_OBJECT_INDEX_BITS) }
+  @inlinable static var indexMask: UInt32 { 1 << indexBits - 1 }
+  /// The most slots: the handle's index bits, slot 0 included.
+  static var capacity: Int { Int(indexMask) + 1 }
+  @inlinable static var chunkBits: Int { Int(IO_OBJECT_CHUNK_BITS) }
+  @inlinable static var chunkSize: Int { 1 << chunkBits }
   private static var cacheLine: Int { 64 }
 
-  /// The slot index of a handle; -1 for 0 and the like.
+  /// The slot index of a handle.
+  @inlinable
   static func index(of handle: io_object_t) -> Int {
-    Int(handle & indexMask) &- 1
+    Int(handle & indexMask)
   }
 
-  /// The slot at `index`; nil for an index no chunk was made for.
+  /// The slot at `index`, a handle's index bits; nil for an index no
+  /// chunk was made for.
+  @inlinable
   static func slot(_ index: Int) -> UnsafeMutablePointer<IOObjectSlot>? {
-    guard index >= 0,
-      let directory = UnsafeMutablePointer<Atomic<Int>>(
-        bitPattern: ioObjectDirectory.load(ordering: .acquiring))
-    else { return nil }
-    let chunk = directory[index >> chunkBits].load(ordering: .acquiring)
-    return UnsafeMutablePointer<IOObjectSlot>(bitPattern: chunk)
+    UnsafeMutablePointer<IOObjectSlot>(bitPattern: io_object_chunk(UInt(index >> chunkBits)))
       .map { $0 + index & (chunkSize - 1) }
   }
 
@@ -223,36 +242,20 @@ enum IOObjectSlots {
     return slot
   }
 
-  /// Makes the chunk of `index` unless it exists, and the directory with
-  /// the first; under the table's write lock.
+  /// Makes the chunk of `index` unless it exists; under the table's
+  /// write lock.
   static func makeChunk(for index: Int) {
-    var directory = UnsafeMutablePointer<Atomic<Int>>(
-      bitPattern: ioObjectDirectory.load(ordering: .relaxed))
-    if directory == nil {
-      let made = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: chunkCount)
-      for chunk in 0..<chunkCount {
-        (made + chunk).initialize(to: Atomic(0))
-      }
-      ioObjectDirectory.store(Int(bitPattern: made), ordering: .releasing)
-      directory = made
-    }
-    let entry = directory! + index >> chunkBits
-    guard entry.pointee.load(ordering: .relaxed) == 0 else { return }
+    let number = UInt(index >> chunkBits)
+    guard io_object_chunk(number) == 0 else { return }
     let chunk = UnsafeMutableRawPointer.allocate(
       byteCount: MemoryLayout<IOObjectSlot>.stride * chunkSize, alignment: cacheLine
     ).bindMemory(to: IOObjectSlot.self, capacity: chunkSize)
     for slot in 0..<chunkSize {
       (chunk + slot).initialize(to: IOObjectSlot())
     }
-    entry.pointee.store(Int(bitPattern: chunk), ordering: .releasing)
+    io_object_set_chunk(number, UInt(bitPattern: chunk))
   }
 }
-
-/// The address of the directory of ``IOObjectSlots``, 0 until the first
-/// object is added.  An atomic with a constant initial value is laid out
-/// by the compiler, where a global made by code would be made at first
-/// use, checked on every call (`swift_once`, about 10 instructions).
-private let ioObjectDirectory = Atomic<Int>(0)
 
 /// A value behind a read-write lock: the lookups of every thread run at
 /// once, and only adding and removing wait for each other.
@@ -297,7 +300,7 @@ let ioObjects = ReadWriteLocked(IOObjectTable())
 /// or a reference of its own: counted in the handle's slot, the caller
 /// keeps the table from letting go of the connection until it leaves.
 /// Nil for a handle that is not an open connection.
-@inline(always)
+@inlinable @inline(always)
 func withOpenConnection<Result>(
   _ handle: io_connect_t, _ body: (Connection) -> Result
 ) -> Result? {
@@ -316,8 +319,8 @@ func withOpenConnection<Result>(
 
 /// Releases a removed slot for the last caller to leave it: out of line,
 /// as only a caller racing the removal comes here.
-@inline(never)
-private func releaseRemovedSlot(_ index: Int) {
+@usableFromInline @inline(never)
+func releaseRemovedSlot(_ index: Int) {
   // Dropped once write(_:) has unlocked.
   _ = ioObjects.write { $0.release(slotAt: index) }
 }

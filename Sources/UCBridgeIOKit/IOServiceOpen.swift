@@ -95,13 +95,21 @@ public func IOServiceOpen(
 ///   - type: Ignored: the connection is open already (choose a type with
 ///     `MockDevice.connect(type:privileged:)`).
 ///   - connect: Receives the connection's handle.
-/// - Returns: `kIOReturnSuccess`.
+/// - Returns: `kIOReturnSuccess`, or `kIOReturnNotOpen` when the
+///   connection is closed.
+///
+/// The handle holds the connection's descriptor open until
+/// ``IOServiceClose(_:)``, as a call in flight does; a call through the
+/// handle after the connection's own `close()` fails with
+/// `kIOReturnNotOpen`, as a call on the connection does.
 ///
 /// The corresponding IOKit call is `IOServiceOpen`.
 public func IOServiceOpen(
   _ connection: Connection, _ owningTask: task_port_t, _ type: UInt32,
   _ connect: UnsafeMutablePointer<io_connect_t>
 ) -> kern_return_t {
+  // Let go of when the handle's slot is emptied (IOObjectSlot.empty()).
+  guard connection.enterDescriptorUse() else { return kIOReturnNotOpen }
   connect.pointee = ioObjects.write { $0.add(.connection(connection)) }
   return kIOReturnSuccess
 }

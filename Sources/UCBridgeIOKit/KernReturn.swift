@@ -22,6 +22,7 @@ import UCBridge
 ///
 /// Finding services: no registered driver of a name is `kIOReturnNotFound`,
 /// and a driver whose sysfs description cannot be read `kIOReturnError`.
+@usableFromInline
 func kernReturn(_ error: UCBridgeError) -> kern_return_t {
   switch error {
   case .ioReturn(let result): return kern_return_t(bitPattern: result.rawValue)

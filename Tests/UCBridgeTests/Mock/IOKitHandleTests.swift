@@ -1,3 +1,8 @@
+import CUCBridge
+import Foundation
+import Glibc
+import Synchronization
+import SystemPackage
 import Testing
 import UCBridge
 import UCBridgeIOKit
@@ -148,6 +153,58 @@ import UCBridgeMock
       == kIOReturnSuccess)
   }
 
+  /// A handle holds its connection's descriptor from IOServiceOpen to
+  /// IOServiceClose, so that its calls need not count themselves in the
+  /// connection: the connection's own close() while a call is in flight
+  /// leaves the descriptor to the handle, and calls after it are refused.
+  @Test func aHandleHoldsTheDescriptorUnderItsCalls() throws {
+    let transport = GatedTransport()
+    let connection = Connection(transport: transport)
+    var conn = IO_OBJECT_NULL
+    #expect(IOServiceOpen(connection, mach_task_self_, 0, &conn) == kIOReturnSuccess)
+    #expect(closesWhileACallIsInFlight(conn, connection, transport) == 0)
+    #expect(transport.calls == 1)
+    #expect(IOConnectCallMethod(conn, 0, nil, 0, nil, 0, nil, nil, nil, nil) == kIOReturnNotOpen,
+            "refused after the connection's close()")
+    #expect(transport.calls == 1 && transport.closes == 0, "the handle still holds the descriptor")
+    #expect(IOServiceClose(conn) == kIOReturnNotOpen, "closed already, by the connection's close()")
+    #expect(transport.closes == 1, "let go of with the handle")
+    #expect(IOServiceOpen(connection, mach_task_self_, 0, &conn) == kIOReturnNotOpen)
+  }
+
+  /// Positive control of ``aHandleHoldsTheDescriptorUnderItsCalls()``: a
+  /// handle whose use of the descriptor is let go of at once, as one that
+  /// held nothing, has its descriptor closed under its call.
+  @Test func positiveControlAHandleHoldingNothingLosesTheDescriptorUnderACall() throws {
+    let transport = GatedTransport()
+    let connection = Connection(transport: transport)
+    var conn = IO_OBJECT_NULL
+    #expect(IOServiceOpen(connection, mach_task_self_, 0, &conn) == kIOReturnSuccess)
+    connection.leaveDescriptorUse()
+    #expect(closesWhileACallIsInFlight(conn, connection, transport) == 1)
+    // Not IOServiceClose: it would let go of the use a second time.  The
+    // handle stays in the table, its connection closed.
+  }
+
+  /// Starts a call through `handle` on a thread of its own, closes the
+  /// connection while the call is in the transport, lets the call finish,
+  /// and returns how many closes the transport saw while it was in.
+  private func closesWhileACallIsInFlight(
+    _ handle: io_connect_t, _ connection: Connection, _ transport: GatedTransport
+  ) -> Int {
+    let finished = DispatchSemaphore(value: 0)
+    Thread {
+      _ = IOConnectCallMethod(handle, 0, nil, 0, nil, 0, nil, nil, nil, nil)
+      finished.signal()
+    }.start()
+    transport.waitForACall()
+    _ = try? connection.close()
+    let closes = transport.closes
+    transport.letTheCallGo()
+    finished.wait()
+    return closes
+  }
+
   @Test func constants() {
     #expect(kIOUCVariableStructureSize == 0xffff_ffff)
     #expect(kIOReturnSuccess == 0)
@@ -155,4 +212,34 @@ import UCBridgeMock
     #expect(UInt32(bitPattern: kIOReturnNotFound) == 0xe000_02f0)
     #expect(kIOMainPortDefault == 0 && mach_task_self_ == 0 && IO_OBJECT_NULL == 0)
   }
+}
+
+/// A transport whose calls wait in it until the test lets them go, so that
+/// a test can close a connection while a call is in flight.
+private final class GatedTransport: ConnectionTransport {
+  private let state = Mutex((calls: 0, closes: 0, open: false))
+
+  var calls: Int { state.withLock { $0.calls } }
+  var closes: Int { state.withLock { $0.closes } }
+
+  func ioctl(_ request: CUnsignedLong, _ argument: UnsafeMutableRawPointer?) -> Result<Void, Errno> {
+    state.withLock { $0.calls += 1 }
+    while !state.withLock({ $0.open }) { sched_yield() }
+    guard let argument else { return .failure(.badAddress) }
+    argument.assumingMemoryBound(to: ucb_call.self).pointee.result = UCB_IORETURN_SUCCESS
+    return .success(())
+  }
+
+  func close() -> Result<Void, Errno> {
+    state.withLock { $0.closes += 1 }
+    return .success(())
+  }
+
+  /// Returns once a call is in the transport.
+  func waitForACall() {
+    while state.withLock({ $0.calls }) == 0 { sched_yield() }
+  }
+
+  /// Lets every call in the transport, and every later one, return.
+  func letTheCallGo() { state.withLock { $0.open = true } }
 }
