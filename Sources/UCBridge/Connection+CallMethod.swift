@@ -62,9 +62,11 @@ extension Connection {
   ///
   /// - Parameter useHeld: Whether the caller holds a use of the
   ///   descriptor (``enterDescriptorUse()``) for longer than the call, so
-  ///   that the call need not count itself (see ``ioctlHoldingUse(_:_:)``).
+  ///   that the call need not count itself (see ``ioctlHoldingUse(_:_:)``):
+  ///   the IOKit shim's handle table holds one for each open handle, and a
+  ///   call through a handle counts itself once, in the handle's slot.
   @inlinable @inline(always)
-  internal func _callMethod(
+  package func _callMethod(
     _ selector: UInt32,
     scalarInput: UnsafeBufferPointer<UInt64>,
     structInput: UnsafeRawBufferPointer,
@@ -89,26 +91,6 @@ extension Connection {
     return try Connection.outputCounts(
       of: call, scalarOutRoom: scalarOutRoom, structOutRoom: structOutRoom
     ).get()
-  }
-
-  /// The raw call for a caller that holds a use of the descriptor
-  /// (``enterDescriptorUse()``) for longer than the call: the IOKit
-  /// shim's handle table holds one for each open handle, so that a call
-  /// through a handle counts itself once, in the handle's slot, and not
-  /// again here.
-  ///
-  /// - Throws: As ``callMethod(_:scalarInput:structInput:scalarOutput:structOutput:)``.
-  @inlinable @inline(always)
-  package func callMethodHoldingUse(
-    _ selector: UInt32,
-    scalarInput: UnsafeBufferPointer<UInt64>,
-    structInput: UnsafeRawBufferPointer,
-    scalarOutput: UnsafeMutableBufferPointer<UInt64>,
-    structOutput: UnsafeMutableRawBufferPointer
-  ) throws(UCBridgeError) -> OutputCounts {
-    try _callMethod(
-      selector, scalarInput: scalarInput, structInput: structInput,
-      scalarOutput: scalarOutput, structOutput: structOutput, useHeld: true)
   }
 
   /// The `struct ucb_call` of a raw call, sync or async, with the buffers'

@@ -117,9 +117,9 @@ func callMethodNow(
   ) { connection, scalarInput, structInput, scalarOutput, structOutput throws(UCBridgeError) in
     // The handle holds a use of the connection's descriptor, and the
     // caller is counted in the handle's slot until the call returns.
-    try connection.callMethodHoldingUse(
+    try connection._callMethod(
       selector, scalarInput: scalarInput, structInput: structInput,
-      scalarOutput: scalarOutput, structOutput: structOutput)
+      scalarOutput: scalarOutput, structOutput: structOutput, useHeld: true)
   }
 }
 
