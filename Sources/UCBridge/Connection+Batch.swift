@@ -374,6 +374,21 @@ public struct BatchResults: Sendable {
   public var outcomes: [BatchOutcome] {
     (0..<count).map(outcome(at:))
   }
+  /// The index of the first call that did not succeed: the driver
+  /// answered it with an `IOReturn` other than success, or it did not
+  /// run; nil when every call succeeded.
+  ///
+  /// Read from what the driver wrote back, making no outcome: the test a
+  /// C caller makes of each entry's `result`, where ``outcomes`` makes
+  /// every call's output.  A call decoded by its method's body may still
+  /// fail making its output (``subscript(_:)``).
+  public var firstUnsuccessful: Int? {
+    guard let arena else { return count == 0 ? nil : 0 }
+    for index in 0..<completed where arena.calls[index].result != UCB_IORETURN_SUCCESS {
+      return index
+    }
+    return completed < count ? completed : nil
+  }
   /// How many calls ran, in order from the first: `struct
   /// ucb_batch.completed`.  Every outcome from here on is
   /// ``BatchOutcome/notRun``.

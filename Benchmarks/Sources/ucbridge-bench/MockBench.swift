@@ -72,16 +72,17 @@ final class MockFixture {
   func run(_ id: String, _ n: Int) throws -> UInt64 {
     if id == "core" { return try checked("core noop", ucbb_core_noop(core, UInt64(n))) }
     // For callgrind (`ir swift-batch-64 N` and its neighbours): N noops
-    // as batches of 64.
+    // as batches of 64, each checked as the core's C loop checks its own.
     if id == "core-batch-64" {
       return try checked("core batch of 64", ucbb_core_noop_batch(core, 64, UInt64(n)))
     }
     if id == "swift-batch-64" {
       return try timed {
         for _ in 0..<(n / 64) {
-          _ = try connection.batch { batch in
+          let results = try connection.batch { batch in
             for _ in 0..<64 { _ = batch.call(.noop) }
           }
+          guard results.firstUnsuccessful == nil else { throw BenchFailure("a batch failed") }
         }
       }
     }
@@ -90,7 +91,10 @@ final class MockFixture {
       for _ in 0..<64 { _ = batch.call(.noop) }
       let sent = batch
       return try timed {
-        for _ in 0..<(n / 64) { _ = try connection.callBatch(sent) }
+        for _ in 0..<(n / 64) {
+          guard try connection.callBatch(sent).firstUnsuccessful == nil
+          else { throw BenchFailure("a batch failed") }
+        }
       }
     }
     guard let layer = SwiftNoopLayer(rawValue: id) else {

@@ -21,6 +21,7 @@ extension DeviceTests {
       }
       #expect(results.completed == 64)
       #expect(results.outcomes == Array(repeating: BatchOutcome.success(MethodOutput()), count: 64))
+      #expect(results.firstUnsuccessful == nil)
       #expect(try connection.driverInfo().liveBuffers == 0)
     }
 
@@ -28,6 +29,7 @@ extension DeviceTests {
       let results = try connection.batch { _ in }
       #expect(results.completed == 0)
       #expect(results.outcomes.isEmpty)
+      #expect(results.firstUnsuccessful == nil)
     }
 
     @Test func addsWithTypedResults() throws {
@@ -84,6 +86,7 @@ extension DeviceTests {
       }
       #expect(results.outcomes == [BatchOutcome.success(MethodOutput()), .failure(.unsupported), .success(MethodOutput())])
       #expect(results.completed == 3)
+      #expect(results.firstUnsuccessful == 1)
     }
 
     /// A bad call in the middle: every call runs without stopOnError; with
@@ -103,11 +106,13 @@ extension DeviceTests {
         BatchOutcome.success(MethodOutput()), .failure(.badArgument), .success(MethodOutput(scalars: [5])),
       ])
       #expect(all.completed == 3)
+      #expect(all.firstUnsuccessful == 1)
       #expect(try all[sum]?.get() == 5)
 
       let (stopped, notRun) = try run(stop: true)
       #expect(stopped.outcomes == [BatchOutcome.success(MethodOutput()), .failure(.badArgument), .notRun])
       #expect(stopped.completed == 2)
+      #expect(stopped.firstUnsuccessful == 1)
       #expect(stopped[notRun] == nil)
     }
 
@@ -126,6 +131,7 @@ extension DeviceTests {
         #expect(error.error == .errno(.invalidArgument))
         #expect(error.completed == 1)
         #expect(error.results.outcomes == [BatchOutcome.success(MethodOutput(scalars: [3])), .notRun, .notRun])
+        #expect(error.results.firstUnsuccessful == 1, "the entry that failed with an errno did not run")
         #expect(try error.results[sum]?.get() == 3)
       }
       #expect(try connection.driverInfo().liveBuffers == 0)
@@ -160,6 +166,7 @@ extension DeviceTests {
         }
         #expect(error.completed == 0)
         #expect(error.results.count == Int(UCB_BATCH_MAX_CALLS) + 1)
+        #expect(error.results.firstUnsuccessful == 0, "none ran")
       }
       let full = try connection.batch { batch in
         for _ in 0..<Int(UCB_BATCH_MAX_CALLS) { batch.call(.noop) }
