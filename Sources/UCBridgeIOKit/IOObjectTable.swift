@@ -58,8 +58,13 @@ struct ServiceIterator {
 /// and a removed slot's object is let go of, and the slot reused, only
 /// once no caller is in it.
 struct IOObjectTable: ~Copyable {
-  /// Slots made so far, slot 0 included.
-  private var slotCount = 1
+  /// Each slot's object, by slot index; changed only while the slot is
+  /// neither live nor has callers that found it live.  Slot 0 is never
+  /// handed out.
+  private var objects: [IOObject?] = [nil]
+  /// How many times each slot was emptied: the low bits are the
+  /// generation of its handle.
+  private var generations: [UInt32] = [0]
   private var freeSlots: [Int] = []
 
   /// Registers an object under a new, non-zero handle.
@@ -68,23 +73,27 @@ struct IOObjectTable: ~Copyable {
     if let free = freeSlots.popLast() {
       index = free
     } else {
-      index = slotCount
+      index = objects.count
       precondition(index < IOObjectSlots.capacity, "more than a million IOKit objects")
       IOObjectSlots.makeChunk(for: index)
-      slotCount += 1
+      objects.append(nil)
+      generations.append(0)
     }
+    objects[index] = object
     let slot = IOObjectSlots.slot(index)!
-    slot.pointee.object = object
     if case .connection(let connection) = object {
-      slot.pointee.connection = Unmanaged.passUnretained(connection)
+      slot.pointee.connection.store(
+        UInt(bitPattern: Unmanaged.passUnretained(connection).toOpaque()), ordering: .relaxed)
     }
-    return slot.pointee.open(index: index)
+    let handle = UInt32(index) | generations[index] << IOObjectSlots.indexBits
+    slot.pointee.open(handle)
+    return handle
   }
 
   /// The object behind a handle, or nil for one that is not live.
   func object(_ handle: io_object_t) -> IOObject? {
-    guard let slot = IOObjectSlots.liveSlot(handle) else { return nil }
-    return slot.pointee.object
+    guard IOObjectSlots.liveSlot(handle) != nil else { return nil }
+    return objects[IOObjectSlots.index(of: handle)]
   }
 
   /// Unregisters a handle, returning its object, if `body` says so of the
@@ -93,25 +102,36 @@ struct IOObjectTable: ~Copyable {
   mutating func remove(
     _ handle: io_object_t, if body: (IOObject) -> Bool = { _ in true }
   ) -> IOObject? {
-    guard let slot = IOObjectSlots.liveSlot(handle), let object = slot.pointee.object,
-      body(object)
+    let index = IOObjectSlots.index(of: handle)
+    guard let slot = IOObjectSlots.liveSlot(handle), let object = objects[index], body(object)
     else { return nil }
-    if slot.pointee.close(handle) { _ = release(slotAt: IOObjectSlots.index(of: handle)) }
+    if slot.pointee.close(handle) { _ = release(slotAt: index) }
     return object
   }
 
-  /// Takes the object out of a removed slot that no caller is in, and
-  /// makes the slot free for another.
+  /// Takes the object out of a removed slot that no caller is in, lets go
+  /// of a connection's descriptor use, and makes the slot free for
+  /// another.
   ///
   /// - Returns: The object, for the caller to let go of after the lock:
   ///   its deinit may wait for a thread that looks handles up.
   mutating func release(slotAt index: Int) -> IOObject? {
+    let slot = IOObjectSlots.slot(index)!
+    let connection = slot.pointee.connection.exchange(0, ordering: .relaxed)
+    if let connection = UnsafeRawPointer(bitPattern: connection) {
+      Unmanaged<Connection>.fromOpaque(connection)._withUnsafeGuaranteedRef {
+        $0.leaveDescriptorUse()
+      }
+    }
+    generations[index] &+= 1
     freeSlots.append(index)
-    return IOObjectSlots.slot(index)!.pointee.empty()
+    return objects[index].take()
   }
 }
 
-/// One entry of ``IOObjectTable``.
+/// One entry of ``IOObjectTable``: what a caller outside the table's lock
+/// reads, all of it atomic, so that the table changing a slot under its
+/// lock never writes memory a caller reads as well.
 ///
 /// Its caller count and connection are inlinable, as the synchronous calls
 /// that use them are.
@@ -123,32 +143,25 @@ struct IOObjectSlot: ~Copyable {
   /// live slot of its handle's generation with one comparison.
   @usableFromInline
   let state = Atomic<UInt64>(0)
-  /// How many times the slot was emptied; changed under the table's
-  /// write lock.  Its low bits are the generation of the slot's handle.
-  private var generation: UInt32 = 0
-  /// The object; changed under the table's write lock, only while the
-  /// slot is neither live nor has callers that found it live.
-  var object: IOObject? = nil
-  /// The connection `object` holds, for callers outside the lock.  The
-  /// handle holds a use of its descriptor while the slot has it, so that
-  /// a call through the handle need not count itself in the connection
-  /// as well as in the slot.
+  /// The address of the connection the slot's object is, else 0; set
+  /// before the slot is opened and cleared once it is released, under the
+  /// table's write lock.  The handle holds a use of the connection's
+  /// descriptor while the slot has it, so that a call through the handle
+  /// need not count itself in the connection as well as in the slot.
   @usableFromInline
-  var connection: Unmanaged<Connection>? = nil
+  let connection = Atomic<UInt>(0)
   /// Fills the slot to a cache line of its own (chunks are aligned to
   /// one), so that calls through different handles on different CPUs do
   /// not contend for the line of their slots' words.
-  private let padding: (Int, Int, Int, Int) = (0, 0, 0, 0)
+  private let padding: (Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0)
 
   @inlinable static var removed: UInt64 { 1 }
   @inlinable static var oneCaller: UInt64 { 2 }
   @inlinable static var handleShift: UInt64 { 32 }
 
-  /// Makes the slot at `index` live, its object set; returns its handle.
-  mutating func open(index: Int) -> io_object_t {
-    let handle = UInt32(index) | generation << IOObjectSlots.indexBits
+  /// Makes the slot live as `handle`, its object set.
+  func open(_ handle: io_object_t) {
     state.wrappingAdd(UInt64(handle) << Self.handleShift, ordering: .releasing)
-    return handle
   }
 
   /// Whether the slot is live in the generation of `handle`.
@@ -192,15 +205,6 @@ struct IOObjectSlot: ~Copyable {
   func claimRelease() -> Bool {
     state.bitwiseAnd(~Self.removed, ordering: .acquiringAndReleasing).oldValue
       & Self.removed != 0
-  }
-
-  /// Takes the object out and moves to the next generation; lets go of a
-  /// connection's descriptor use.
-  mutating func empty() -> IOObject? {
-    connection?._withUnsafeGuaranteedRef { $0.leaveDescriptorUse() }
-    connection = nil
-    generation &+= 1
-    return object.take()
   }
 }
 
@@ -310,11 +314,13 @@ func withOpenConnection<Result>(
   defer {
     if slot.pointee.leave() { releaseRemovedSlot(index) }
   }
-  guard slot.pointee.isLive(found, for: handle), let connection = slot.pointee.connection
+  guard slot.pointee.isLive(found, for: handle),
+    let connection = UnsafeRawPointer(
+      bitPattern: slot.pointee.connection.load(ordering: .relaxed))
   else { return nil }
-  // The slot holds the connection while a caller that found it live is
-  // in: borrowing it needs no retain.
-  return connection._withUnsafeGuaranteedRef(body)
+  // The table holds the connection while a caller that found its slot
+  // live is in: borrowing it needs no retain.
+  return Unmanaged<Connection>.fromOpaque(connection)._withUnsafeGuaranteedRef(body)
 }
 
 /// Releases a removed slot for the last caller to leave it: out of line,

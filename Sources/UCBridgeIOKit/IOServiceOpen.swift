@@ -108,7 +108,7 @@ public func IOServiceOpen(
   _ connection: Connection, _ owningTask: task_port_t, _ type: UInt32,
   _ connect: UnsafeMutablePointer<io_connect_t>
 ) -> kern_return_t {
-  // Let go of when the handle's slot is emptied (IOObjectSlot.empty()).
+  // Let go of when the handle's slot is released (IOObjectTable.release(slotAt:)).
   guard connection.enterDescriptorUse() else { return kIOReturnNotOpen }
   connect.pointee = ioObjects.write { $0.add(.connection(connection)) }
   return kIOReturnSuccess
