@@ -383,9 +383,11 @@ public struct BatchResults: Sendable {
   /// every call's output.  A call decoded by its method's body may still
   /// fail making its output (``subscript(_:)``).
   public var firstUnsuccessful: Int? {
-    guard let arena else { return count == 0 ? nil : 0 }
-    for index in 0..<completed where arena.calls[index].result != UCB_IORETURN_SUCCESS {
-      return index
+    // No arena: nothing ran, and `completed` is 0.
+    if let arena {
+      for index in 0..<completed where arena.calls[index].result != UCB_IORETURN_SUCCESS {
+        return index
+      }
     }
     return completed < count ? completed : nil
   }

@@ -34,7 +34,10 @@ import UCBridge
 ///
 /// The corresponding IOKit call is `IOConnectCallMethod`; the C call is
 /// `ioctl(fd, UCB_IOC_CALL, &call)`.
-@inlinable
+///
+/// Inlined into its caller (`@inline(always)`), with the handle's lookup
+/// and the raw call, as a C caller's ioctl is built where it is made.
+@inlinable @inline(always)
 public func IOConnectCallMethod(
   _ connection: io_connect_t, _ selector: UInt32,
   _ input: UnsafePointer<UInt64>?, _ inputCnt: UInt32,
@@ -44,9 +47,16 @@ public func IOConnectCallMethod(
   _ outputStruct: UnsafeMutableRawPointer?,
   _ outputStructCnt: UnsafeMutablePointer<Int>?
 ) -> kern_return_t {
-  callMethodNow(
-    connection, selector, input, inputCnt, inputStruct, inputStructCnt, output, outputCnt,
-    outputStruct, outputStructCnt)
+  callMethod(
+    connection, input, inputCnt, inputStruct, inputStructCnt, output, outputCnt,
+    outputStruct, outputStructCnt
+  ) { connection, scalarInput, structInput, scalarOutput, structOutput throws(UCBridgeError) in
+    // The handle holds a use of the connection's descriptor, and the
+    // caller is counted in the handle's slot until the call returns.
+    try connection._callMethod(
+      selector, scalarInput: scalarInput, structInput: structInput,
+      scalarOutput: scalarOutput, structOutput: structOutput, useHeld: true)
+  }
 }
 
 /// Calls a method that takes and returns scalars only, with IOKit's
@@ -69,7 +79,7 @@ public func IOConnectCallScalarMethod(
   _ output: UnsafeMutablePointer<UInt64>?,
   _ outputCnt: UnsafeMutablePointer<UInt32>?
 ) -> kern_return_t {
-  callMethodNow(
+  IOConnectCallMethod(
     connection, selector, input, inputCnt, nil, 0, output, outputCnt, nil, nil)
 }
 
@@ -94,33 +104,9 @@ public func IOConnectCallStructMethod(
   _ outputStruct: UnsafeMutableRawPointer?,
   _ outputStructCnt: UnsafeMutablePointer<Int>?
 ) -> kern_return_t {
-  callMethodNow(
+  IOConnectCallMethod(
     connection, selector, nil, 0, inputStruct, inputStructCnt, nil, nil,
     outputStruct, outputStructCnt)
-}
-
-/// The synchronous call behind each IOKit shape, inlined into each with
-/// the raw call.
-@inlinable @inline(always)
-func callMethodNow(
-  _ handle: io_connect_t, _ selector: UInt32,
-  _ input: UnsafePointer<UInt64>?, _ inputCnt: UInt32,
-  _ inputStruct: UnsafeRawPointer?, _ inputStructCnt: Int,
-  _ output: UnsafeMutablePointer<UInt64>?,
-  _ outputCnt: UnsafeMutablePointer<UInt32>?,
-  _ outputStruct: UnsafeMutableRawPointer?,
-  _ outputStructCnt: UnsafeMutablePointer<Int>?
-) -> kern_return_t {
-  callMethod(
-    handle, input, inputCnt, inputStruct, inputStructCnt, output, outputCnt,
-    outputStruct, outputStructCnt
-  ) { connection, scalarInput, structInput, scalarOutput, structOutput throws(UCBridgeError) in
-    // The handle holds a use of the connection's descriptor, and the
-    // caller is counted in the handle's slot until the call returns.
-    try connection._callMethod(
-      selector, scalarInput: scalarInput, structInput: structInput,
-      scalarOutput: scalarOutput, structOutput: structOutput, useHeld: true)
-  }
 }
 
 /// The raw call behind the IOKit shapes, synchronous or async: the checks
